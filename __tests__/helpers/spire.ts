@@ -1,0 +1,30 @@
+// Changes to the real SPIRE stack that fault tests need: agent stop/start, entry delete/create.
+import { dirname } from 'node:path';
+import { run, stackEnvFile, type StackEnv } from './stack-env.ts';
+
+export function stackCtl(stack: StackEnv, action: 'stop' | 'start', name: 'spire-agent' | 'bao'): void {
+  const env = { ...process.env, STACK_DIR: dirname(stackEnvFile()) };
+  const r = run('bash', [stack.STACK_CTL, action, name], { env, timeoutMs: 120_000 });
+  if (r.status !== 0) throw new Error(`ctl.sh ${action} ${name} failed: ${r.stderr}`);
+}
+
+function spireServer(stack: StackEnv, args: readonly string[]) {
+  return run(`${stack.STACK_BIN}/spire-server`, [...args, '-socketPath', stack.STACK_SPIRE_SERVER_SOCKET]);
+}
+
+/** Deletes the runner's registration entry; returns a function that creates it again. */
+export function deleteRunnerEntry(stack: StackEnv): () => void {
+  const shown = spireServer(stack, ['entry', 'show', '-spiffeID', stack.STACK_SPIFFE_ID, '-output', 'json']);
+  const entries = (JSON.parse(shown.stdout) as { entries?: { id: string }[] }).entries ?? [];
+  for (const entry of entries) {
+    const r = spireServer(stack, ['entry', 'delete', '-entryID', entry.id]);
+    if (r.status !== 0) throw new Error(`entry delete failed: ${r.stderr}`);
+  }
+  return () => {
+    const uid = process.getuid?.() ?? 0;
+    const r = spireServer(stack, [
+      'entry', 'create', '-parentID', stack.STACK_NODE_ID, '-spiffeID', stack.STACK_SPIFFE_ID, '-selector', `unix:uid:${uid}`,
+    ]);
+    if (r.status !== 0) throw new Error(`entry create failed: ${r.stderr}`);
+  };
+}

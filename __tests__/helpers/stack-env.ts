@@ -1,0 +1,129 @@
+// Reads the env file that `npm run stack:up` (scripts/stack/up.sh) writes, and runs programs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface StackEnv {
+  readonly VAULT_ADDR: string;
+  readonly SPIFFE_ENDPOINT_SOCKET: string;
+  readonly STACK_ADMIN_TOKEN: string;
+  readonly STACK_ROLE: string;
+  readonly STACK_ROLE_NOSIGN: string;
+  readonly STACK_ROLE_SHORT: string;
+  readonly STACK_AUDIENCE: string;
+  readonly STACK_SPIFFE_ID: string;
+  readonly STACK_NODE_ID: string;
+  readonly STACK_TRUST_DOMAIN: string;
+  readonly STACK_TRANSIT_KEY: string;
+  readonly STACK_REGISTRY: string;
+  readonly STACK_BIN: string;
+  readonly STACK_STATE_DIR: string;
+  readonly STACK_SPIRE_SERVER_SOCKET: string;
+  readonly STACK_AGENT_SOCKET: string;
+  readonly STACK_CTL: string;
+  readonly STACK_PID_SPIRE_SERVER: number;
+  readonly STACK_PID_SPIRE_AGENT: number;
+  readonly STACK_PID_BAO: number;
+  readonly STACK_PID_REGISTRY: number;
+}
+
+const stringKeys = [
+  'VAULT_ADDR',
+  'SPIFFE_ENDPOINT_SOCKET',
+  'STACK_ADMIN_TOKEN',
+  'STACK_ROLE',
+  'STACK_ROLE_NOSIGN',
+  'STACK_ROLE_SHORT',
+  'STACK_AUDIENCE',
+  'STACK_SPIFFE_ID',
+  'STACK_NODE_ID',
+  'STACK_TRUST_DOMAIN',
+  'STACK_TRANSIT_KEY',
+  'STACK_REGISTRY',
+  'STACK_BIN',
+  'STACK_STATE_DIR',
+  'STACK_SPIRE_SERVER_SOCKET',
+  'STACK_AGENT_SOCKET',
+  'STACK_CTL',
+] as const;
+const pidKeys = ['STACK_PID_SPIRE_SERVER', 'STACK_PID_SPIRE_AGENT', 'STACK_PID_BAO', 'STACK_PID_REGISTRY'] as const;
+
+export function stackEnvFile(): string {
+  return process.env.STACK_ENV_FILE ?? join(repoRoot, '.stack', 'env');
+}
+
+/** Parses KEY=value lines (no quoting). Re-read after ctl.sh restarts a process: pids change. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
+    if (m?.[1] !== undefined && m[2] !== undefined) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** The running stack's settings. Throws when no stack is up. */
+export function loadStackEnv(file: string = stackEnvFile()): StackEnv {
+  if (!existsSync(file)) {
+    throw new Error(
+      `no test stack env file at ${file}: start the stack with \`npm run stack:up\` (or run \`npm test\`)`,
+    );
+  }
+  const raw = parseEnvFile(readFileSync(file, 'utf8'));
+  const env: Record<string, string | number> = {};
+  for (const key of stringKeys) {
+    const value = raw[key];
+    if (!value)
+      throw new Error(`${file} has no ${key}: restart the stack with \`npm run stack:down && npm run stack:up\``);
+    env[key] = value;
+  }
+  for (const key of pidKeys) {
+    const pid = Number(raw[key]);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${file} has no valid ${key}`);
+    env[key] = pid;
+  }
+  return Object.freeze(env) as unknown as StackEnv;
+}
+
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface RunOptions {
+  /** Replaces the environment entirely when given (start from `process.env` to extend it). */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly input?: string | Buffer;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+}
+
+/** Runs a program synchronously (no shell) and returns its exit status and output. */
+export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): RunResult {
+  const r = spawnSync(cmd, args, {
+    env: opts.env ?? process.env,
+    input: opts.input,
+    cwd: opts.cwd,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) throw new Error(`could not run ${cmd}: ${r.error.message}`);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Masks JWTs and Vault/OpenBao tokens, for output that goes into assertion messages. */
+export function redact(text: string): string {
+  return text
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<jwt>')
+    .replace(/\b(?:s|hvs|b|hvb|r|hvr)\.[A-Za-z0-9_-]{16,}/g, '<token>');
+}
+
+/** A one-line description of a finished run, safe for assertion messages. */
+export function describeRun(what: string, r: RunResult): string {
+  return `${what} exited ${r.status}: ${redact(r.stderr.trim() || r.stdout.trim()).slice(0, 2000)}`;
+}

@@ -1,0 +1,180 @@
+// The Workload API client against the REAL SPIRE agent of the local stack (scripts/stack/up.sh).
+// Besides the client's behaviour, it pins the agent facts the client relies on (security header,
+// empty audience, a SPIFFE ID the workload lacks, the JWT-SVID's shape), so a SPIRE upgrade that
+// changes them fails here rather than in a user's pipeline.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Client, Metadata, credentials, status, type MethodDefinition } from '@grpc/grpc-js';
+import { fromJSON } from '@grpc/proto-loader';
+import type { INamespace } from 'protobufjs';
+import { decodeProtectedHeader } from 'jose';
+import { loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
+import { WorkloadApiClient } from '../../src/core/spiffe/client.ts';
+import { WorkloadApiError } from '../../src/core/spiffe/errors.ts';
+import { verifyJwtSvid, type JwtBundles } from '../../src/core/spiffe/jwt-svid.ts';
+import descriptor from '../../src/core/spiffe/generated/workload.json' with { type: 'json' };
+
+let stack: StackEnv;
+let client: WorkloadApiClient;
+const logLines: string[] = [];
+
+before(() => {
+  stack = loadStackEnv();
+  const record = (line: string) => logLines.push(line);
+  client = new WorkloadApiClient({
+    address: stack.SPIFFE_ENDPOINT_SOCKET,
+    timeoutMs: 20_000,
+    logger: { debug: record, info: record, warning: record },
+  });
+});
+after(() => client?.close());
+
+async function rejection(promise: Promise<unknown>): Promise<WorkloadApiError> {
+  try {
+    await promise;
+  } catch (error: unknown) {
+    assert.ok(error instanceof WorkloadApiError, `expected a WorkloadApiError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+/** A raw FetchJWTSVID call, to observe the agent's own answers (status code, details). */
+async function rawFetchJwtSvid(
+  request: { audience: string[]; spiffe_id: string },
+  withHeader: boolean,
+): Promise<{ code: number; details: string }> {
+  const definition = fromJSON(descriptor as unknown as INamespace, { keepCase: true, defaults: true });
+  const method = (definition['SpiffeWorkloadAPI'] as unknown as Record<string, MethodDefinition<unknown, unknown>>)[
+    'FetchJWTSVID'
+  ]!;
+  const raw = new Client(stack.SPIFFE_ENDPOINT_SOCKET, credentials.createInsecure());
+  const metadata = new Metadata();
+  if (withHeader) metadata.set('workload.spiffe.io', 'true');
+  try {
+    return await new Promise((resolve) =>
+      raw.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        metadata,
+        { deadline: Date.now() + 10_000 },
+        (error) => resolve({ code: error?.code ?? status.OK, details: error?.details ?? '' }),
+      ),
+    );
+  } finally {
+    raw.close();
+  }
+}
+
+describe('Workload API client against the real SPIRE agent', () => {
+  let bundles: JwtBundles;
+
+  before(async () => {
+    bundles = await client.fetchJwtBundles();
+  });
+
+  it('fetches the JWT bundle of the stack trust domain', () => {
+    const trustDomainId = `spiffe://${stack.STACK_TRUST_DOMAIN}`;
+    assert.ok(bundles.has(trustDomainId), `bundles: ${[...bundles.keys()].join(', ')}`);
+    assert.ok((bundles.get(trustDomainId)?.keys.length ?? 0) >= 1);
+  });
+
+  it('fetches a JWT-SVID for the audience that verifies locally against the bundle', async () => {
+    const svid = await client.fetchJwtSvid({ audiences: [stack.STACK_AUDIENCE] });
+    assert.equal(svid.spiffeId, stack.STACK_SPIFFE_ID);
+    assert.deepEqual(svid.audiences, [stack.STACK_AUDIENCE]);
+    const ttlSec = (svid.expiresAt.getTime() - Date.now()) / 1000;
+    assert.ok(ttlSec > 60 && ttlSec <= 300 + 5, `JWT-SVID lifetime ${ttlSec} s`);
+
+    const verified = await verifyJwtSvid(svid.token, {
+      audience: stack.STACK_AUDIENCE,
+      bundles,
+      expectedSpiffeId: stack.STACK_SPIFFE_ID,
+      expectedTrustDomain: stack.STACK_TRUST_DOMAIN,
+    });
+    assert.equal(verified.spiffeId.id, stack.STACK_SPIFFE_ID);
+    assert.equal(verified.claims.sub, stack.STACK_SPIFFE_ID);
+
+    // The shape interop.md describes: ES256 with a kid, no iss.
+    const header = decodeProtectedHeader(svid.token);
+    assert.equal(header.alg, 'ES256');
+    assert.equal(typeof header.kid, 'string');
+    assert.equal(verified.claims.iss, undefined);
+
+    // Another audience's verifier refuses it.
+    assert.equal(
+      (await rejection(verifyJwtSvid(svid.token, { audience: 'not-vault', bundles }))).code,
+      'JWT_SVID_AUDIENCE_MISMATCH',
+    );
+    assert.ok(
+      logLines.every((line) => !line.includes(svid.token)),
+      'the token never reaches the log',
+    );
+  });
+
+  it('puts every requested audience in aud', async () => {
+    const svid = await client.fetchJwtSvid({ audiences: [stack.STACK_AUDIENCE, 'second'] });
+    assert.deepEqual([...svid.audiences].sort(), [stack.STACK_AUDIENCE, 'second'].sort());
+    const verified = await verifyJwtSvid(svid.token, { audience: 'second', bundles });
+    assert.equal(verified.spiffeId.id, stack.STACK_SPIFFE_ID);
+  });
+
+  it('returns the SVID of an expected SPIFFE ID the workload has', async () => {
+    const svid = await client.fetchJwtSvid({ audiences: [stack.STACK_AUDIENCE], spiffeId: stack.STACK_SPIFFE_ID });
+    assert.equal(svid.spiffeId, stack.STACK_SPIFFE_ID);
+  });
+
+  it('says JWT_SVID_NOT_FOUND at once for a SPIFFE ID the workload does not have', async () => {
+    const started = Date.now();
+    const error = await rejection(
+      client.fetchJwtSvid({
+        audiences: [stack.STACK_AUDIENCE],
+        spiffeId: `spiffe://${stack.STACK_TRUST_DOMAIN}/not/this/workload`,
+      }),
+    );
+    assert.equal(error.code, 'JWT_SVID_NOT_FOUND');
+    assert.ok(Date.now() - started < 5_000);
+    assert.ok(!/eyJ[\w-]+\.[\w-]+\./.test(error.message));
+  });
+
+  it('an empty audience list is refused by the agent with InvalidArgument, and not retried', async () => {
+    const started = Date.now();
+    const error = await rejection(client.fetchJwtSvid({ audiences: [] }));
+    assert.equal(error.code, 'WORKLOAD_API_REJECTED');
+    assert.equal(error.grpcStatus, 'INVALID_ARGUMENT');
+    assert.equal(error.attempts, 1);
+    assert.ok(Date.now() - started < 5_000);
+  });
+
+  it('the agent refuses a call without the security header (InvalidArgument)', async () => {
+    const answer = await rawFetchJwtSvid({ audience: [stack.STACK_AUDIENCE], spiffe_id: '' }, false);
+    assert.equal(answer.code, status.INVALID_ARGUMENT, answer.details);
+    assert.match(answer.details, /security header/i);
+  });
+
+  it('the agent answers PermissionDenied when asked for a SPIFFE ID the workload lacks (why the client filters locally)', async () => {
+    const answer = await rawFetchJwtSvid(
+      { audience: [stack.STACK_AUDIENCE], spiffe_id: `spiffe://${stack.STACK_TRUST_DOMAIN}/not/this/workload` },
+      true,
+    );
+    assert.equal(answer.code, status.PERMISSION_DENIED, answer.details);
+  });
+
+  it('fails with WORKLOAD_API_UNAVAILABLE, naming the socket, when the socket does not exist', async () => {
+    const missing = `${stack.STACK_AGENT_SOCKET}.missing`;
+    const c = new WorkloadApiClient({
+      address: `unix://${missing}`,
+      timeoutMs: 1_000,
+      retryPolicy: { initialDelayMs: 50, maxDelayMs: 200 },
+    });
+    try {
+      const error = await rejection(c.fetchJwtSvid({ audiences: [stack.STACK_AUDIENCE] }));
+      assert.equal(error.code, 'WORKLOAD_API_UNAVAILABLE');
+      assert.ok(error.message.includes(missing));
+    } finally {
+      c.close();
+    }
+  });
+});

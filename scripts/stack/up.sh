@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# stack:up — starts the real local test stack: a SPIRE server and agent, an OpenBao dev server
+# configured for SPIFFE JWT login and transit signing, and an OCI registry. All state lives in
+# one fresh temp dir; $STACK_DIR/env (default <repo>/.stack/env) tells tests how to reach it.
+# If the stack recorded in $STACK_DIR is still running, this reports it and exits 0 (it does
+# not restart it: a developer's running demo or tests keep their stack). A half-dead recorded
+# stack is stopped and replaced.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+t0=$(date +%s%N)
+
+mkdir -p "$STACK_DIR"
+if [ -f "$STATE_FILE" ]; then
+  old_dir=$(kv_get "$STATE_FILE" STACK_STATE_DIR)
+  running=1
+  for name in "${STACK_PROCS[@]}"; do
+    ours "$(kv_get "$STATE_FILE" "STACK_PID_$name")" "$old_dir" || running=0
+  done
+  if [ "$running" = 1 ] && [ -f "$ENV_FILE" ]; then
+    log "a stack is already running (env: $ENV_FILE); stop it with: npm run stack:down"
+    exit 0
+  fi
+  log "replacing an incomplete stack recorded in $STACK_DIR"
+  bash "$here/down.sh"
+fi
+
+BIN=$("$STACK_ROOT/scripts/install-tools.sh" spire openbao cosign crane | tail -n1)
+NODE=$("$STACK_ROOT/scripts/node24.sh")/node
+# A developer's own Vault/OpenBao settings (token, namespace, TLS, ...) must not leak into the
+# dev server or the setup commands.
+while read -r var; do unset "$var"; done < <(compgen -e | grep -E '^(VAULT|BAO)_' || true)
+
+S=$(mktemp -d /tmp/svs.XXXXXX)
+touch "$S/.svs-stack"   # down.sh removes only directories carrying this file
+rm -f "$ENV_FILE"
+printf 'STACK_STATE_DIR=%s\n' "$S" > "$STATE_FILE"
+
+ok=0
+# On any failure: say where, stop what was started, remove the temp dir.
+trap 'log "FAILED at line $LINENO: $BASH_COMMAND"' ERR
+trap '[ "$ok" = 1 ] || { log "stack:up failed; stopping what was started"; bash "$here/down.sh" >&2 || true; }' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+ports=$("$NODE" "$here/helper.ts" free-ports 3)
+read -r SPIRE_PORT BAO_PORT REGISTRY_PORT <<< "$ports"
+SERVER_SOCK=$S/$SERVER_SOCK_NAME
+AGENT_SOCK=$S/$AGENT_SOCK_NAME
+ROOT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+export SECRET_PATTERN=$ROOT_TOKEN   # masked in any log tail shown below
+VAULT_ADDR=http://127.0.0.1:$BAO_PORT
+
+cat > "$S/server.conf" <<CONF
+server {
+  bind_address = "127.0.0.1"
+  bind_port = "$SPIRE_PORT"
+  socket_path = "$SERVER_SOCK"
+  trust_domain = "$TRUST_DOMAIN"
+  data_dir = "$S/server"
+  log_level = "INFO"
+  # The server's entry cache reloads every 5 s by default; see the agent's sync_interval.
+  experimental { cache_reload_interval = "1s" }
+}
+plugins {
+  DataStore "sql" {
+    plugin_data {
+      database_type = "sqlite3"
+      connection_string = "$S/server/datastore.sqlite3"
+    }
+  }
+  NodeAttestor "join_token" { plugin_data {} }
+  KeyManager "memory" { plugin_data {} }
+}
+CONF
+cat > "$S/agent.conf" <<CONF
+agent {
+  server_address = "127.0.0.1"
+  server_port = "$SPIRE_PORT"
+  socket_path = "$AGENT_SOCK"
+  trust_domain = "$TRUST_DOMAIN"
+  trust_bundle_path = "$S/bootstrap.pem"
+  data_dir = "$S/agent"
+  log_level = "INFO"
+  # With the server's cache_reload_interval: a new entry or a restarted agent is ready in ~1 s
+  # instead of ~5 s (the defaults).
+  experimental { sync_interval = "1s" }
+}
+plugins {
+  NodeAttestor "join_token" { plugin_data {} }
+  KeyManager "memory" { plugin_data {} }
+  WorkloadAttestor "unix" { plugin_data {} }
+}
+CONF
+mkdir -p "$S/server" "$S/agent"
+
+# Start the three independent servers at once, then wait for each.
+start_proc SPIRE_SERVER "$S" "$S/spire-server.log" "$BIN/spire-server" run -config "$S/server.conf"
+PID_SPIRE_SERVER=$START_PID
+start_proc BAO "$S" "$S/bao.log" env BAO_DEV_ROOT_TOKEN_ID="$ROOT_TOKEN" \
+  "$BIN/bao" server -dev -dev-listen-address="127.0.0.1:$BAO_PORT" -dev-no-store-token
+PID_BAO=$START_PID
+start_proc REGISTRY "$S" "$S/registry.log" "$BIN/crane" registry serve --address "127.0.0.1:$REGISTRY_PORT"
+PID_REGISTRY=$START_PID
+
+wait_until 60 "$PID_SPIRE_SERVER" "$S/spire-server.log" "spire-server healthcheck" \
+  "$BIN/spire-server" healthcheck -socketPath "$SERVER_SOCK"
+"$BIN/spire-server" bundle show -socketPath "$SERVER_SOCK" > "$S/bootstrap.pem"
+# The workload entry hangs off the node alias that every join token below maps to, so it
+# survives agent restarts (each restart attests with a new token: see ctl.sh).
+"$BIN/spire-server" entry create -socketPath "$SERVER_SOCK" -parentID "$NODE_ID" \
+  -spiffeID "$SPIFFE_ID" -selector "unix:uid:$(id -u)" > "$S/entry.log"
+
+agent_start "$BIN" "$S"
+PID_SPIRE_AGENT=$START_PID
+
+http_ok() { curl -fsS --noproxy '*' -m 2 "$1"; }
+wait_until 60 "$PID_BAO" "$S/bao.log" "OpenBao /v1/sys/health" http_ok "$VAULT_ADDR/v1/sys/health"
+wait_until 30 "$PID_REGISTRY" "$S/registry.log" "registry GET /v2/" http_ok "http://127.0.0.1:$REGISTRY_PORT/v2/"
+
+# OpenBao: transit key, JWT auth trusting SPIRE's JWT signing keys, policies and roles.
+bao_root() {
+  BAO_ADDR=$VAULT_ADDR BAO_TOKEN=$ROOT_TOKEN "$BIN/bao" "$@" >> "$S/bao-setup.log" 2>&1 ||
+    { log "FAILED: bao $*"; show_log "$S/bao-setup.log"; return 1; }
+}
+"$BIN/spire-server" bundle show -format spiffe -socketPath "$SERVER_SOCK" > "$S/bundle.jwks"
+"$NODE" "$here/helper.ts" jwt-config "$S/bundle.jwks" "$S/jwt-config.json"
+bao_root secrets enable transit
+bao_root write -f "transit/keys/$TRANSIT_KEY" type=ecdsa-p256
+bao_root auth enable jwt
+bao_root write auth/jwt/config "@$S/jwt-config.json"
+bao_root policy write ci-sign - <<POLICY
+path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
+path "transit/sign/$TRANSIT_KEY" { capabilities = ["update"] }
+path "transit/sign/$TRANSIT_KEY/*" { capabilities = ["update"] }
+path "transit/sign/$TRANSIT_KEY/sha1" { capabilities = ["deny"] }
+POLICY
+bao_root policy write ci-nosign - <<POLICY
+path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
+POLICY
+role=(role_type=jwt user_claim=sub "bound_audiences=$AUDIENCE" "bound_subject=$SPIFFE_ID")
+bao_root write auth/jwt/role/ci "${role[@]}" token_policies=ci-sign token_ttl=60s token_max_ttl=60s
+bao_root write auth/jwt/role/ci-nosign "${role[@]}" token_policies=ci-nosign token_ttl=60s token_max_ttl=60s
+bao_root write auth/jwt/role/ci-short "${role[@]}" token_policies=ci-sign token_ttl=5s token_max_ttl=5s
+
+agent_wait_ready "$BIN" "$S" "$PID_SPIRE_AGENT"
+
+tmp=$(mktemp "$STACK_DIR/env.XXXXXX")
+cat > "$tmp" <<ENV
+VAULT_ADDR=$VAULT_ADDR
+SPIFFE_ENDPOINT_SOCKET=unix://$AGENT_SOCK
+STACK_ADMIN_TOKEN=$ROOT_TOKEN
+STACK_ROLE=ci
+STACK_ROLE_NOSIGN=ci-nosign
+STACK_ROLE_SHORT=ci-short
+STACK_AUDIENCE=$AUDIENCE
+STACK_SPIFFE_ID=$SPIFFE_ID
+STACK_NODE_ID=$NODE_ID
+STACK_TRUST_DOMAIN=$TRUST_DOMAIN
+STACK_TRANSIT_KEY=$TRANSIT_KEY
+STACK_REGISTRY=127.0.0.1:$REGISTRY_PORT
+STACK_BIN=$BIN
+STACK_STATE_DIR=$S
+STACK_SPIRE_SERVER_SOCKET=$SERVER_SOCK
+STACK_AGENT_SOCKET=$AGENT_SOCK
+STACK_CTL=$here/ctl.sh
+STACK_PID_SPIRE_SERVER=$PID_SPIRE_SERVER
+STACK_PID_SPIRE_AGENT=$PID_SPIRE_AGENT
+STACK_PID_BAO=$PID_BAO
+STACK_PID_REGISTRY=$PID_REGISTRY
+ENV
+chmod 600 "$tmp"
+mv -f "$tmp" "$ENV_FILE"
+ok=1
+elapsed=$((($(date +%s%N) - t0) / 1000000))
+log "stack is up in $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s (env: $ENV_FILE, logs: $S)"

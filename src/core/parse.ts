@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { InputError } from './errors.ts';
+
+/**
+ * Strict parsers for user-supplied option values, shared by the action's inputs and the CLI's
+ * flags. `name` is how the user spells the option, so every error names what to fix.
+ */
+
+export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new InputError(`${name}: '${value}' is not a boolean — use true or false`);
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `90`, `90s`, `1m30s`, `500ms`, `2h` → milliseconds. A bare number means seconds. */
+export function parseDuration(name: string, value: string): number {
+  const v = value.trim();
+  const fail = () =>
+    new InputError(`${name}: '${value}' is not a duration — use a positive number of seconds or e.g. 30s, 5m, 1h30m, 500ms`);
+  if (/^\d+(\.\d+)?$/.test(v)) {
+    const ms = Number(v) * 1000;
+    if (ms <= 0) throw fail();
+    return ms;
+  }
+  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== v) throw fail();
+  const ms = parts.reduce((sum, [, n, unit]) => sum + Number(n) * (UNIT_MS[unit as string] ?? 0), 0);
+  if (!(ms > 0)) throw fail();
+  return ms;
+}
+
+export function parseHttpUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InputError(`${name}: '${value}' is not a URL — use e.g. https://vault.example.com:8200`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(`${name}: '${value}' must be an http:// or https:// URL`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError(`${name}: '${value}' must not carry credentials, a query or a fragment`);
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Items separated by newlines or commas, trimmed, empty ones dropped. */
+export function parseList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** A PEM given inline, or the path of a file holding one. */
+export function readPem(name: string, value: string): string {
+  const v = value.trim();
+  if (v.startsWith('-----BEGIN ')) return v.endsWith('\n') ? v : `${v}\n`;
+  let text: string;
+  try {
+    text = readFileSync(v, 'utf8');
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new InputError(`${name}: cannot read '${v}' (${code}) — give a PEM file path or the PEM text itself`);
+  }
+  if (!text.includes('-----BEGIN ')) {
+    throw new InputError(`${name}: '${v}' holds no PEM block — give a PEM file path or the PEM text itself`);
+  }
+  return text;
+}

@@ -1,0 +1,276 @@
+import { Client, Metadata, credentials, type MethodDefinition } from '@grpc/grpc-js';
+import { fromJSON } from '@grpc/proto-loader';
+import type { INamespace } from 'protobufjs';
+import { describeError } from '../errors.ts';
+import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import { SYSTEM_CLOCK, retry, type Clock, type RetryPolicy } from '../retry.ts';
+import { DEFAULT_AGENT_SOCKET, parseWorkloadApiAddress, type WorkloadApiAddress } from './address.ts';
+import { WorkloadApiError } from './errors.ts';
+import type { JwtBundles, JwtSvid } from './jwt-svid.ts';
+import { parseSpiffeId } from './spiffe-id.ts';
+import { describeGrpcFailure, finalError, isRetryableStatus, isServiceError } from './status.ts';
+import {
+  parseJwtBundlesResponse,
+  parseJwtSvidResponse,
+  type WireJwtBundlesResponse,
+  type WireJwtSvidRequest,
+  type WireJwtSvidResponse,
+} from './wire.ts';
+import descriptor from './generated/workload.json' with { type: 'json' };
+
+/** Overall time budget for one Workload API operation, retries included. */
+export const DEFAULT_WORKLOAD_API_TIMEOUT_MS = 30_000;
+/** Time budget for one gRPC call. */
+export const DEFAULT_WORKLOAD_API_CALL_TIMEOUT_MS = 10_000;
+/** Backoff between attempts; entries reach the agent within ~5 s, so the cap stays short. */
+export const DEFAULT_WORKLOAD_API_RETRY_POLICY: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'> = Object.freeze({
+  initialDelayMs: 200,
+  maxDelayMs: 2_000,
+});
+/** The metadata every Workload API call must carry (SPIFFE Workload Endpoint spec). */
+export const SECURITY_HEADER = Object.freeze({ key: 'workload.spiffe.io', value: 'true' });
+
+export interface WorkloadApiClientOptions {
+  /** A `SPIFFE_ENDPOINT_SOCKET` value (`unix:///path` or `tcp://IP:PORT`); default SPIRE's socket. */
+  readonly address?: string;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** Overall deadline of one operation, retries included (default 30 s). */
+  readonly timeoutMs?: number;
+  /** Backoff between retries (the deadline is `timeoutMs`). */
+  readonly retryPolicy?: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
+  /** Deadline of one gRPC call (default 10 s). */
+  readonly callTimeoutMs?: number;
+}
+
+export interface FetchJwtSvidOptions {
+  /** The audience(s) for the `aud` claim. Sent as given: the agent rejects an empty list. */
+  readonly audiences: readonly string[];
+  /** Only the JWT-SVID for this SPIFFE ID (`JWT_SVID_NOT_FOUND` if the workload lacks it). */
+  readonly spiffeId?: string;
+}
+
+interface Methods {
+  readonly fetchJwtSvid: MethodDefinition<WireJwtSvidRequest, WireJwtSvidResponse>;
+  readonly fetchJwtBundles: MethodDefinition<Record<string, never>, WireJwtBundlesResponse>;
+}
+
+let methods: Methods | undefined;
+/** Builds the method definitions from the generated descriptor once, on first use. */
+function workloadApiMethods(): Methods {
+  if (methods === undefined) {
+    const definition = fromJSON(descriptor as unknown as INamespace, {
+      keepCase: true,
+      longs: String,
+      enums: String,
+      defaults: true,
+    });
+    const service = definition['SpiffeWorkloadAPI'] as unknown as Record<string, MethodDefinition<unknown, unknown>>;
+    methods = {
+      fetchJwtSvid: service['FetchJWTSVID'] as Methods['fetchJwtSvid'],
+      fetchJwtBundles: service['FetchJWTBundles'] as Methods['fetchJwtBundles'],
+    };
+  }
+  return methods;
+}
+
+/**
+ * A client of the SPIFFE Workload API (JWT-SVID profile). Retries what the spec calls retryable
+ * (Unavailable, including a socket that does not exist yet, and PermissionDenied) with capped
+ * exponential backoff under an overall deadline; everything else fails at once. Call `close()`
+ * when done (safe to call twice); an unclosed idle client does not keep the process alive.
+ */
+export class WorkloadApiClient {
+  readonly address: WorkloadApiAddress;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #policy: RetryPolicy;
+  readonly #callTimeoutMs: number;
+  readonly #grpc: Client;
+  #closed = false;
+
+  constructor(options: WorkloadApiClientOptions = {}) {
+    this.address = parseWorkloadApiAddress(options.address ?? DEFAULT_AGENT_SOCKET);
+    this.#logger = options.logger ?? NOOP_LOGGER;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#random = options.random ?? Math.random;
+    const backoff = options.retryPolicy ?? DEFAULT_WORKLOAD_API_RETRY_POLICY;
+    this.#policy = Object.freeze({
+      initialDelayMs: backoff.initialDelayMs,
+      maxDelayMs: backoff.maxDelayMs,
+      deadlineMs: options.timeoutMs ?? DEFAULT_WORKLOAD_API_TIMEOUT_MS,
+    });
+    this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_WORKLOAD_API_CALL_TIMEOUT_MS;
+    this.#grpc = new Client(this.address.target, credentials.createInsecure(), {
+      // Reconnect soon after the socket appears; our own backoff paces the attempts.
+      'grpc.initial_reconnect_backoff_ms': Math.min(this.#policy.initialDelayMs, 1_000),
+      'grpc.max_reconnect_backoff_ms': Math.max(this.#policy.maxDelayMs, 100),
+      'grpc.enable_retries': 0,
+      'grpc.enable_channelz': 0,
+    });
+  }
+
+  /** All JWT-SVIDs the agent issues this workload for `audiences` (or only `spiffeId`'s). */
+  async fetchJwtSvids(options: FetchJwtSvidOptions): Promise<JwtSvid[]> {
+    const wanted = this.#wantedSpiffeId(options.spiffeId);
+    const audiences = [...options.audiences];
+    const what = `FetchJWTSVID for audience ${audiences.map((a) => `'${a}'`).join(', ') || '(none)'}`;
+    // The request never names a SPIFFE ID: SPIRE answers an ID the workload lacks with the same
+    // PermissionDenied as "not registered", which we would retry until the deadline. Filtering
+    // here fails at once, listing the IDs the workload does have.
+    const request: WireJwtSvidRequest = { audience: audiences, spiffe_id: '' };
+    const response = await this.#withRetry(what, (deadline) => this.#unary(request, deadline));
+    const svids = parseJwtSvidResponse(response);
+    const matching = wanted === undefined ? svids : svids.filter((svid) => svid.spiffeId === wanted);
+    if (matching.length === 0) {
+      throw new WorkloadApiError(
+        'JWT_SVID_NOT_FOUND',
+        `the SPIFFE Workload API at ${this.address.original} issued no JWT-SVID for ${wanted} to this workload ` +
+          `(it has: ${svids.map((s) => s.spiffeId).join(', ')}): check the expected SPIFFE ID, or the registration ` +
+          'entry for this workload (`spire-server entry show`)',
+      );
+    }
+    for (const svid of matching) {
+      this.#logger.debug(
+        `Workload API issued a JWT-SVID for ${svid.spiffeId} (audience ${svid.audiences.join(', ')}, expires ${svid.expiresAt.toISOString()})`,
+      );
+    }
+    return matching;
+  }
+
+  /** The JWT-SVID for `spiffeId`, or the workload's default (first) identity. */
+  async fetchJwtSvid(options: FetchJwtSvidOptions): Promise<JwtSvid> {
+    const [first] = await this.fetchJwtSvids(options);
+    return first as JwtSvid;
+  }
+
+  /** The JWT bundles (JWKS) keyed by trust domain ID: the stream's first message. */
+  async fetchJwtBundles(): Promise<JwtBundles> {
+    const response = await this.#withRetry('FetchJWTBundles', (deadline) => this.#firstStreamMessage(deadline));
+    const bundles = parseJwtBundlesResponse(response);
+    this.#logger.debug(`Workload API sent JWT bundles for ${[...bundles.keys()].join(', ')}`);
+    return bundles;
+  }
+
+  /** Closes the channel. Safe to call more than once. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#grpc.close();
+  }
+
+  #wantedSpiffeId(spiffeId: string | undefined): string | undefined {
+    if (spiffeId === undefined || spiffeId === '') return undefined;
+    try {
+      return parseSpiffeId(spiffeId).id;
+    } catch (error: unknown) {
+      throw new WorkloadApiError(
+        'WORKLOAD_API_REQUEST_INVALID',
+        `the requested SPIFFE ID is invalid: ${describeError(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  #metadata(): Metadata {
+    const metadata = new Metadata();
+    metadata.set(SECURITY_HEADER.key, SECURITY_HEADER.value);
+    return metadata;
+  }
+
+  async #withRetry<T>(what: string, call: (deadline: Date) => Promise<T>): Promise<T> {
+    if (this.#closed) {
+      throw new WorkloadApiError('WORKLOAD_API_CLOSED', `${what}: the Workload API client has been closed`);
+    }
+    const started = this.#clock.now();
+    const context = { what, address: this.address, policy: this.#policy };
+    let attempts = 0;
+    try {
+      return await retry({
+        policy: this.#policy,
+        clock: this.#clock,
+        random: this.#random,
+        isRetryable: (error) => isServiceError(error) && isRetryableStatus(error.code),
+        onRetry: (error, attempt, delayMs) => {
+          this.#logger.debug(
+            `Workload API ${what} at ${this.address.original}: ${describeGrpcFailure(error)}; ` +
+              `retrying in ${Math.round(delayMs)} ms (attempt ${attempt})`,
+          );
+        },
+        onDeadline: (error, count) =>
+          finalError(error, { ...context, attempts: count, elapsedMs: this.#clock.now() - started }),
+        attempt: async (attempt) => {
+          attempts = attempt;
+          if (this.#closed) {
+            throw new WorkloadApiError(
+              'WORKLOAD_API_CLOSED',
+              `${what}: the Workload API client was closed while retrying`,
+            );
+          }
+          const remaining = this.#policy.deadlineMs - (this.#clock.now() - started);
+          // Every attempt gets at least a second, even the one at the deadline.
+          const budget = Math.min(this.#callTimeoutMs, Math.max(remaining, 1_000));
+          return call(new Date(Date.now() + budget));
+        },
+      });
+    } catch (error: unknown) {
+      if (error instanceof WorkloadApiError) throw error;
+      throw finalError(error, { ...context, attempts, elapsedMs: this.#clock.now() - started });
+    }
+  }
+
+  #unary(request: WireJwtSvidRequest, deadline: Date): Promise<WireJwtSvidResponse> {
+    const method = workloadApiMethods().fetchJwtSvid;
+    return new Promise((resolve, reject) => {
+      this.#grpc.makeUnaryRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        request,
+        this.#metadata(),
+        { deadline },
+        (error, response) => (error ? reject(error) : resolve(response ?? {})),
+      );
+    });
+  }
+
+  #firstStreamMessage(deadline: Date): Promise<WireJwtBundlesResponse> {
+    const method = workloadApiMethods().fetchJwtBundles;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const stream = this.#grpc.makeServerStreamRequest(
+        method.path,
+        method.requestSerialize,
+        method.responseDeserialize,
+        {},
+        this.#metadata(),
+        { deadline },
+      );
+      stream.on('data', (message: WireJwtBundlesResponse) => {
+        if (settled) return;
+        settled = true;
+        resolve(message);
+        stream.cancel();
+      });
+      stream.on('error', (error: unknown) => {
+        if (settled) return; // includes the CANCELLED that our own cancel() produces
+        settled = true;
+        reject(error);
+      });
+      stream.on('end', () => {
+        if (settled) return;
+        settled = true;
+        reject(
+          new WorkloadApiError(
+            'JWT_BUNDLE_INVALID',
+            'the SPIFFE Workload API ended the FetchJWTBundles stream without sending a bundle',
+          ),
+        );
+      });
+    });
+  }
+}

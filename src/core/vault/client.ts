@@ -1,0 +1,126 @@
+import nodeVault from 'node-vault';
+import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import { DEFAULT_RETRY_POLICY, retry, type Clock, type RetryPolicy } from '../retry.ts';
+import { isRetryableVaultFailure, VaultHttpError } from './errors.ts';
+import { createTransport, type VaultTlsOptions } from './transport.ts';
+
+export const DEFAULT_VAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+export interface VaultClientOptions {
+  /** Base URL, e.g. `https://vault.example.com:8200`. */
+  readonly address: string;
+  /** Enterprise / OpenBao namespace sent as `X-Vault-Namespace`; '' for none. */
+  readonly namespace?: string;
+  readonly tls?: VaultTlsOptions;
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
+  readonly requestTimeoutMs?: number;
+  /** Retries of connection failures, 5xx (not sealed), 412 and 429. */
+  readonly retryPolicy?: RetryPolicy;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+export interface VaultRequest {
+  readonly method: 'GET' | 'POST';
+  /** API path below `/v1`, starting with `/`. */
+  readonly path: string;
+  readonly body?: Readonly<Record<string, unknown>>;
+  readonly token?: string;
+  /** Overrides the client's namespace for this request ('' = root namespace). */
+  readonly namespace?: string;
+}
+
+/** A Vault HTTP client: node-vault for paths and headers, our transport, retries, safe errors. */
+export class VaultClient {
+  readonly address: string;
+  readonly namespace: string;
+  private readonly vault: nodeVault.client;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly clock: Clock | undefined;
+  private readonly logger: Logger;
+
+  constructor(options: VaultClientOptions) {
+    this.address = options.address.replace(/\/+$/, '');
+    this.namespace = options.namespace ?? '';
+    this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    this.clock = options.clock;
+    this.logger = options.logger ?? NOOP_LOGGER;
+    const transport = createTransport({
+      ...options.tls,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_VAULT_REQUEST_TIMEOUT_MS,
+      ...(options.proxyEnv ? { proxyEnv: options.proxyEnv } : {}),
+    });
+    this.vault = nodeVault({
+      endpoint: this.address,
+      apiVersion: 'v1',
+      // node-vault falls back to VAULT_TOKEN / VAULT_NAMESPACE from the environment when these
+      // are empty; tokens and namespaces are set per request instead.
+      token: ' ',
+      namespace: ' ',
+      // Its default debug logger prints request bodies (the JWT) when DEBUG is set.
+      debug: () => {},
+      'request-promise': transport,
+    } as nodeVault.VaultOptions);
+    // The placeholders above keep the environment out; clear them so no header is sent.
+    const fields = this.vault as { token: string; namespace?: string; pathPrefix?: string };
+    fields.token = '';
+    fields.namespace = '';
+    fields.pathPrefix = ''; // node-vault would otherwise read VAULT_PREFIX
+  }
+
+  /** Sends one request, retrying what is retryable until the policy's deadline. */
+  async request<T>(request: VaultRequest): Promise<T> {
+    return retry({
+      policy: this.retryPolicy,
+      ...(this.clock ? { clock: this.clock } : {}),
+      isRetryable: isRetryableVaultFailure,
+      onRetry: (error, attempt, delayMs) => {
+        this.logger.debug(
+          `Vault ${request.method} ${request.path} failed (${summarize(error)}); retry ${attempt} in ${Math.round(delayMs)} ms`,
+        );
+      },
+      attempt: () => this.send<T>(request),
+    });
+  }
+
+  private async send<T>(request: VaultRequest): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (request.token) headers['X-Vault-Token'] = request.token;
+    const namespace = request.namespace ?? this.namespace;
+    if (namespace) headers['X-Vault-Namespace'] = namespace;
+    try {
+      return (await this.vault.request({
+        path: request.path,
+        method: request.method,
+        headers,
+        ...(request.body ? { json: request.body } : {}),
+      })) as T;
+    } catch (error: unknown) {
+      throw toHttpError(error);
+    }
+  }
+}
+
+/** node-vault rejects non-2xx answers with `{ message, response: { statusCode, body } }`. */
+function toHttpError(error: unknown): VaultHttpError {
+  if (error instanceof VaultHttpError) return error;
+  const response = (error as { response?: { statusCode?: number; body?: { errors?: unknown } } }).response;
+  if (response?.statusCode !== undefined) {
+    const raw = response.body?.errors;
+    const vaultErrors = Array.isArray(raw) ? raw.map(String) : [];
+    return new VaultHttpError({
+      status: response.statusCode,
+      vaultErrors,
+      message: `${response.statusCode} ${vaultErrors.join('; ') || 'no error text'}`,
+    });
+  }
+  return new VaultHttpError({ message: error instanceof Error ? error.message : String(error) });
+}
+
+export function summarize(error: unknown): string {
+  if (error instanceof VaultHttpError) {
+    if (error.status !== undefined) return `${error.status} ${error.vaultErrors.join('; ')}`.trim();
+    return `${error.socketCode ?? 'connection failed'}: ${error.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

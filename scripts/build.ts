@@ -1,10 +1,34 @@
-// Bundles the adapters into dist/ (one ESM file per entry; shared code in dist/chunks/).
-// esbuild output is deterministic, so building twice gives the same bytes; CI checks it.
-import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+// Bundles each adapter into one CommonJS file in dist/ (dist/package.json marks them so).
+// CommonJS because an ESM import of node:http builds its whole namespace, which loads Node's
+// internal undici (~60 ms of start-up); require() does not. esbuild output is deterministic,
+// so building twice gives the same bytes; CI checks that dist/ is fresh.
+import { build, type Plugin } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const outdir = process.argv[2] ?? 'dist';
 rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+
+// @actions/core imports @actions/http-client (and so undici, ~400 KiB) only for getIDToken, which
+// we never call. Both are free of load-time side effects; saying so lets esbuild drop them.
+const SIDE_EFFECT_FREE = /^(@actions\/http-client|undici)(\/|$)/;
+const sideEffectFree: Plugin = {
+  name: 'side-effect-free',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: SIDE_EFFECT_FREE }, async (args) => {
+      if (args.pluginData === 'side-effect-free') return undefined;
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'side-effect-free',
+      });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
 
 const result = await build({
   entryPoints: {
@@ -14,21 +38,17 @@ const result = await build({
   },
   outdir,
   bundle: true,
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   target: 'node24',
-  format: 'esm',
+  format: 'cjs',
   minify: true,
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none by default.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
+  alias: { axios: './scripts/build-stubs/axios.cjs' },
+  plugins: [sideEffectFree],
 });
 
 for (const [file, meta] of Object.entries(result.metafile.outputs)) {
-  if (file.endsWith('.js')) console.log(`${file.padEnd(40)} ${(meta.bytes / 1024).toFixed(0).padStart(6)} KiB`);
+  if (file.endsWith('.js')) console.log(`${file.padEnd(24)} ${(meta.bytes / 1024).toFixed(0).padStart(6)} KiB`);
 }

@@ -19,6 +19,9 @@ CACHE_ROOT="${SPIFFE_VAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spiffe-vault-a
 TOOLS_DIR="$CACHE_ROOT/tools"
 BIN_DIR="$TOOLS_DIR/bin"
 mkdir -p "$BIN_DIR"
+# One installer at a time: a second run waits, then finds the tools built.
+exec 9>"$TOOLS_DIR/.lock"
+flock 9
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 

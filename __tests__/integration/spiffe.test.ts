@@ -139,13 +139,22 @@ describe('Workload API client against the real SPIRE agent', () => {
     assert.ok(!/eyJ[\w-]+\.[\w-]+\./.test(error.message));
   });
 
-  it('an empty audience list is refused by the agent with InvalidArgument, and not retried', async () => {
+  it('an empty audience list is refused at once: locally, and by the agent with InvalidArgument', async () => {
     const started = Date.now();
     const error = await rejection(client.fetchJwtSvid({ audiences: [] }));
-    assert.equal(error.code, 'WORKLOAD_API_REJECTED');
-    assert.equal(error.grpcStatus, 'INVALID_ARGUMENT');
-    assert.equal(error.attempts, 1);
-    assert.ok(Date.now() - started < 5_000);
+    assert.equal(error.code, 'WORKLOAD_API_REQUEST_INVALID');
+    assert.ok(Date.now() - started < 1_000);
+    const answer = await rawFetchJwtSvid({ audience: [], spiffe_id: '' }, true);
+    assert.equal(answer.code, status.INVALID_ARGUMENT, answer.details);
+    assert.match(answer.details, /audience must be specified/);
+  });
+
+  it('an empty-string audience is refused locally: the agent would answer Unavailable (retryable)', async () => {
+    const error = await rejection(client.fetchJwtSvid({ audiences: [''] }));
+    assert.equal(error.code, 'WORKLOAD_API_REQUEST_INVALID');
+    const answer = await rawFetchJwtSvid({ audience: [''], spiffe_id: '' }, true);
+    assert.equal(answer.code, status.UNAVAILABLE, answer.details);
+    assert.match(answer.details, /audience/);
   });
 
   it('the agent refuses a call without the security header (InvalidArgument)', async () => {

@@ -150,12 +150,21 @@ describe('WorkloadApiClient against a fake agent', () => {
   it('fails at once on INVALID_ARGUMENT (one call made)', async () => {
     await agent.start();
     agent.onFetchJwtSvid = () => ({ code: status.INVALID_ARGUMENT, details: 'audience must be specified' });
-    const error = await rejection(newClient().fetchJwtSvid({ audiences: [] }));
+    const error = await rejection(newClient().fetchJwtSvid({ audiences: ['vault'] }));
     assert.equal(error.code, 'WORKLOAD_API_REJECTED');
     assert.equal(error.grpcStatus, 'INVALID_ARGUMENT');
     assert.equal(error.attempts, 1);
     assert.equal(agent.jwtSvidCalls, 1);
     assert.equal(clock.sleeps.length, 0);
+  });
+
+  it('refuses an empty audience list or an empty audience before calling the agent', async () => {
+    await agent.start();
+    for (const audiences of [[], [''], ['vault', '  ']]) {
+      const error = await rejection(newClient().fetchJwtSvid({ audiences }));
+      assert.equal(error.code, 'WORKLOAD_API_REQUEST_INVALID');
+    }
+    assert.equal(agent.calls.length, 0);
   });
 
   it('fails at once on UNIMPLEMENTED', async () => {

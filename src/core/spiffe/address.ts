@@ -48,7 +48,9 @@ export function parseWorkloadApiAddress(value: string): WorkloadApiAddress {
   const trimmed = value.trim();
   if (trimmed === '') throw invalid(value, 'the address is empty');
   if (trimmed !== value) throw invalid(value, 'the address has leading or trailing white space');
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(value, 'the address contains control characters');
+  if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    throw invalid(value, 'the address contains control characters');
+  }
 
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1];
   if (scheme === undefined) throw invalid(value, 'there is no scheme');

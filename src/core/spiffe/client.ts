@@ -45,7 +45,7 @@ export interface WorkloadApiClientOptions {
 }
 
 export interface FetchJwtSvidOptions {
-  /** The audience(s) for the `aud` claim. Sent as given: the agent rejects an empty list. */
+  /** The audience(s) for the `aud` claim: at least one, none empty. */
   readonly audiences: readonly string[];
   /** Only the JWT-SVID for this SPIFFE ID (`JWT_SVID_NOT_FOUND` if the workload lacks it). */
   readonly spiffeId?: string;
@@ -73,6 +73,26 @@ function workloadApiMethods(): Methods {
     };
   }
   return methods;
+}
+
+/**
+ * Audiences are checked here, not left to the agent: SPIRE 1.15 answers an empty list with
+ * InvalidArgument, but an empty-string audience with Unavailable ("invalid JWT-SVID audience:
+ * cannot be empty", from its server), which the spec makes retryable: we would retry until the
+ * deadline and then blame the agent.
+ */
+function checkAudiences(audiences: readonly string[]): string[] {
+  if (!Array.isArray(audiences) || audiences.length === 0) {
+    throw new WorkloadApiError('WORKLOAD_API_REQUEST_INVALID', 'no audience given for the JWT-SVID: pass at least one');
+  }
+  const bad = audiences.filter((audience) => typeof audience !== 'string' || audience.trim() === '');
+  if (bad.length > 0) {
+    throw new WorkloadApiError(
+      'WORKLOAD_API_REQUEST_INVALID',
+      `the JWT-SVID audiences ${JSON.stringify(audiences)} include an empty one: every audience must be a non-empty string`,
+    );
+  }
+  return [...audiences];
 }
 
 /**
@@ -115,8 +135,8 @@ export class WorkloadApiClient {
   /** All JWT-SVIDs the agent issues this workload for `audiences` (or only `spiffeId`'s). */
   async fetchJwtSvids(options: FetchJwtSvidOptions): Promise<JwtSvid[]> {
     const wanted = this.#wantedSpiffeId(options.spiffeId);
-    const audiences = [...options.audiences];
-    const what = `FetchJWTSVID for audience ${audiences.map((a) => `'${a}'`).join(', ') || '(none)'}`;
+    const audiences = checkAudiences(options.audiences);
+    const what = `FetchJWTSVID for audience ${audiences.map((a) => `'${a}'`).join(', ')}`;
     // The request never names a SPIFFE ID: SPIRE answers an ID the workload lacks with the same
     // PermissionDenied as "not registered", which we would retry until the deadline. Filtering
     // here fails at once, listing the IDs the workload does have.

@@ -113,8 +113,9 @@ export function jwtSigningKeys(bundle: JSONWebKeySet): JSONWebKeySet {
   for (const key of bundle.keys) {
     if (key.use === undefined || key.use === 'sig') keys.push(key);
     else if (key.use === 'jwt-svid') {
-      const { use: _use, ...rest } = key;
-      keys.push(rest);
+      const copy: JWK = { ...key };
+      delete copy.use;
+      keys.push(copy);
     }
   }
   return { keys };

@@ -1,0 +1,25 @@
+// Benchmarks: `npm run bench -- [auth]`. Prints figures and ratios against a peer measured in
+// the same run, and writes them to bench/results/<name>.json (git-ignored).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadStackEnv, repoRoot } from '../__tests__/helpers/stack-env.ts';
+import { benchAuth } from './auth.ts';
+
+const BENCHES: Record<string, (runs: number) => Record<string, unknown>> = {
+  auth: (runs) => benchAuth(loadStackEnv(), runs),
+};
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+for (const name of names.length ? names : Object.keys(BENCHES)) {
+  const bench = BENCHES[name];
+  if (!bench) {
+    console.error(`unknown benchmark '${name}' (known: ${Object.keys(BENCHES).join(', ')})`);
+    process.exit(2);
+  }
+  const result = { ...bench(runs), node: process.version, measured_at: new Date().toISOString() };
+  const dir = join(repoRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+}

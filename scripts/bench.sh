@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs benchmarks on the real stack: an already running one (.stack/env from `npm run stack:up`),
+# or a temporary one that is stopped afterwards.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+node "$root/scripts/build.ts" >/dev/null
+if [ -z "${STACK_ENV_FILE:-}" ] && [ -f "$root/.stack/env" ]; then
+  export STACK_ENV_FILE="$root/.stack/env"
+elif [ -z "${STACK_ENV_FILE:-}" ]; then
+  STACK_DIR=$(mktemp -d)
+  export STACK_DIR STACK_ENV_FILE="$STACK_DIR/env"
+  trap 'bash "$root/scripts/stack/down.sh" >/dev/null 2>&1 || true; rm -rf "$STACK_DIR"' EXIT INT TERM
+  bash "$root/scripts/stack/up.sh" >&2
+fi
+node "$root/bench/run.ts" "$@"

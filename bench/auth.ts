@@ -41,7 +41,9 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     name: 'ours: CLI (spiffe-vault auth)',
     command: process.execPath,
     args: [join(repoRoot, 'dist', 'cli.js'), 'auth', '-role', stack.STACK_ROLE, '-audience', stack.STACK_AUDIENCE],
-    options: { env: { ...baseEnv, VAULT_ADDR: stack.VAULT_ADDR, SPIFFE_ENDPOINT_SOCKET: stack.SPIFFE_ENDPOINT_SOCKET } },
+    options: {
+      env: { ...baseEnv, VAULT_ADDR: stack.VAULT_ADDR, SPIFFE_ENDPOINT_SOCKET: stack.SPIFFE_ENDPOINT_SOCKET },
+    },
     check: hasToken,
   };
   const peer = goPeer(stack, baseEnv);
@@ -66,7 +68,9 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
  * by the SPIRE agent's and OpenBao's own Go CLIs (fetch a JWT-SVID, log in with it), one shell.
  */
 function goPeer(stack: StackEnv, env: Record<string, string>): { candidate: Candidate; description: string } {
-  const goCli = spawnSync('bash', [join(repoRoot, 'scripts', 'install-tools.sh'), 'spiffe-vault'], { encoding: 'utf8' });
+  const goCli = spawnSync('bash', [join(repoRoot, 'scripts', 'install-tools.sh'), 'spiffe-vault'], {
+    encoding: 'utf8',
+  });
   if (goCli.status === 0) {
     const bin = goCli.stdout.trim().split('\n').at(-1) as string;
     return {
@@ -75,7 +79,9 @@ function goPeer(stack: StackEnv, env: Record<string, string>): { candidate: Cand
         name: 'peer: spiffe-vault auth (Go)',
         command: join(bin, 'spiffe-vault'),
         args: ['auth', '-role', stack.STACK_ROLE],
-        options: { env: { ...env, VAULT_ADDR: stack.VAULT_ADDR, SPIFFE_ENDPOINT_SOCKET: stack.SPIFFE_ENDPOINT_SOCKET } },
+        options: {
+          env: { ...env, VAULT_ADDR: stack.VAULT_ADDR, SPIFFE_ENDPOINT_SOCKET: stack.SPIFFE_ENDPOINT_SOCKET },
+        },
       },
     };
   }

@@ -33,7 +33,13 @@ export function measure(candidate: Candidate, runs: number, warmups = 2): Measur
   times.sort((a, b) => a - b);
   const mid = Math.floor(times.length / 2);
   const median = times.length % 2 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
-  return { name: candidate.name, runs, medianMs: round(median), minMs: round(times[0] as number), maxMs: round(times.at(-1) as number) };
+  return {
+    name: candidate.name,
+    runs,
+    medianMs: round(median),
+    minMs: round(times[0] as number),
+    maxMs: round(times.at(-1) as number),
+  };
 }
 
 export function round(value: number, digits = 1): number {

@@ -23,7 +23,14 @@ export function deleteRunnerEntry(stack: StackEnv): () => void {
   return () => {
     const uid = process.getuid?.() ?? 0;
     const r = spireServer(stack, [
-      'entry', 'create', '-parentID', stack.STACK_NODE_ID, '-spiffeID', stack.STACK_SPIFFE_ID, '-selector', `unix:uid:${uid}`,
+      'entry',
+      'create',
+      '-parentID',
+      stack.STACK_NODE_ID,
+      '-spiffeID',
+      stack.STACK_SPIFFE_ID,
+      '-selector',
+      `unix:uid:${uid}`,
     ]);
     if (r.status !== 0) throw new Error(`entry create failed: ${r.stderr}`);
   };

@@ -32,9 +32,18 @@ export async function startThrowawayBao(stack: StackEnv, options: { tls?: boolea
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bao-'));
   const rootToken = `root-${Math.random().toString(36).slice(2)}`;
-  const args = ['server', '-dev', `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token'];
+  const args = [
+    'server',
+    '-dev',
+    `-dev-root-token-id=${rootToken}`,
+    `-dev-listen-address=127.0.0.1:${port}`,
+    '-dev-no-store-token',
+  ];
   if (options.tls) args.push('-dev-tls', `-dev-tls-cert-dir=${dir}`);
-  const child = spawn(`${stack.STACK_BIN}/bao`, args, { stdio: 'ignore', env: { PATH: process.env.PATH ?? '', HOME: dir } });
+  const child = spawn(`${stack.STACK_BIN}/bao`, args, {
+    stdio: 'ignore',
+    env: { PATH: process.env.PATH ?? '', HOME: dir },
+  });
   const address = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const caCertFile = options.tls ? join(dir, 'vault-ca.pem') : undefined;
   await waitForHealth(address, caCertFile);
@@ -75,9 +84,13 @@ function stopChild(child: ChildProcess): Promise<void> {
 /** A unix socket file with nothing listening behind it (an agent that died). */
 export async function staleUnixSocket(): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'sock-')), 'api.sock');
-  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
   child.kill('SIGKILL'); // a killed process leaves its socket file behind
   await new Promise((r) => child.once('exit', r));

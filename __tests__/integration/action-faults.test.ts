@@ -76,7 +76,10 @@ describe('faults the action rides out', () => {
 
 describe('errors a user can act on', () => {
   test('no socket at the path', async () => {
-    const line = assertFailedWith(await runMain({ 'socket-path': 'unix:///tmp/no-such-dir/api.sock', timeout: '2s' }), 'WORKLOAD_API_UNAVAILABLE');
+    const line = assertFailedWith(
+      await runMain({ 'socket-path': 'unix:///tmp/no-such-dir/api.sock', timeout: '2s' }),
+      'WORKLOAD_API_UNAVAILABLE',
+    );
     assert.match(line, /\/tmp\/no-such-dir\/api\.sock/);
   });
 
@@ -123,13 +126,19 @@ describe('errors a user can act on', () => {
   });
 
   test('nothing listening at all', async () => {
-    assertFailedWith(await runMain({ 'vault-addr': `http://127.0.0.1:${await freePort()}`, timeout: '2s' }), 'VAULT_UNREACHABLE');
+    assertFailedWith(
+      await runMain({ 'vault-addr': `http://127.0.0.1:${await freePort()}`, timeout: '2s' }),
+      'VAULT_UNREACHABLE',
+    );
   });
 
   test('Vault sealed', async () => {
     const bao = await startThrowawayBao(stack);
     try {
-      const seal = await fetch(`${bao.address}/v1/sys/seal`, { method: 'POST', headers: { 'X-Vault-Token': bao.rootToken } });
+      const seal = await fetch(`${bao.address}/v1/sys/seal`, {
+        method: 'POST',
+        headers: { 'X-Vault-Token': bao.rootToken },
+      });
       assert.equal(seal.status, 204);
       const started = Date.now();
       assertFailedWith(await runMain({ 'vault-addr': bao.address, timeout: '20s' }), 'VAULT_SEALED');

@@ -99,7 +99,15 @@ describe('login with the SPIFFE identity', () => {
     assert.equal(sign.status, 0, sign.stderr);
     const verify = run(
       `${stack.STACK_BIN}/cosign`,
-      ['verify-blob', '--key', join(dir, 'pub.pem'), '--signature', join(dir, 'artifact.sig'), '--insecure-ignore-tlog=true', blob],
+      [
+        'verify-blob',
+        '--key',
+        join(dir, 'pub.pem'),
+        '--signature',
+        join(dir, 'artifact.sig'),
+        '--insecure-ignore-tlog=true',
+        blob,
+      ],
       { env: { PATH: env.PATH, HOME: dir } },
     );
     assert.equal(verify.status, 0, verify.stderr);

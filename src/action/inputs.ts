@@ -37,15 +37,18 @@ export function envInputReader(env: NodeJS.ProcessEnv): InputReader {
 export function parseActionInputs(input: InputReader, env: NodeJS.ProcessEnv): ActionConfig {
   const vaultAddrRaw = input('vault-addr') || env.VAULT_ADDR || env.BAO_ADDR || '';
   if (!vaultAddrRaw) {
-    throw new InputError('vault-addr: not set — set the vault-addr input or VAULT_ADDR, e.g. https://vault.example.com:8200');
+    throw new InputError(
+      'vault-addr: not set — set the vault-addr input or VAULT_ADDR, e.g. https://vault.example.com:8200',
+    );
   }
   const role = input('role');
-  if (!role) throw new InputError("role: required — name the Vault JWT role to log in with, e.g. role: ci");
+  if (!role) throw new InputError('role: required — name the Vault JWT role to log in with, e.g. role: ci');
   if (/[\s/]/.test(role)) throw new InputError(`role: '${role}' must not contain spaces or slashes`);
 
   const audiences = parseList(input('audience') || DEFAULT_AUDIENCE);
   const authPath = (input('auth-path') || DEFAULT_AUTH_PATH).replace(/^\/+|\/+$/g, '').replace(/^auth\//, '');
-  if (!authPath || /\s/.test(authPath)) throw new InputError(`auth-path: '${input('auth-path')}' is not a mount path, e.g. jwt`);
+  if (!authPath || /\s/.test(authPath))
+    throw new InputError(`auth-path: '${input('auth-path')}' is not a mount path, e.g. jwt`);
 
   const socketRaw = input('socket-path') || env.SPIFFE_ENDPOINT_SOCKET || DEFAULT_AGENT_SOCKET;
   const socketAddress = socketRaw.startsWith('/') ? `unix://${socketRaw}` : socketRaw;

@@ -27,7 +27,9 @@ export async function runPost(): Promise<void> {
       const label = tokens.length > 1 ? `Vault token ${index + 1} of ${tokens.length}` : 'Vault token';
       try {
         const outcome = await revokeSelf(vault, token);
-        core.info(outcome === 'revoked' ? `Revoked the ${label}.` : `The ${label} had already expired or been revoked.`);
+        core.info(
+          outcome === 'revoked' ? `Revoked the ${label}.` : `The ${label} had already expired or been revoked.`,
+        );
       } catch (error: unknown) {
         core.warning(
           `could not revoke the ${label}: ${describeError(error)}. It stays valid until its TTL ends; ` +

@@ -76,7 +76,10 @@ async function auth(argv: readonly string[], env: NodeJS.ProcessEnv, logger: Red
       onSecret: (secret) => logger.redact(secret),
       logger,
     });
-    const lines = [`export VAULT_ADDR=${shellQuote(vaultAddr)}`, `export VAULT_TOKEN=${shellQuote(result.token.token)}`];
+    const lines = [
+      `export VAULT_ADDR=${shellQuote(vaultAddr)}`,
+      `export VAULT_TOKEN=${shellQuote(result.token.token)}`,
+    ];
     if (namespace) lines.push(`export VAULT_NAMESPACE=${shellQuote(namespace)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
@@ -95,7 +98,9 @@ async function revoke(env: NodeJS.ProcessEnv, logger: RedactingLogger): Promise<
     logger,
   });
   const outcome = await revokeSelf(vault, token);
-  logger.info(outcome === 'revoked' ? 'revoked the Vault token' : 'the Vault token had already expired or been revoked');
+  logger.info(
+    outcome === 'revoked' ? 'revoked the Vault token' : 'the Vault token had already expired or been revoked',
+  );
   return 0;
 }
 
@@ -103,7 +108,6 @@ function requireValue(name: string, value: string | undefined): string {
   if (!value) throw new InputError(`${name} is required — see spiffe-vault --help`);
   return value;
 }
-
 
 const logger = createStderrLogger(process.env);
 main(process.argv.slice(2), process.env, logger).then(

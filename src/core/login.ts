@@ -45,7 +45,9 @@ export async function loginWithIdentity(options: IdentityLoginOptions): Promise<
     ...(options.spiffeId ? { spiffeId: options.spiffeId } : {}),
   });
   options.onSecret(svid.token);
-  logger.info(`Fetched a JWT-SVID for ${svid.spiffeId} (audience ${options.audiences.join(', ')}, expires ${svid.expiresAt.toISOString()})`);
+  logger.info(
+    `Fetched a JWT-SVID for ${svid.spiffeId} (audience ${options.audiences.join(', ')}, expires ${svid.expiresAt.toISOString()})`,
+  );
 
   const token = await loginWithJwt(options.vault, {
     authPath: options.authPath,

@@ -20,7 +20,9 @@ const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h
 export function parseDuration(name: string, value: string): number {
   const v = value.trim();
   const fail = () =>
-    new InputError(`${name}: '${value}' is not a duration — use a positive number of seconds or e.g. 30s, 5m, 1h30m, 500ms`);
+    new InputError(
+      `${name}: '${value}' is not a duration — use a positive number of seconds or e.g. 30s, 5m, 1h30m, 500ms`,
+    );
   if (/^\d+(\.\d+)?$/.test(v)) {
     const ms = Number(v) * 1000;
     if (ms <= 0) throw fail();

@@ -35,7 +35,10 @@ describe('parseActionInputs', () => {
   });
 
   test('a bare socket path and an auth/ prefix are accepted', () => {
-    const config = parseActionInputs(reader({ ...base, 'socket-path': '/run/spire/api.sock', 'auth-path': '/auth/spiffe/' }), {});
+    const config = parseActionInputs(
+      reader({ ...base, 'socket-path': '/run/spire/api.sock', 'auth-path': '/auth/spiffe/' }),
+      {},
+    );
     assert.equal(config.socketAddress, 'unix:///run/spire/api.sock');
     assert.equal(config.authPath, 'spiffe');
   });
@@ -60,11 +63,17 @@ describe('parseActionInputs', () => {
   ];
   for (const [inputs, message] of bad) {
     test(`rejects ${JSON.stringify(inputs)}`, () => {
-      assert.throws(() => parseActionInputs(reader({ ...base, ...inputs }), {}), (error: unknown) => {
-        assert.match((error as Error).message, message);
-        assert.ok(['INVALID_INPUT', 'SPIFFE_ID_INVALID'].includes((error as { code: string }).code), (error as { code: string }).code);
-        return true;
-      });
+      assert.throws(
+        () => parseActionInputs(reader({ ...base, ...inputs }), {}),
+        (error: unknown) => {
+          assert.match((error as Error).message, message);
+          assert.ok(
+            ['INVALID_INPUT', 'SPIFFE_ID_INVALID'].includes((error as { code: string }).code),
+            (error as { code: string }).code,
+          );
+          return true;
+        },
+      );
     });
   }
 });

@@ -15,7 +15,8 @@ describe('parseDuration', () => {
     test(`${text} → ${ms} ms`, () => assert.equal(parseDuration('timeout', text), ms));
   }
   for (const text of ['', '-5s', '0', '0s', '5 minutes', '1d', 's', '5s5']) {
-    test(`rejects '${text}'`, () => assert.throws(() => parseDuration('timeout', text), { code: 'INVALID_INPUT', message: /^timeout: / }));
+    test(`rejects '${text}'`, () =>
+      assert.throws(() => parseDuration('timeout', text), { code: 'INVALID_INPUT', message: /^timeout: / }));
   }
 });
 
@@ -26,14 +27,19 @@ describe('parseBoolean', () => {
     assert.equal(parseBoolean('x', '', true), true);
   });
   test('anything else is an error naming the input', () => {
-    assert.throws(() => parseBoolean('export-token', 'yes', true), (e: unknown) => e instanceof InputError && /export-token/.test(e.message));
+    assert.throws(
+      () => parseBoolean('export-token', 'yes', true),
+      (e: unknown) => e instanceof InputError && /export-token/.test(e.message),
+    );
   });
 });
 
 describe('parseHttpUrl', () => {
-  test('normalizes trailing slashes', () => assert.equal(parseHttpUrl('a', 'https://vault:8200/'), 'https://vault:8200'));
+  test('normalizes trailing slashes', () =>
+    assert.equal(parseHttpUrl('a', 'https://vault:8200/'), 'https://vault:8200'));
   for (const bad of ['vault:8200', 'ftp://vault', 'https://user:pw@vault', 'https://vault?x=1', 'not a url']) {
-    test(`rejects ${bad}`, () => assert.throws(() => parseHttpUrl('vault-addr', bad), { code: 'INVALID_INPUT', message: /^vault-addr: / }));
+    test(`rejects ${bad}`, () =>
+      assert.throws(() => parseHttpUrl('vault-addr', bad), { code: 'INVALID_INPUT', message: /^vault-addr: / }));
   }
 });
 
@@ -43,10 +49,16 @@ test('parseList splits on commas and newlines', () => {
 
 describe('readPem', () => {
   test('inline PEM is returned with a trailing newline', () => {
-    assert.equal(readPem('ca-cert', '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----'), '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n');
+    assert.equal(
+      readPem('ca-cert', '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----'),
+      '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n',
+    );
   });
   test('a missing file names the input', () => {
-    assert.throws(() => readPem('ca-cert', '/nonexistent/ca.pem'), { code: 'INVALID_INPUT', message: /ca-cert: cannot read '\/nonexistent\/ca.pem' \(ENOENT\)/ });
+    assert.throws(() => readPem('ca-cert', '/nonexistent/ca.pem'), {
+      code: 'INVALID_INPUT',
+      message: /ca-cert: cannot read '\/nonexistent\/ca.pem' \(ENOENT\)/,
+    });
   });
   test('a file without PEM is rejected', () => {
     assert.throws(() => readPem('client-cert', '/etc/hostname'), { code: 'INVALID_INPUT', message: /no PEM block/ });

@@ -32,7 +32,12 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise
 
 describe('VaultClient retries', () => {
   test('a 503 at the third request, then success', async () => {
-    fake = await startFakeVault([{ status: 503, body: { errors: ['standby'] } }, { status: 500 }, { status: 502 }, LOGIN_OK]);
+    fake = await startFakeVault([
+      { status: 503, body: { errors: ['standby'] } },
+      { status: 500 },
+      { status: 502 },
+      LOGIN_OK,
+    ]);
     const token = await login(client(fake.address));
     assert.equal(token.token, 's.secret-token');
     assert.equal(fake.requests.length, 4);
@@ -110,7 +115,11 @@ describe('VaultClient requests', () => {
 describe('login error messages', () => {
   const cases = [
     [403, 'permission denied', /auth-path/],
-    [400, 'error validating token: invalid audience (aud) claim: audience claim does not match any expected audience', /bound_audiences/],
+    [
+      400,
+      'error validating token: invalid audience (aud) claim: audience claim does not match any expected audience',
+      /bound_audiences/,
+    ],
     [400, 'role "ci" could not be found', /vault list auth\/jwt\/role/],
     [400, 'error validating claims: claim "sub" does not match any associated bound claim values', /bound_subject/],
   ] as const;

@@ -44,6 +44,12 @@ export const FAST_RETRY = Object.freeze({ initialDelayMs: 1, maxDelayMs: 5, dead
 export const LOGIN_OK = {
   status: 200,
   body: {
-    auth: { client_token: 's.secret-token', accessor: 'acc', policies: ['default', 'ci-sign'], lease_duration: 60, renewable: false },
+    auth: {
+      client_token: 's.secret-token',
+      accessor: 'acc',
+      policies: ['default', 'ci-sign'],
+      lease_duration: 60,
+      renewable: false,
+    },
   },
 };

@@ -14,11 +14,7 @@ export class VaultError extends CodedError<VaultErrorCode> {
   /** HTTP status, when Vault answered. */
   readonly status: number | undefined;
 
-  constructor(
-    code: VaultErrorCode,
-    message: string,
-    options?: { cause?: unknown; status?: number | undefined },
-  ) {
+  constructor(code: VaultErrorCode, message: string, options?: { cause?: unknown; status?: number | undefined }) {
     super(code, message, options);
     this.status = options?.status;
   }

@@ -165,17 +165,25 @@ export function describeFailure(
     );
   }
   if (isSealed(error)) {
-    return new VaultError(code ?? 'VAULT_SEALED', `${context}: Vault is sealed — unseal it (\`vault operator unseal\`) and retry`, {
-      cause: error,
-      status,
-    });
+    return new VaultError(
+      code ?? 'VAULT_SEALED',
+      `${context}: Vault is sealed — unseal it (\`vault operator unseal\`) and retry`,
+      {
+        cause: error,
+        status,
+      },
+    );
   }
   const detail = `${status} ${error.vaultErrors.join('; ')}`.trim();
   if (status === 403) {
-    return new VaultError(code ?? 'VAULT_PERMISSION_DENIED', `${context}: ${detail} — the token's policies do not allow this`, {
-      cause: error,
-      status,
-    });
+    return new VaultError(
+      code ?? 'VAULT_PERMISSION_DENIED',
+      `${context}: ${detail} — the token's policies do not allow this`,
+      {
+        cause: error,
+        status,
+      },
+    );
   }
   return new VaultError(code ?? 'VAULT_REQUEST_FAILED', `${context}: ${detail}`, { cause: error, status });
 }

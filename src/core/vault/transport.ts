@@ -73,7 +73,11 @@ export function createTransport(options: TransportOptions): { defaults: () => Re
           reject(new VaultHttpError({ socketCode: error.code ?? 'ECONNRESET', message: error.message })),
         );
         res.on('end', () => {
-          resolve({ statusCode: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks)), request: { path: url.pathname } });
+          resolve({
+            statusCode: res.statusCode ?? 0,
+            body: parseBody(Buffer.concat(chunks)),
+            request: { path: url.pathname },
+          });
         });
       });
       req.end(body);

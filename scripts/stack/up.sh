@@ -136,11 +136,16 @@ path "transit/sign/$TRANSIT_KEY" { capabilities = ["update"] }
 path "transit/sign/$TRANSIT_KEY/*" { capabilities = ["update"] }
 path "transit/sign/$TRANSIT_KEY/sha1" { capabilities = ["deny"] }
 POLICY
+# Only for `cosign verify-blob --key hashivault://…`, which verifies through Vault's transit
+# verify endpoint; signing needs just ci-sign.
+bao_root policy write ci-verify - <<POLICY
+path "transit/verify/$TRANSIT_KEY/*" { capabilities = ["update"] }
+POLICY
 bao_root policy write ci-nosign - <<POLICY
 path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
 POLICY
 role=(role_type=jwt user_claim=sub "bound_audiences=$AUDIENCE" "bound_subject=$SPIFFE_ID")
-bao_root write auth/jwt/role/ci "${role[@]}" token_policies=ci-sign token_ttl=60s token_max_ttl=60s
+bao_root write auth/jwt/role/ci "${role[@]}" token_policies=ci-sign,ci-verify token_ttl=60s token_max_ttl=60s
 bao_root write auth/jwt/role/ci-nosign "${role[@]}" token_policies=ci-nosign token_ttl=60s token_max_ttl=60s
 bao_root write auth/jwt/role/ci-short "${role[@]}" token_policies=ci-sign token_ttl=5s token_max_ttl=5s
 

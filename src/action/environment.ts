@@ -10,6 +10,8 @@ import type { ActionConfig } from './inputs.ts';
 export function exportVaultEnvironment(config: ActionConfig, token: string): void {
   core.exportVariable('VAULT_ADDR', config.vaultAddr);
   if (config.namespace) core.exportVariable('VAULT_NAMESPACE', config.namespace);
+  // cosign's hashivault:// KMS reads the transit mount from here.
+  core.exportVariable('TRANSIT_SECRET_ENGINE_PATH', config.signing.transitPath);
   const caFile = caCertFile(config);
   if (caFile) core.exportVariable('VAULT_CACERT', caFile);
   if (config.tls.skipVerify) core.exportVariable('VAULT_SKIP_VERIFY', 'true');

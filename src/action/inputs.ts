@@ -1,5 +1,6 @@
 import { InputError, describeError } from '../core/errors.ts';
 import { parseBoolean, parseDuration, parseHttpUrl, parseList, readPem } from '../core/parse.ts';
+import { IF_NO_FILES_FOUND_VALUES, type IfNoFilesFound } from '../core/signing/patterns.ts';
 import { parseWorkloadApiAddress, DEFAULT_AGENT_SOCKET } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';
 import type { VaultTlsOptions } from '../core/vault/transport.ts';
@@ -7,6 +8,20 @@ import type { VaultTlsOptions } from '../core/vault/transport.ts';
 export const DEFAULT_AUDIENCE = 'vault';
 export const DEFAULT_AUTH_PATH = 'jwt';
 export const DEFAULT_TIMEOUT = '60s';
+export const DEFAULT_TRANSIT_PATH = 'transit';
+export const DEFAULT_TRANSIT_KEY = 'cosign';
+
+/** What to sign with the transit key; `blobs` empty = a login-only run. */
+export interface SigningConfig {
+  readonly blobs: readonly string[];
+  readonly transitPath: string;
+  readonly transitKey: string;
+  /** undefined = the key's latest version (resolved once, then used for every signature). */
+  readonly keyVersion: number | undefined;
+  readonly signatureDir: string;
+  readonly bundle: boolean;
+  readonly ifNoFilesFound: IfNoFilesFound;
+}
 
 /** Every input of action.yml, parsed once. Unset inputs are '' in, typed values out. */
 export interface ActionConfig {
@@ -25,6 +40,7 @@ export interface ActionConfig {
   /** The CA as the user gave it (path or PEM), so later steps can be pointed at it. */
   readonly caCertInput: string;
   readonly timeoutMs: number;
+  readonly signing: SigningConfig;
 }
 
 export type InputReader = (name: string) => string;
@@ -92,5 +108,45 @@ export function parseActionInputs(input: InputReader, env: NodeJS.ProcessEnv): A
     tls: Object.freeze(tls),
     caCertInput: caCertInput.startsWith('-----BEGIN ') ? '' : caCertInput,
     timeoutMs: parseDuration('timeout', input('timeout') || DEFAULT_TIMEOUT),
+    signing: parseSigningInputs(input),
+  });
+}
+
+function parseSigningInputs(input: InputReader): SigningConfig {
+  const transitPath = (input('transit-path') || DEFAULT_TRANSIT_PATH).replace(/^\/+|\/+$/g, '');
+  if (!transitPath || /\s/.test(transitPath))
+    throw new InputError(`transit-path: '${input('transit-path')}' is not a mount path, e.g. transit`);
+  const transitKey = input('transit-key') || DEFAULT_TRANSIT_KEY;
+  if (/[\s/]/.test(transitKey))
+    throw new InputError(
+      `transit-key: '${transitKey}' must be a key name, without slashes (the mount goes in transit-path)`,
+    );
+  const versionRaw = input('key-version');
+  let keyVersion: number | undefined;
+  if (versionRaw && versionRaw !== 'latest') {
+    keyVersion = Number(versionRaw.replace(/^v/, ''));
+    if (!Number.isInteger(keyVersion) || keyVersion < 1) {
+      throw new InputError(`key-version: '${versionRaw}' is not a key version — use latest or a number such as 2`);
+    }
+  }
+  const ifNoFilesFound = (input('if-no-files-found') || 'error') as IfNoFilesFound;
+  if (!IF_NO_FILES_FOUND_VALUES.includes(ifNoFilesFound)) {
+    throw new InputError(
+      `if-no-files-found: '${ifNoFilesFound}' must be one of ${IF_NO_FILES_FOUND_VALUES.join(', ')}`,
+    );
+  }
+  return Object.freeze({
+    blobs: Object.freeze(
+      input('sign-blobs')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== ''),
+    ),
+    transitPath,
+    transitKey,
+    keyVersion,
+    signatureDir: input('signature-dir'),
+    bundle: parseBoolean('bundle', input('bundle'), true),
+    ifNoFilesFound,
   });
 }

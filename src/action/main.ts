@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { describeError, errorCode } from '../core/errors.ts';
 import { loginWithIdentity, type IdentityLoginResult } from '../core/login.ts';
+import { VaultSession } from '../core/vault/session.ts';
 import { createVaultClient, createWorkloadApiClient } from './clients.ts';
 import { exportVaultEnvironment } from './environment.ts';
 import { envInputReader, parseActionInputs, type ActionConfig } from './inputs.ts';
@@ -9,40 +10,48 @@ import { rememberMintedToken } from './state.ts';
 import { writeLoginSummary } from './summary.ts';
 
 export async function run(): Promise<void> {
+  let closeWorkloadApi = () => {};
   try {
     const config = parseActionInputs(envInputReader(process.env), process.env);
-    const result = await login(config);
-    exportVaultEnvironment(config, result.token.token);
-    setOutputs(config, result);
-    await writeLoginSummary(config, result);
+    const svids = createWorkloadApiClient(config, actionsLogger);
+    closeWorkloadApi = () => svids.close();
+    const vault = createVaultClient(config, actionsLogger, config.timeoutMs);
+    const login = () =>
+      loginWithIdentity({
+        svids,
+        vault,
+        audiences: config.audiences,
+        spiffeId: config.spiffeId,
+        role: config.role,
+        authPath: config.authPath,
+        ...(config.maxTokenTtlSeconds !== undefined ? { maxTokenTtlSeconds: config.maxTokenTtlSeconds } : {}),
+        onSecret: maskSecret,
+        logger: actionsLogger,
+      });
+    const first = await login();
+    // Every token the session mints (the first, and any re-login during a long signing run) is
+    // remembered at once, so the post step revokes them all even if a later step of ours fails.
+    const session = VaultSession.from(
+      { login: async () => (await login()).token, onToken: rememberMintedToken, logger: actionsLogger },
+      first.token,
+    );
+    exportVaultEnvironment(config, session.current.token);
+    setLoginOutputs(config, first);
+    if (config.signing.blobs.length > 0) {
+      // Loaded only when there is something to sign: a login-only run does not pay for it.
+      const { signBlobsStep } = await import('./sign-blobs.ts');
+      await signBlobsStep({ config, vault, session });
+      if (session.current.token !== first.token.token) exportVaultEnvironment(config, session.current.token);
+    }
+    await writeLoginSummary(config, first);
   } catch (error: unknown) {
     core.setFailed(`spiffe-vault-action${errorCode(error)}: ${describeError(error)}`);
-  }
-}
-
-async function login(config: ActionConfig): Promise<IdentityLoginResult> {
-  const svids = createWorkloadApiClient(config, actionsLogger);
-  try {
-    const result = await loginWithIdentity({
-      svids,
-      vault: createVaultClient(config, actionsLogger, config.timeoutMs),
-      audiences: config.audiences,
-      spiffeId: config.spiffeId,
-      role: config.role,
-      authPath: config.authPath,
-      ...(config.maxTokenTtlSeconds !== undefined ? { maxTokenTtlSeconds: config.maxTokenTtlSeconds } : {}),
-      onSecret: maskSecret,
-      logger: actionsLogger,
-    });
-    // Remember it at once, so the post step revokes it even if a later step of ours fails.
-    rememberMintedToken({ token: result.token.token, accessor: result.token.accessor });
-    return result;
   } finally {
-    svids.close();
+    closeWorkloadApi();
   }
 }
 
-function setOutputs(config: ActionConfig, result: IdentityLoginResult): void {
+function setLoginOutputs(config: ActionConfig, result: IdentityLoginResult): void {
   core.setOutput('spiffe-id', result.spiffeId);
   core.setOutput('token-expires-at', result.token.expiresAt.toISOString());
   core.setOutput('token-ttl', String(result.token.ttlSeconds));

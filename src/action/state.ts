@@ -8,9 +8,13 @@ export interface MintedToken {
 
 const TOKENS_STATE = 'minted-tokens';
 
-export function rememberMintedToken(token: MintedToken): void {
-  const tokens = [...readMintedTokens(), token];
-  core.saveState(TOKENS_STATE, JSON.stringify(tokens));
+// getState only sees what earlier steps saved, so the list minted in this step is kept here and
+// saved whole each time (the runner keeps the last value saved under a name).
+const mintedThisStep: MintedToken[] = [];
+
+export function rememberMintedToken(minted: MintedToken): void {
+  mintedThisStep.push({ token: minted.token, accessor: minted.accessor });
+  core.saveState(TOKENS_STATE, JSON.stringify(mintedThisStep));
 }
 
 export function readMintedTokens(): MintedToken[] {

@@ -27,7 +27,15 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
-/** ` [CODE]` for coded errors, '' otherwise: adapters print it so users and tests can match it. */
+/**
+ * ` [CODE]` for coded errors, '' otherwise: adapters print it so users and tests can match it.
+ * When a coded error wraps another (signing interrupted by a denied Vault request), the
+ * innermost code is the one that says what to fix.
+ */
 export function errorCode(error: unknown): string {
-  return error instanceof CodedError ? ` [${error.code}]` : '';
+  let code: string | undefined;
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof CodedError) code = e.code;
+  }
+  return code ? ` [${code}]` : '';
 }

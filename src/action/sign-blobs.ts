@@ -1,0 +1,109 @@
+import * as core from '@actions/core';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  checkFilesFound,
+  resolveFilePatterns,
+  signBlobs,
+  SigningError,
+  writePublicKey,
+  type SignedBlob,
+} from '../core/signing/index.ts';
+import type { VaultClient } from '../core/vault/client.ts';
+import type { VaultSession } from '../core/vault/session.ts';
+import { TransitSigner } from '../core/vault/transit.ts';
+import type { ActionConfig } from './inputs.ts';
+import { actionsLogger } from './logger.ts';
+
+export interface SignBlobsStepOptions {
+  readonly config: ActionConfig;
+  readonly vault: VaultClient;
+  readonly session: VaultSession;
+}
+
+/** sign-blobs: resolve the files, sign them with the transit key, publish outputs and a summary. */
+export async function signBlobsStep({ config, vault, session }: SignBlobsStepOptions): Promise<void> {
+  const { signing } = config;
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const resolved = await resolveFilePatterns(signing.blobs, { cwd: workspace, logger: actionsLogger });
+  const files = checkFilesFound(resolved, signing.ifNoFilesFound, actionsLogger);
+  if (files.length === 0) return;
+
+  const signer = await TransitSigner.open({
+    client: vault,
+    tokens: session,
+    mount: signing.transitPath,
+    key: signing.transitKey,
+    ...(signing.keyVersion !== undefined ? { keyVersion: signing.keyVersion } : {}),
+    logger: actionsLogger,
+  });
+  core.info(
+    `Signing ${files.length} file(s) with ${signing.transitPath}/keys/${signing.transitKey} version ${signer.keyVersion}`,
+  );
+  const signatureDir = signing.signatureDir ? absolute(signing.signatureDir, workspace) : '';
+  let signed: readonly SignedBlob[];
+  try {
+    signed = await signBlobs({ files, signer, signatureDir, writeBundle: signing.bundle, logger: actionsLogger });
+  } catch (error: unknown) {
+    // What was signed before the failure stays valid: say so, in the outputs too.
+    if (error instanceof SigningError && error.signed.length > 0) {
+      setSigningOutputs(error.signed, signer);
+      core.warning(`${error.signed.length} file(s) were signed before the failure; their signatures are valid.`);
+    }
+    throw error;
+  }
+  const publicKeyPath = await writePublicKey({
+    dir: signatureDir || workspace,
+    keyName: signing.transitKey,
+    keyVersion: signer.keyVersion,
+    publicKeyPem: signer.publicKeyPem,
+  });
+  setSigningOutputs(signed, signer);
+  core.setOutput('public-key-path', publicKeyPath);
+  core.info(`Signed ${signed.length} file(s); public key of version ${signer.keyVersion} in ${publicKeyPath}`);
+  await writeSigningSummary(signed, signer, publicKeyPath, workspace);
+}
+
+function setSigningOutputs(signed: readonly SignedBlob[], signer: TransitSigner): void {
+  const list = signed.map((blob) => ({
+    path: blob.path,
+    sha256: blob.sha256,
+    signature: blob.signaturePath,
+    ...(blob.bundlePath ? { bundle: blob.bundlePath } : {}),
+    keyVersion: blob.keyVersion,
+  }));
+  core.setOutput('signed-blobs', JSON.stringify(list));
+  core.setOutput('key-version', String(signer.keyVersion));
+  core.setOutput('public-key', signer.publicKeyPem);
+}
+
+async function writeSigningSummary(
+  signed: readonly SignedBlob[],
+  signer: TransitSigner,
+  publicKeyPath: string,
+  workspace: string,
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const shown = signed.slice(0, 100);
+  const relative = (path: string) => (path.startsWith(`${workspace}/`) ? path.slice(workspace.length + 1) : path);
+  await core.summary
+    .addHeading(`Signed ${signed.length} file(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`, 3)
+    .addTable([
+      [
+        { data: 'File', header: true },
+        { data: 'SHA-256', header: true },
+        { data: 'Signature', header: true },
+      ],
+      ...shown.map((blob) => [relative(blob.path), blob.sha256, relative(blob.signaturePath)]),
+    ])
+    .addRaw(
+      signed.length > shown.length ? `…and ${signed.length - shown.length} more (see the signed-blobs output)\n` : '',
+    )
+    .addRaw(
+      `\nVerify: \`cosign verify-blob --key ${relative(publicKeyPath)} --signature FILE.sig --insecure-ignore-tlog=true FILE\`\n`,
+    )
+    .write();
+}
+
+function absolute(path: string, base: string): string {
+  return isAbsolute(path) ? path : resolve(base, path);
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { open, rm, rename } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+export interface WriteFileAtomicOptions {
+  /** File mode, applied with chmod (so the umask does not change it). Default 0o600. */
+  readonly mode?: number;
+  /**
+   * fsync the data before the rename and the directory after it, so a crash (not only a failed
+   * process) cannot leave an empty or partial file under the final name. Default true.
+   */
+  readonly sync?: boolean;
+}
+
+export const DEFAULT_ATOMIC_FILE_MODE = 0o600;
+
+/**
+ * Writes `data` to `path` all-or-nothing: a temp file in the same directory (so the rename
+ * stays on one file system), then a rename over `path`. On any error the temp file is removed
+ * and the error (an fs error with its `code`) is rethrown; `path` is either untouched or the
+ * complete new content.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
+  const mode = options.mode ?? DEFAULT_ATOMIC_FILE_MODE;
+  const sync = options.sync ?? true;
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    // 'wx': fail rather than follow anything already at the temp name. Mode 0o600 until chmod.
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode);
+      if (sync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error: unknown) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  // The new content is complete under its name; making the rename durable is best effort
+  // (some file systems refuse fsync on a directory).
+  if (sync) await syncDirectory(dir).catch(() => undefined);
+}
+
+/** fsync a directory so a rename in it is durable. Not possible on Windows: skipped there. */
+export async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,195 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { bundleToJSON, toMessageSignatureBundle } from '@sigstore/bundle';
+import { describeError } from '../errors.ts';
+import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import { writeFileAtomic } from './atomic-file.ts';
+import { mapConcurrent, settleConcurrent } from './concurrency.ts';
+import { assertReadableFile, sha256File, type FileDigest } from './digest.ts';
+import { describeFsError, SigningError } from './errors.ts';
+import { blobOutputPaths, checkOutputCollisions } from './output-paths.ts';
+import type { DigestSigner, SignedBlob } from './types.ts';
+
+/** Files per `signDigests` call (one Vault batch request) and per write-out step. */
+export const DEFAULT_SIGNING_GROUP_SIZE = 250;
+/**
+ * Files hashed at once inside a group. Measured with 2,000 x 64 KiB cached files (2 vCPUs):
+ * 1 ~245 MB/s, 2 ~350, 4 ~395, 8 ~405 (+10 MiB RSS); for 128 MiB files all the same (~900 MB/s).
+ */
+export const DEFAULT_HASH_CONCURRENCY = 4;
+/**
+ * Output files written at once. Each write is fsynced (a crash cannot leave a truncated `.sig`
+ * under its final name); concurrent fsyncs share journal commits: measured 2-3x faster than
+ * one at a time on ext4.
+ */
+export const WRITE_CONCURRENCY = 8;
+/** Signatures, bundles and public keys are public: readable by all. */
+export const OUTPUT_FILE_MODE = 0o644;
+
+export interface SignBlobsOptions {
+  /** Absolute paths of the files to sign (already resolved, e.g. by `resolveFilePatterns`). */
+  readonly files: readonly string[];
+  readonly signer: DigestSigner;
+  /** Where to write the outputs; '' / undefined = next to each file. Created if missing. */
+  readonly signatureDir?: string;
+  /** Also write `<name>.sigstore.json`; default true. */
+  readonly writeBundle?: boolean;
+  /** Files per `signDigests` call; default `DEFAULT_SIGNING_GROUP_SIZE`. */
+  readonly groupSize?: number;
+  /** Files hashed concurrently; default `DEFAULT_HASH_CONCURRENCY`. */
+  readonly hashConcurrency?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * Signs files in groups: hash the group's files (streaming), sign their digests with one
+ * `signDigests` call, write each file's `.sig` (standard base64 of the DER signature, no
+ * newline, as `cosign sign-blob --output-signature` writes) and `.sigstore.json` (a v0.3
+ * message-signature bundle with the key hint, no tlog entry) atomically, then the next group.
+ *
+ * Before signing anything it refuses unreadable files (`FILE_UNREADABLE`) and outputs that would
+ * collide or overwrite an input (`OUTPUT_NAME_COLLISION`). A later failure throws
+ * `SIGNING_INTERRUPTED` whose `signed` lists the files whose outputs are complete; a file whose
+ * outputs could not both be written has none left behind.
+ */
+export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]> {
+  const { signer } = options;
+  const logger = options.logger ?? NOOP_LOGGER;
+  const groupSize = positiveInteger('groupSize', options.groupSize ?? DEFAULT_SIGNING_GROUP_SIZE);
+  const concurrency = positiveInteger('hashConcurrency', options.hashConcurrency ?? DEFAULT_HASH_CONCURRENCY);
+  const writeBundle = options.writeBundle ?? true;
+  const signatureDir = options.signatureDir ? resolve(options.signatureDir) : undefined;
+  const files = [...new Set(options.files)];
+  for (const file of files) {
+    if (!isAbsolute(file)) throw new RangeError(`signBlobs needs absolute paths, got '${file}'`);
+  }
+  if (files.length === 0) return [];
+
+  checkOutputCollisions(files, { signatureDir, writeBundle });
+  await mapConcurrent(files, concurrency * 4, (file) => assertReadableFile(file));
+  if (signatureDir) {
+    await mkdir(signatureDir, { recursive: true }).catch((error: unknown) => {
+      throw new SigningError(
+        'OUTPUT_WRITE_FAILED',
+        `cannot create the signature directory '${signatureDir}': ${describeFsError(error)}`,
+        { cause: error, path: signatureDir },
+      );
+    });
+  }
+
+  const signed: SignedBlob[] = [];
+  const groups = Math.ceil(files.length / groupSize);
+  for (let g = 0; g < groups; g++) {
+    const group = files.slice(g * groupSize, (g + 1) * groupSize);
+    const where = `group ${g + 1} of ${groups} (files ${g * groupSize + 1}–${g * groupSize + group.length})`;
+    let step = 'hashing';
+    try {
+      const digests: FileDigest[] = await mapConcurrent(group, concurrency, (file) => sha256File(file));
+      step = 'signing';
+      const signatures = await signer.signDigests(digests.map((d) => d.digest));
+      checkSignatures(signatures, group.length);
+      step = 'writing the outputs of';
+      const written = await settleConcurrent(group, WRITE_CONCURRENCY, (file, i) =>
+        writeOutputs({
+          file,
+          digest: digests[i] as FileDigest,
+          signature: signatures[i] as Buffer,
+          signer,
+          signatureDir,
+          writeBundle,
+        }),
+      );
+      // Every file whose outputs are complete is listed, also when another write of the group failed.
+      let failure: { reason: unknown } | undefined;
+      for (const result of written) {
+        if (result?.status === 'fulfilled') {
+          signed.push(result.value);
+          logger.debug(`signed ${result.value.path} (sha256:${result.value.sha256}, key version ${signer.keyVersion})`);
+        } else if (result?.status === 'rejected') failure ??= { reason: result.reason };
+      }
+      if (failure) throw failure.reason;
+    } catch (error: unknown) {
+      const failedFile = error instanceof SigningError ? error.path : undefined;
+      const done =
+        signed.length === 0
+          ? 'no file was signed'
+          : `${signed.length} of ${files.length} files were signed (their outputs are complete and valid), ` +
+            `the other ${files.length - signed.length} were not`;
+      throw new SigningError(
+        'SIGNING_INTERRUPTED',
+        `signing stopped while ${step} ${where}${failedFile ? ` at '${failedFile}'` : ''}: ${describeError(error)}. ` +
+          `${done} — fix the cause and run again (outputs are overwritten)`,
+        { cause: error, signed: [...signed], ...(failedFile ? { path: failedFile } : {}) },
+      );
+    }
+    logger.info(`signed ${signed.length} of ${files.length} file(s) (${where}, key version ${signer.keyVersion})`);
+  }
+  return signed;
+}
+
+interface WriteOutputsInput {
+  readonly file: string;
+  readonly digest: FileDigest;
+  readonly signature: Buffer;
+  readonly signer: DigestSigner;
+  readonly signatureDir: string | undefined;
+  readonly writeBundle: boolean;
+}
+
+/** Both outputs of one file, or neither: a `.sig` is removed again if its bundle fails. */
+async function writeOutputs(input: WriteOutputsInput): Promise<SignedBlob> {
+  const { file, digest, signature, signer } = input;
+  const { signaturePath, bundlePath } = blobOutputPaths(file, input.signatureDir);
+  await writeOutput(signaturePath, signature.toString('base64'));
+  if (input.writeBundle) {
+    const bundle = toMessageSignatureBundle({ digest: digest.digest, signature, keyHint: signer.keyHint });
+    try {
+      await writeOutput(bundlePath, JSON.stringify(bundleToJSON(bundle)));
+    } catch (error: unknown) {
+      await rm(signaturePath, { force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+  return {
+    path: file,
+    sha256: digest.digest.toString('hex'),
+    size: digest.size,
+    signaturePath,
+    ...(input.writeBundle ? { bundlePath } : {}),
+    keyVersion: signer.keyVersion,
+  };
+}
+
+async function writeOutput(path: string, content: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, content, { mode: OUTPUT_FILE_MODE });
+  } catch (error: unknown) {
+    throw new SigningError('OUTPUT_WRITE_FAILED', `cannot write '${path}': ${describeFsError(error)}`, {
+      cause: error,
+      path,
+    });
+  }
+}
+
+function checkSignatures(signatures: unknown, expected: number): asserts signatures is Buffer[] {
+  if (!Array.isArray(signatures) || signatures.length !== expected) {
+    const got = Array.isArray(signatures) ? `${signatures.length}` : typeof signatures;
+    throw new SigningError('SIGNER_RESPONSE_INVALID', `the signer returned ${got} signatures for ${expected} digests`);
+  }
+  signatures.forEach((sig: unknown, i) => {
+    // ASN.1 DER: SEQUENCE (0x30), short-form length of the rest, INTEGER r (0x02). Raw r||s
+    // (JWS marshaling) does not fit that shape.
+    if (!Buffer.isBuffer(sig) || sig.length < 8 || sig[0] !== 0x30 || sig[1] !== sig.length - 2 || sig[2] !== 0x02) {
+      throw new SigningError(
+        'SIGNER_RESPONSE_INVALID',
+        `the signer's signature #${i + 1} is not an ASN.1 DER signature`,
+      );
+    }
+  });
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}

@@ -1,0 +1,39 @@
+/**
+ * `fn` over `items`, at most `limit` at a time. After the first failure no new item is started;
+ * the items already running are awaited. Each result is the settled outcome, or `undefined`
+ * for an item that was never started, so a caller can tell exactly what was done.
+ */
+export async function settleConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<(PromiseSettledResult<R> | undefined)[]> {
+  const results = new Array<PromiseSettledResult<R> | undefined>(items.length).fill(undefined);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await fn(items[i] as T, i) };
+      } catch (reason: unknown) {
+        results[i] = { status: 'rejected', reason };
+        failed = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in input order; throws the first failure. */
+export async function mapConcurrent<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const settled = await settleConcurrent(items, limit, fn);
+  const failure = settled.find((r) => r?.status === 'rejected');
+  if (failure?.status === 'rejected') throw failure.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<R>).value);
+}

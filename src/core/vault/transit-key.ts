@@ -1,0 +1,173 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import type { VaultClient } from './client.ts';
+import { VaultHttpError } from './errors.ts';
+import { describeFailure } from './token.ts';
+import { withToken, type AccessContext } from './transit-access.ts';
+import {
+  createKeyCommand,
+  describeTarget,
+  keyPath,
+  keyUrlPath,
+  TransitError,
+  type TransitTarget,
+} from './transit-errors.ts';
+
+/** The key type this signer accepts: cosign's hashivault default, and what Node and Sigstore verify. */
+export const SUPPORTED_TRANSIT_KEY_TYPE = 'ecdsa-p256';
+
+/** The key version a signer pins, with what it hands out. */
+export interface SigningKey {
+  readonly keyVersion: number;
+  readonly latestVersion: number;
+  readonly publicKeyPem: string;
+  readonly keyHint: string;
+}
+
+/** Reads the key with the provider's token, checks its type, and resolves and checks the version. */
+export async function readSigningKey(ctx: AccessContext, requestedVersion: number | undefined): Promise<SigningKey> {
+  const { client, target } = ctx;
+  let response: unknown;
+  try {
+    response = await withToken(ctx, { operation: 'read', signedCount: 0 }, (token) =>
+      client.request({ method: 'GET', path: keyUrlPath(target), token }),
+    );
+  } catch (error: unknown) {
+    throw keyReadFailure(client, target, error);
+  }
+  const info = parseTransitKey(response, target);
+  assertSupportedType(info, target);
+  const keyVersion = resolveKeyVersion(info, requestedVersion, target);
+  return {
+    keyVersion,
+    latestVersion: info.latestVersion,
+    publicKeyPem: info.publicKeys.get(keyVersion) as string,
+    keyHint: keyHintOf(publicKeyOf(info, keyVersion, target)),
+  };
+}
+
+function keyReadFailure(client: VaultClient, target: TransitTarget, error: unknown): Error {
+  if (!(error instanceof VaultHttpError)) return error instanceof Error ? error : new Error(String(error));
+  if (error.status === 404) {
+    const noMount = error.vaultErrors.some((e) => /no handler for route/i.test(e));
+    const fix = noMount
+      ? `there is no secrets engine at '${target.mount}' — check the mount (\`vault secrets list\`) or enable transit there (\`vault secrets enable -path=${target.mount} transit\`)`
+      : `create it with \`${createKeyCommand(target)}\`, or check the key name (\`vault list ${target.mount}/keys\`)`;
+    return new TransitError('TRANSIT_KEY_NOT_FOUND', `${describeTarget(target)} does not exist: ${fix}`, {
+      cause: error,
+      status: 404,
+    });
+  }
+  return describeFailure(client, `read transit key '${target.key}' (mount '${target.mount}')`, error);
+}
+
+/** `GET /v1/<mount>/keys/<key>` reduced to what signing needs. */
+export interface TransitKeyInfo {
+  readonly type: string;
+  readonly latestVersion: number;
+  readonly minEncryptionVersion: number;
+  readonly minDecryptionVersion: number;
+  /** Public keys (PKIX PEM) of the versions Vault still lists, by version. */
+  readonly publicKeys: ReadonlyMap<number, string>;
+}
+
+interface KeyWire {
+  type?: unknown;
+  latest_version?: unknown;
+  min_encryption_version?: unknown;
+  min_decryption_version?: unknown;
+  keys?: unknown;
+}
+
+/** Converts the wire answer; throws TRANSIT_SIGN_FAILED for an answer that is not a transit key. */
+export function parseTransitKey(response: unknown, target: TransitTarget): TransitKeyInfo {
+  const data = (response as { data?: KeyWire } | undefined)?.data;
+  const malformed = (what: string) =>
+    new TransitError(
+      'TRANSIT_SIGN_FAILED',
+      `reading ${describeTarget(target)} gave a malformed answer (${what}) — is ${target.mount} a transit secrets engine?`,
+    );
+  if (typeof data?.type !== 'string') throw malformed('no data.type');
+  const publicKeys = new Map<number, string>();
+  if (data.type === SUPPORTED_TRANSIT_KEY_TYPE) {
+    if (typeof data.latest_version !== 'number') throw malformed('no data.latest_version');
+    if (typeof data.keys !== 'object' || data.keys === null) throw malformed('no data.keys');
+    for (const [version, entry] of Object.entries(data.keys as Record<string, unknown>)) {
+      const pem = (entry as { public_key?: unknown } | null)?.public_key;
+      if (/^[1-9]\d*$/.test(version) && typeof pem === 'string' && pem.includes('PUBLIC KEY')) {
+        publicKeys.set(Number(version), pem);
+      }
+    }
+  }
+  return {
+    type: data.type,
+    latestVersion: typeof data.latest_version === 'number' ? data.latest_version : 0,
+    minEncryptionVersion: typeof data.min_encryption_version === 'number' ? data.min_encryption_version : 0,
+    minDecryptionVersion: typeof data.min_decryption_version === 'number' ? data.min_decryption_version : 0,
+    publicKeys,
+  };
+}
+
+export function assertSupportedType(info: TransitKeyInfo, target: TransitTarget): void {
+  if (info.type === SUPPORTED_TRANSIT_KEY_TYPE) return;
+  throw new TransitError(
+    'TRANSIT_KEY_TYPE_UNSUPPORTED',
+    `${describeTarget(target)} is of type '${info.type}'; only ${SUPPORTED_TRANSIT_KEY_TYPE} keys can sign here ` +
+      `(what cosign's hashivault:// uses and Sigstore verifiers accept) — create one with \`${createKeyCommand({ ...target, key: '<new-key>' })}\` and use it`,
+  );
+}
+
+/**
+ * The version to sign with: `requested`, or the latest. Vault signs only with versions it still
+ * lists (at least min_decryption_version), not above latest_version and not below
+ * min_encryption_version; checking here turns a per-item failure later into one clear error now.
+ */
+export function resolveKeyVersion(info: TransitKeyInfo, requested: number | undefined, target: TransitTarget): number {
+  const version = requested ?? info.latestVersion;
+  const usable = [...info.publicKeys.keys()]
+    .filter((v) => v <= info.latestVersion && v >= info.minEncryptionVersion)
+    .sort((a, b) => a - b);
+  const unknown = (why: string) =>
+    new TransitError(
+      'TRANSIT_KEY_VERSION_UNKNOWN',
+      `${describeTarget(target)} cannot sign with version ${version}: ${why} — ` +
+        `pin one of the versions ${usable.join(', ') || '(none)'} or leave the version unset for the latest ` +
+        `(\`vault read ${keyPath(target)}\`)`,
+    );
+  if (version > info.latestVersion) throw unknown(`the latest version is ${info.latestVersion}`);
+  if (!info.publicKeys.has(version)) {
+    throw unknown(`Vault no longer lists it (min_decryption_version is ${info.minDecryptionVersion})`);
+  }
+  if (version < info.minEncryptionVersion) {
+    throw unknown(`Vault refuses to sign below min_encryption_version ${info.minEncryptionVersion}`);
+  }
+  return version;
+}
+
+/** The PEM of `version`, checked to be a P-256 public key. */
+export function publicKeyOf(info: TransitKeyInfo, version: number, target: TransitTarget): KeyObject {
+  const pem = info.publicKeys.get(version) ?? '';
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch (error: unknown) {
+    throw new TransitError(
+      'TRANSIT_SIGN_FAILED',
+      `${describeTarget(target)} version ${version} has a public key Node cannot read`,
+      { cause: error },
+    );
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new TransitError(
+      'TRANSIT_KEY_TYPE_UNSUPPORTED',
+      `${describeTarget(target)} version ${version} is not a P-256 key (${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''})`,
+    );
+  }
+  return key;
+}
+
+/** cosign's key hint: standard base64 of SHA-256 over the SubjectPublicKeyInfo DER. */
+export function keyHintOf(key: KeyObject): string {
+  return createHash('sha256')
+    .update(key.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { Signature, Signer } from '@sigstore/sign';
+import { describeError, errorCode, InputError } from '../errors.ts';
+import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import type { VaultClient } from './client.ts';
+import { VaultHttpError } from './errors.ts';
+import { describeFailure } from './token.ts';
+import { withToken, type AccessContext } from './transit-access.ts';
+import type { TokenProvider } from './session.ts';
+import { batchRequestBody, parseBatchResults } from './transit-batch.ts';
+import { describeTarget, signUrlPath, TransitError, vaultAnswer, type TransitTarget } from './transit-errors.ts';
+import { readSigningKey } from './transit-key.ts';
+
+export type { TokenProvider } from './session.ts';
+export { TransitError, leastPrivilegePolicy, type TransitErrorCode } from './transit-errors.ts';
+
+export const DEFAULT_TRANSIT_MOUNT = 'transit';
+/**
+ * Digests per sign request. The binding limit is not the body size (32 MiB) but OpenBao's
+ * listener setting max_request_json_strings (default 1000), which counts every JSON string,
+ * keys included: a batch body holds 5 + 4n of them, so OpenBao refuses more than 248 digests
+ * ("refused JSON input due to high complexity"). 200 leaves room; a request is then ~15 KB out
+ * and ~31 KB back and takes tens of ms. Larger batches gained nothing measurable. A server with a
+ * tighter limit is handled by halving the batch on that refusal.
+ */
+export const DEFAULT_TRANSIT_BATCH_SIZE = 200;
+const DIGEST_BYTES = 32;
+
+export interface TransitSignerOptions {
+  readonly client: VaultClient;
+  readonly tokens: TokenProvider;
+  /** Mount path of the transit engine; default 'transit'. */
+  readonly mount?: string;
+  readonly key: string;
+  /** Undefined = the latest, resolved once at open and then pinned for every signature. */
+  readonly keyVersion?: number;
+  readonly batchSize?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * Signs SHA-256 digests with a Vault/OpenBao transit ecdsa-p256 key, in sequential batches, with
+ * one key version for its whole life. Also an `@sigstore/sign` Signer.
+ */
+export class TransitSigner implements Signer {
+  readonly mount: string;
+  readonly key: string;
+  /** The version every signature uses. */
+  readonly keyVersion: number;
+  /** PKIX PEM of that version. */
+  readonly publicKeyPem: string;
+  /** cosign's convention: standard base64 of SHA-256 of the SPKI DER. */
+  readonly keyHint: string;
+  private readonly ctx: AccessContext;
+  private readonly signUrlPath: string;
+  private currentBatchSize: number;
+
+  private constructor(fields: {
+    ctx: AccessContext;
+    keyVersion: number;
+    publicKeyPem: string;
+    keyHint: string;
+    batchSize: number;
+  }) {
+    this.ctx = fields.ctx;
+    this.mount = fields.ctx.target.mount;
+    this.key = fields.ctx.target.key;
+    this.keyVersion = fields.keyVersion;
+    this.publicKeyPem = fields.publicKeyPem;
+    this.keyHint = fields.keyHint;
+    this.currentBatchSize = fields.batchSize;
+    this.signUrlPath = signUrlPath(fields.ctx.target);
+  }
+
+  /** Reads the key (`GET /<mount>/keys/<key>`), checks its type and pins the version. */
+  static async open(options: TransitSignerOptions): Promise<TransitSigner> {
+    const { client } = options;
+    const target: TransitTarget = {
+      address: client.address,
+      mount: checkMount(options.mount ?? DEFAULT_TRANSIT_MOUNT),
+      key: checkKey(options.key),
+    };
+    const batchSize = checkPositiveInteger(options.batchSize ?? DEFAULT_TRANSIT_BATCH_SIZE, 'batch size');
+    if (options.keyVersion !== undefined) checkPositiveInteger(options.keyVersion, 'key version');
+    const ctx: AccessContext = { client, tokens: options.tokens, target, logger: options.logger ?? NOOP_LOGGER };
+    const key = await readSigningKey(ctx, options.keyVersion);
+    ctx.logger.debug(`signing with ${describeTarget(target)}, version ${key.keyVersion} of ${key.latestVersion}`);
+    return new TransitSigner({ ctx, ...key, batchSize });
+  }
+
+  /** Digests per request now (smaller than configured after Vault refused a batch as too large). */
+  get batchSize(): number {
+    return this.currentBatchSize;
+  }
+
+  /**
+   * DER (ASN.1) ECDSA signatures, one per 32-byte digest, same order. On failure the
+   * TransitError's `signedCount` says how many leading digests were signed (completed batches).
+   */
+  async signDigests(digests: readonly Buffer[]): Promise<Buffer[]> {
+    digests.forEach((digest, index) => {
+      if (!Buffer.isBuffer(digest) || digest.length !== DIGEST_BYTES) {
+        throw new TransitError(
+          'TRANSIT_INVALID_DIGEST',
+          `digest ${index} of ${digests.length} is ${Buffer.isBuffer(digest) ? `${digest.length} bytes` : 'not a Buffer'}; ` +
+            `${describeTarget(this.ctx.target)} signs raw 32-byte SHA-256 digests — hash the data first (sign() does)`,
+        );
+      }
+    });
+    const signatures: Buffer[] = [];
+    while (signatures.length < digests.length) {
+      const offset = signatures.length;
+      const chunk = digests.slice(offset, offset + this.currentBatchSize);
+      try {
+        signatures.push(...(await this.signChunk(chunk, offset)));
+      } catch (error: unknown) {
+        if (chunk.length > 1 && isRefusedAsTooLarge(error)) {
+          this.currentBatchSize = Math.ceil(chunk.length / 2);
+          this.ctx.logger.warning(
+            `Vault at ${this.ctx.target.address} refused ${chunk.length} digests in one request (${vaultAnswer(error)}); ` +
+              `sending ${this.currentBatchSize} per request from now on`,
+          );
+          continue;
+        }
+        throw this.signFailure(error, { offset, count: chunk.length, total: digests.length });
+      }
+    }
+    return signatures;
+  }
+
+  /** The `@sigstore/sign` Signer: SHA-256 of `data`, signed; the key is this version's PEM. */
+  async sign(data: Buffer): Promise<Signature> {
+    const digest = createHash('sha256').update(data).digest();
+    const [signature] = await this.signDigests([digest]);
+    return {
+      signature: signature as Buffer,
+      key: { $case: 'publicKey', publicKey: this.publicKeyPem, hint: this.keyHint },
+    };
+  }
+
+  private async signChunk(chunk: readonly Buffer[], offset: number): Promise<Buffer[]> {
+    const body = batchRequestBody(chunk, offset, this.keyVersion);
+    const response = await withToken(this.ctx, { operation: 'sign', signedCount: offset }, (token) =>
+      this.ctx.client.request<unknown>({ method: 'POST', path: this.signUrlPath, body, token }),
+    );
+    const signatures = parseBatchResults(response, {
+      target: this.ctx.target,
+      offset,
+      count: chunk.length,
+      keyVersion: this.keyVersion,
+    });
+    this.ctx.logger.debug(
+      `signed digests ${offset}–${offset + chunk.length - 1} with ${describeTarget(this.ctx.target)}`,
+    );
+    return signatures;
+  }
+
+  private signFailure(error: unknown, at: { offset: number; count: number; total: number }): TransitError {
+    if (error instanceof TransitError) return error;
+    const { client, target } = this.ctx;
+    const context =
+      `failed to sign digests ${at.offset}–${at.offset + at.count - 1} of ${at.total} with ` +
+      `${describeTarget(target)}, version ${this.keyVersion}`;
+    const signed = `; ${at.offset} of the ${at.total} digests were signed before the failure`;
+    if (error instanceof VaultHttpError && isKeyMissing(error)) {
+      return new TransitError('TRANSIT_KEY_NOT_FOUND', `${context}: ${vaultAnswer(error)}${signed}`, {
+        cause: error,
+        signedCount: at.offset,
+        status: error.status,
+      });
+    }
+    const message =
+      error instanceof VaultHttpError
+        ? describeFailure(client, 'sign', error, undefined, context).message
+        : `${context}: ${describeError(error)}${errorCode(error)}`;
+    return new TransitError('TRANSIT_SIGN_FAILED', `${message}${signed}`, {
+      cause: error,
+      signedCount: at.offset,
+      status: error instanceof VaultHttpError ? error.status : undefined,
+    });
+  }
+}
+
+/** Vault's answers when a body has too many JSON strings/entries or too many bytes. */
+function isRefusedAsTooLarge(error: unknown): boolean {
+  if (!(error instanceof VaultHttpError)) return false;
+  if (error.status === 413) return true;
+  return error.status === 400 && error.vaultErrors.some((e) => /high complexity|too large|exceeded maximum/i.test(e));
+}
+
+function isKeyMissing(error: VaultHttpError): boolean {
+  return error.status === 404 || (error.status === 400 && error.vaultErrors.some((e) => /key not found/i.test(e)));
+}
+
+function checkMount(mount: string): string {
+  const trimmed = mount.replace(/^\/+|\/+$/g, '');
+  if (!trimmed || /\s|\/\//.test(trimmed)) throw new InputError(`invalid transit mount '${mount}'`);
+  return trimmed;
+}
+
+function checkKey(key: string): string {
+  if (!key || /[\s/]/.test(key)) {
+    throw new InputError(`invalid transit key name '${key}': give the key's name alone, without the mount`);
+  }
+  return key;
+}
+
+function checkPositiveInteger(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new InputError(`invalid transit ${what} ${value}: a whole number ≥ 1`);
+  return value;
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rm, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -57,5 +58,33 @@ export async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+let tempCounter = 0;
+
+/**
+ * The same all-or-nothing write, with synchronous calls and no fsync: for many small files
+ * (signatures, bundles) whose loss in an OS crash is harmless, where the promise API's
+ * thread-pool round trips would cost more than the writes.
+ */
+export function writeSmallFileAtomicSync(path: string, data: string | Uint8Array, mode: number): void {
+  // pid + counter is unique enough: 'wx' refuses a name that exists anyway. (A random name per
+  // file costs a CSPRNG call each, measurable over thousands of files.)
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${++tempCounter}.tmp`);
+  try {
+    const fd = openSync(temp, 'wx', mode);
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
+      // The umask may have taken bits away from the creation mode; only then is a chmod needed.
+      if ((fstatSync(fd).mode & 0o777) !== mode) fchmodSync(fd, mode);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error: unknown) {
+    rmSync(temp, { force: true });
+    throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync, accessSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeFsError, SigningError } from './errors.ts';
 
@@ -9,6 +10,12 @@ import { describeFsError, SigningError } from './errors.ts';
  * file being hashed, whatever its size.
  */
 export const DEFAULT_DIGEST_CHUNK_SIZE = 1024 * 1024;
+
+/**
+ * Files up to this size are hashed with synchronous reads: for many small files the promise API's
+ * thread-pool round trip per call costs more than the reading itself.
+ */
+export const SMALL_FILE_BYTES = 256 * 1024;
 
 export interface FileDigest {
   /** Raw 32-byte SHA-256. */
@@ -32,6 +39,8 @@ export async function sha256File(path: string, options: DigestOptions = {}): Pro
   if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) {
     throw new RangeError(`chunkSize must be a positive integer, got ${chunkSize}`);
   }
+  const small = hashSmallFile(path);
+  if (small) return small;
   const { handle, size: statSize } = await openRegularFile(path);
   try {
     const hash = createHash('sha256');
@@ -59,8 +68,44 @@ export async function sha256File(path: string, options: DigestOptions = {}): Pro
  * refuse a missing or unreadable file before it signs anything. `FILE_UNREADABLE` if not.
  */
 export async function assertReadableFile(path: string): Promise<void> {
-  const { handle } = await openRegularFile(path);
-  await handle.close().catch(() => undefined);
+  let isFile: boolean;
+  try {
+    accessSync(path, constants.R_OK);
+    isFile = statSync(path).isFile();
+  } catch (error: unknown) {
+    throw unreadable(path, error);
+  }
+  if (!isFile) {
+    // The async path tells a directory from other non-files, with the right message.
+    const { handle } = await openRegularFile(path);
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** One synchronous read for a small regular file; undefined when the file is not small. */
+function hashSmallFile(path: string): FileDigest | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error: unknown) {
+    throw unreadable(path, error);
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.size > SMALL_FILE_BYTES) return undefined;
+    // One byte more than expected, so a file that grew since fstat falls back to streaming.
+    const buffer = Buffer.allocUnsafe(stats.size + 1);
+    let size = 0;
+    for (let n; (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0;) {
+      size += n;
+      if (size === buffer.length) return undefined;
+    }
+    return { digest: createHash('sha256').update(buffer.subarray(0, size)).digest(), size };
+  } catch (error: unknown) {
+    throw unreadable(path, error);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {

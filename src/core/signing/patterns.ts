@@ -1,4 +1,5 @@
-import { glob, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { glob } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
@@ -131,19 +132,18 @@ async function expandPattern(pattern: string, cwd: string, logger: Logger): Prom
   }
   const files: string[] = [];
   const directories: string[] = [];
-  await Promise.all(
-    [...candidates].map(async (path) => {
-      try {
-        const stats = await stat(path); // follows symlinks: a link to a file is signed as that file
-        if (stats.isFile()) files.push(path);
-        else if (stats.isDirectory()) directories.push(path);
-        else logger.debug(`'${path}' is not a regular file: skipped`);
-      } catch (error: unknown) {
-        const code = (error as NodeJS.ErrnoException).code;
-        // The literal candidate of a glob (or of a missing plain path) does not exist: no match.
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') logger.debug(`'${path}' skipped: ${describeError(error)}`);
-      }
-    }),
-  );
+  // Synchronous stats: thousands of promise-API round trips cost more than the stats themselves.
+  for (const path of candidates) {
+    try {
+      const stats = statSync(path); // follows symlinks: a link to a file is signed as that file
+      if (stats.isFile()) files.push(path);
+      else if (stats.isDirectory()) directories.push(path);
+      else logger.debug(`'${path}' is not a regular file: skipped`);
+    } catch (error: unknown) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // The literal candidate of a glob (or of a missing plain path) does not exist: no match.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') logger.debug(`'${path}' skipped: ${describeError(error)}`);
+    }
+  }
   return { files, directories };
 }

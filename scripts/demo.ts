@@ -1,73 +1,80 @@
 // The demo: what a GitHub job does with this action, on the local real stack, step by step.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionsRunner, type StepResult } from '../__tests__/helpers/actions-runner.ts';
+import { ActionsRunner } from '../__tests__/helpers/actions-runner.ts';
 import { loadStackEnv, repoRoot } from '../__tests__/helpers/stack-env.ts';
-import { lookupSelfStatus, transitPublicKeyPem } from '../__tests__/helpers/vault-admin.ts';
+import { lookupSelfStatus } from '../__tests__/helpers/vault-admin.ts';
 
 const stack = loadStackEnv();
-const work = mkdtempSync(join(tmpdir(), 'demo-'));
+const workspace = mkdtempSync(join(tmpdir(), 'demo-'));
+const cosign = join(stack.STACK_BIN, 'cosign');
 const say = (text: string) => console.log(`\n== ${text}`);
 const hide = (text: string, secrets: readonly string[]) => secrets.reduce((t, s) => t.split(s).join('***'), text);
+const runCosign = (args: readonly string[], env: Record<string, string> = {}) => {
+  const r = spawnSync(cosign, args, {
+    env: { PATH: process.env.PATH ?? '', HOME: workspace, ...env },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`cosign ${args[0]} failed: ${hide(r.stderr, Object.values(env))}`);
+  return r.stderr.trim().split('\n').at(-1);
+};
 
-say(`Step 1: uses: spiffe-vault-action (dist/main.js) with role '${stack.STACK_ROLE}'`);
-const runner = new ActionsRunner();
+mkdirSync(join(workspace, 'dist'));
+const artifact = join(workspace, 'dist', 'app.tar');
+writeFileSync(artifact, `demo artifact built at ${new Date().toISOString()}\n`);
+
+say(`Step 1: uses: spiffe-vault-action (dist/main.js) with role '${stack.STACK_ROLE}' and sign-blobs: dist/*.tar`);
+const runner = new ActionsRunner({ GITHUB_WORKSPACE: workspace });
 const inputs = {
   'vault-addr': stack.VAULT_ADDR,
   role: stack.STACK_ROLE,
   audience: stack.STACK_AUDIENCE,
   'socket-path': stack.SPIFFE_ENDPOINT_SOCKET,
+  'sign-blobs': 'dist/*.tar',
 };
-const main: StepResult = await runner.runStep(join(repoRoot, 'dist', 'main.js'), inputs);
-// What the runner shows in the job log: masked values appear as ***.
+const main = await runner.runStep(join(repoRoot, 'dist', 'main.js'), inputs);
+// What the job log shows: masked values appear as ***.
 console.log(hide(main.stdout, main.masks).trim());
 if (main.status !== 0) throw new Error('the action failed');
 const token = main.env.VAULT_TOKEN ?? '';
+const pub = main.outputs['public-key-path'] ?? '';
 console.log(`exported to later steps: ${Object.keys(main.env).join(', ')}`);
-console.log(`outputs: ${JSON.stringify(main.outputs)}`);
-const lookup = await lookupSelfStatus(stack, token);
-console.log(`Vault says the token lives ${lookup.ttl} s more`);
+console.log(
+  `outputs: spiffe-id=${main.outputs['spiffe-id']} token-ttl=${main.outputs['token-ttl']} key-version=${main.outputs['key-version']}`,
+);
+console.log(`signed-blobs: ${main.outputs['signed-blobs']}`);
+console.log(`Vault says the token lives ${(await lookupSelfStatus(stack, token)).ttl} s more`);
 
-say('Step 2: a later step runs `cosign sign-blob --key hashivault://cosign` with only the exported environment');
-const artifact = join(work, 'artifact.tar');
-writeFileSync(artifact, `demo artifact ${new Date().toISOString()}\n`);
-const stepEnv = { PATH: process.env.PATH ?? '', HOME: work, VAULT_ADDR: main.env.VAULT_ADDR ?? '', VAULT_TOKEN: token };
-const cosign = join(stack.STACK_BIN, 'cosign');
-const signArgs = [
-  'sign-blob',
-  '--yes',
-  '--key',
-  `hashivault://${stack.STACK_TRANSIT_KEY}`,
-  '--tlog-upload=false',
-  '--use-signing-config=false',
-  '--new-bundle-format=false',
-  '--output-signature',
-  `${artifact}.sig`,
-  artifact,
-];
-const sign = spawnSync(cosign, signArgs, { env: stepEnv, encoding: 'utf8' });
-if (sign.status !== 0) throw new Error(`cosign sign-blob failed: ${hide(sign.stderr, [token])}`);
-console.log(`signed ${artifact} → ${artifact}.sig`);
+say('Step 2: anyone verifies the signature and the Sigstore bundle with the public key (no Vault access)');
+console.log(
+  `cosign verify-blob --signature: ${runCosign(['verify-blob', '--key', pub, '--signature', `${artifact}.sig`, '--insecure-ignore-tlog=true', artifact])}`,
+);
+console.log(
+  `cosign verify-blob --bundle:    ${runCosign(['verify-blob', '--key', pub, '--bundle', `${artifact}.sigstore.json`, '--insecure-ignore-tlog=true', artifact])}`,
+);
 
-say('Step 3: anyone verifies it with the public key (no Vault access needed)');
-writeFileSync(join(work, 'cosign.pub'), await transitPublicKeyPem(stack));
-const verify = spawnSync(
-  cosign,
+say('Step 3: a later step runs `cosign sign-blob --key hashivault://cosign` with only the exported environment');
+const vaultEnv = { VAULT_ADDR: main.env.VAULT_ADDR ?? '', VAULT_TOKEN: token };
+runCosign(
   [
-    'verify-blob',
+    'sign-blob',
+    '--yes',
     '--key',
-    join(work, 'cosign.pub'),
-    '--signature',
-    `${artifact}.sig`,
-    '--insecure-ignore-tlog=true',
+    `hashivault://${stack.STACK_TRANSIT_KEY}`,
+    '--tlog-upload=false',
+    '--use-signing-config=false',
+    '--new-bundle-format=false',
+    '--output-signature',
+    `${artifact}.cosign.sig`,
     artifact,
   ],
-  { env: { PATH: stepEnv.PATH, HOME: work }, encoding: 'utf8' },
+  vaultEnv,
 );
-console.log(verify.stderr.trim());
-if (verify.status !== 0) throw new Error('cosign verify-blob failed');
+console.log(
+  `cosign signed it too; verified: ${runCosign(['verify-blob', '--key', pub, '--signature', `${artifact}.cosign.sig`, '--insecure-ignore-tlog=true', artifact])}`,
+);
 
 say('Step 4: the job ends; the post step (dist/post.js) revokes the token');
 const post = await runner.runStep(join(repoRoot, 'dist', 'post.js'), inputs);

@@ -1,6 +1,6 @@
 // The action's main and post bundles on the real stack, run as the Actions runner runs them.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -159,6 +159,38 @@ describe('options', () => {
     const post = await runner.runStep(POST, inputsFor({ revoke: 'false' }));
     assert.match(post.stdout, /revoke is false/);
     assert.equal((await lookupSelfStatus(stack, main.env.VAULT_TOKEN ?? '')).status, 200);
+  });
+});
+
+describe('run: a command with the token in its environment only', () => {
+  function script(exitCode: number): { path: string; tokenFile: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'run-'));
+    const tokenFile = join(dir, 'seen-token');
+    const path = join(dir, 'step.sh');
+    writeFileSync(
+      path,
+      `printf '%s' "$VAULT_TOKEN" > ${tokenFile}\ntest -n "$VAULT_ADDR" || exit 9\nexit ${exitCode}\n`,
+    );
+    return { path, tokenFile };
+  }
+
+  test('the command gets the token; later steps do not; it is revoked when the command ends', async () => {
+    const { path, tokenFile } = script(0);
+    const main = await new ActionsRunner().runStep(MAIN, inputsFor({ run: `sh ${path}` }));
+    assert.equal(main.status, 0, main.stdout);
+    const seen = readFileSync(tokenFile, 'utf8');
+    assert.ok(main.masks.includes(seen) && seen.length > 0, 'the command saw the masked token');
+    assert.equal(main.env.VAULT_TOKEN, undefined, 'not exported to later steps');
+    assert.equal(main.env.VAULT_ADDR, stack.VAULT_ADDR);
+    assert.equal((await lookupSelfStatus(stack, seen)).status, 403, 'revoked after the command');
+  });
+
+  test('a failing command fails the step, and the token is still revoked', async () => {
+    const { path, tokenFile } = script(3);
+    const main = await new ActionsRunner().runStep(MAIN, inputsFor({ run: `sh ${path}` }));
+    assert.equal(main.status, 1);
+    assert.match(main.stdout, /::error::.*\[RUN_COMMAND_FAILED\].*exited with code 3/);
+    assert.equal((await lookupSelfStatus(stack, readFileSync(tokenFile, 'utf8'))).status, 403);
   });
 });
 

@@ -4,22 +4,29 @@ import { join } from 'node:path';
 import type { ActionConfig } from './inputs.ts';
 
 /**
- * Exports what later steps (vault CLI, cosign's hashivault:// KMS, OpenBao's bao) read. The
- * token is already masked. The CA goes out as a file path, since that is what they all take.
+ * What later steps (vault CLI, cosign's hashivault:// KMS, OpenBao's bao) read: the address,
+ * namespace, transit mount and CA as a file path (what they all take), and the token.
  */
-export function exportVaultEnvironment(config: ActionConfig, token: string): void {
-  core.exportVariable('VAULT_ADDR', config.vaultAddr);
-  if (config.namespace) core.exportVariable('VAULT_NAMESPACE', config.namespace);
-  // cosign's hashivault:// KMS reads the transit mount from here.
-  core.exportVariable('TRANSIT_SECRET_ENGINE_PATH', config.signing.transitPath);
+export function vaultEnvironment(config: ActionConfig, token: string): Record<string, string> {
+  const env: Record<string, string> = {
+    VAULT_ADDR: config.vaultAddr,
+    // cosign's hashivault:// KMS reads the transit mount from here.
+    TRANSIT_SECRET_ENGINE_PATH: config.signing.transitPath,
+    VAULT_TOKEN: token,
+  };
+  if (config.namespace) env.VAULT_NAMESPACE = config.namespace;
   const caFile = caCertFile(config);
-  if (caFile) core.exportVariable('VAULT_CACERT', caFile);
-  if (config.tls.skipVerify) core.exportVariable('VAULT_SKIP_VERIFY', 'true');
-  if (config.exportToken) {
-    core.exportVariable('VAULT_TOKEN', token);
-  } else {
-    core.info('export-token is false: VAULT_TOKEN is not exported to later steps');
+  if (caFile) env.VAULT_CACERT = caFile;
+  if (config.tls.skipVerify) env.VAULT_SKIP_VERIFY = 'true';
+  return env;
+}
+
+/** Exports the Vault environment to the following steps; the token only with export-token. */
+export function exportVaultEnvironment(config: ActionConfig, token: string): void {
+  for (const [name, value] of Object.entries(vaultEnvironment(config, token))) {
+    if (name !== 'VAULT_TOKEN' || config.exportToken) core.exportVariable(name, value);
   }
+  if (!config.exportToken) core.info('export-token is false: VAULT_TOKEN is not exported to later steps');
 }
 
 function caCertFile(config: ActionConfig): string | undefined {

@@ -41,6 +41,8 @@ export interface ActionConfig {
   readonly caCertInput: string;
   readonly timeoutMs: number;
   readonly signing: SigningConfig;
+  /** A command line to run with the token in its environment only; '' for none. */
+  readonly run: string;
 }
 
 export type InputReader = (name: string) => string;
@@ -101,7 +103,8 @@ export function parseActionInputs(input: InputReader, env: NodeJS.ProcessEnv): A
     namespace: input('namespace') || env.VAULT_NAMESPACE || '',
     socketAddress,
     spiffeId,
-    exportToken: parseBoolean('export-token', input('export-token'), true),
+    // With `run`, the token goes to that command only, unless export-token says otherwise.
+    exportToken: parseBoolean('export-token', input('export-token'), input('run') === ''),
     outputToken: parseBoolean('output-token', input('output-token'), false),
     revoke: parseBoolean('revoke', input('revoke'), true),
     maxTokenTtlSeconds,
@@ -109,7 +112,15 @@ export function parseActionInputs(input: InputReader, env: NodeJS.ProcessEnv): A
     caCertInput: caCertInput.startsWith('-----BEGIN ') ? '' : caCertInput,
     timeoutMs: parseDuration('timeout', input('timeout') || DEFAULT_TIMEOUT),
     signing: parseSigningInputs(input),
+    run: parseRun(input('run')),
   });
+}
+
+function parseRun(value: string): string {
+  if (value.includes('\n')) {
+    throw new InputError('run: give one command line (for several commands, run a script, e.g. run: ./release.sh)');
+  }
+  return value;
 }
 
 function parseSigningInputs(input: InputReader): SigningConfig {

@@ -43,6 +43,10 @@ export async function run(): Promise<void> {
       await signBlobsStep({ config, vault, session });
       if (session.current.token !== first.token.token) exportVaultEnvironment(config, session.current.token);
     }
+    if (config.run) {
+      const { runWithToken } = await import('./run-command.ts');
+      await runWithToken({ config, session, vault });
+    }
     await writeLoginSummary(config, first);
   } catch (error: unknown) {
     core.setFailed(`spiffe-vault-action${errorCode(error)}: ${describeError(error)}`);

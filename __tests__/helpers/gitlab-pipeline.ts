@@ -1,0 +1,49 @@
+// Runs a consumer pipeline that includes this project's GitLab components, with the real GitLab
+// pipeline runner gitlab-ci-local (shell executor), in a throwaway git repository.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, run } from './stack-env.ts';
+
+/** The pinned gitlab-ci-local, installed (cached) by scripts/install-tools.sh. */
+export function gitlabCiLocal(): string {
+  if (process.env.GITLAB_CI_LOCAL) return process.env.GITLAB_CI_LOCAL;
+  const r = run('bash', [join(repoRoot, 'scripts', 'install-tools.sh'), 'gitlab-ci-local'], { timeoutMs: 600_000 });
+  if (r.status !== 0) throw new Error(`installing gitlab-ci-local failed: ${r.stderr}`);
+  return join(r.stdout.trim().split('\n').at(-1) as string, 'gitlab-ci-local');
+}
+
+/** How the component's `cli` input runs our CLI in tests: this checkout's bundle, on Node 24. */
+export const LOCAL_CLI = `${process.execPath} ${join(repoRoot, 'dist', 'cli.js')}`;
+
+export interface PipelineResult {
+  readonly status: number | null;
+  /** The job logs, as gitlab-ci-local prints them. */
+  readonly log: string;
+  readonly dir: string;
+}
+
+/** Creates a consumer project whose .gitlab-ci.yml is `ciYaml`, and runs its pipeline. */
+export function runPipeline(ciYaml: string, files: Readonly<Record<string, string>> = {}): PipelineResult {
+  const dir = mkdtempSync(join(tmpdir(), 'gitlab-'));
+  cpSync(join(repoRoot, 'templates'), join(dir, 'templates'), { recursive: true });
+  writeFileSync(join(dir, '.gitlab-ci.yml'), ciYaml);
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  git('init', '-q', '-b', 'main');
+  // gitlab-ci-local resolves $CI_PROJECT_PATH (and so the component) from the origin remote.
+  git('remote', 'add', 'origin', 'git@gitlab.example.com:grp/spiffe-vault.git');
+  git('add', '-A');
+  git('-c', 'user.name=ci', '-c', 'user.email=ci@example.invalid', 'commit', '-qm', 'pipeline');
+  const r = spawnSync(gitlabCiLocal(), ['--shell-executor-no-image', '--no-color'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: dir },
+    timeout: 300_000,
+  });
+  return { status: r.status, log: `${r.stdout}\n${r.stderr}`, dir };
+}

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, clos
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cosignSignBlobArgs } from '../__tests__/helpers/action-inputs.ts';
 import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
 import { round } from './measure.ts';
 
@@ -73,22 +74,10 @@ function signing(stack: StackEnv, dir: string) {
   const cosignStarted = process.hrtime.bigint();
   for (let i = 0; i < COSIGN_SAMPLE; i++) {
     const file = join(dir, 'files', `f${i}.bin`);
-    const r = spawnSync(
-      join(stack.STACK_BIN, 'cosign'),
-      [
-        'sign-blob',
-        '--yes',
-        '--key',
-        `hashivault://${stack.STACK_TRANSIT_KEY}`,
-        '--tlog-upload=false',
-        '--use-signing-config=false',
-        '--new-bundle-format=false',
-        '--output-signature',
-        `${file}.cosign.sig`,
-        file,
-      ],
-      { encoding: 'utf8', env: cosignEnv },
-    );
+    const r = spawnSync(join(stack.STACK_BIN, 'cosign'), cosignSignBlobArgs(stack, file, `${file}.cosign.sig`), {
+      encoding: 'utf8',
+      env: cosignEnv,
+    });
     if (r.status !== 0) throw new Error(`cosign sign-blob failed: ${r.stderr.slice(0, 500)}`);
   }
   const cosignMs = Number(process.hrtime.bigint() - cosignStarted) / 1e6;

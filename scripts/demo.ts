@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { actionInputs, cosignSignBlobArgs } from '../__tests__/helpers/action-inputs.ts';
 import { ActionsRunner } from '../__tests__/helpers/actions-runner.ts';
 import { loadStackEnv, repoRoot } from '../__tests__/helpers/stack-env.ts';
 import { lookupSelfStatus } from '../__tests__/helpers/vault-admin.ts';
@@ -27,13 +28,7 @@ writeFileSync(artifact, `demo artifact built at ${new Date().toISOString()}\n`);
 
 say(`Step 1: uses: spiffe-vault-action (dist/main.js) with role '${stack.STACK_ROLE}' and sign-blobs: dist/*.tar`);
 const runner = new ActionsRunner({ GITHUB_WORKSPACE: workspace });
-const inputs = {
-  'vault-addr': stack.VAULT_ADDR,
-  role: stack.STACK_ROLE,
-  audience: stack.STACK_AUDIENCE,
-  'socket-path': stack.SPIFFE_ENDPOINT_SOCKET,
-  'sign-blobs': 'dist/*.tar',
-};
+const inputs = actionInputs(stack, { 'sign-blobs': 'dist/*.tar' });
 const main = await runner.runStep(join(repoRoot, 'dist', 'main.js'), inputs);
 // What the job log shows: masked values appear as ***.
 console.log(hide(main.stdout, main.masks).trim());
@@ -57,21 +52,7 @@ console.log(
 
 say('Step 3: a later step runs `cosign sign-blob --key hashivault://cosign` with only the exported environment');
 const vaultEnv = { VAULT_ADDR: main.env.VAULT_ADDR ?? '', VAULT_TOKEN: token };
-runCosign(
-  [
-    'sign-blob',
-    '--yes',
-    '--key',
-    `hashivault://${stack.STACK_TRANSIT_KEY}`,
-    '--tlog-upload=false',
-    '--use-signing-config=false',
-    '--new-bundle-format=false',
-    '--output-signature',
-    `${artifact}.cosign.sig`,
-    artifact,
-  ],
-  vaultEnv,
-);
+runCosign(cosignSignBlobArgs(stack, artifact, `${artifact}.cosign.sig`), vaultEnv);
 console.log(
   `cosign signed it too; verified: ${runCosign(['verify-blob', '--key', pub, '--signature', `${artifact}.cosign.sig`, '--insecure-ignore-tlog=true', artifact])}`,
 );

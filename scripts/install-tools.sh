@@ -6,6 +6,8 @@ set -euo pipefail
 
 SPIRE_VERSION=v1.15.3
 COSIGN_VERSION=v3.1.2
+# cosign v2 (as `cosign2`): image signatures must verify with both major versions.
+COSIGN2_VERSION=v2.6.4
 GGCR_VERSION=v0.21.9
 OPENBAO_VERSION=v2.6.2
 OPENBAO_COMMIT=dd9c19c37a878cf4a81b18efb8d6f0599c7da923
@@ -14,6 +16,11 @@ SPIFFE_VAULT_VERSION=v0.6.2
 # The module proxy serves SPIRE's pinned EJBCA SDK v1.1.0 only as metadata (its zip is refused);
 # v1.0.2 has the same API. It only backs SPIRE's EJBCA upstream-authority plugin, unused here.
 SPIRE_MOD_EDITS="-replace github.com/Keyfactor/ejbca-go-client-sdk=github.com/Keyfactor/ejbca-go-client-sdk@v1.0.2"
+# `crane registry serve` leaves the OCI 1.1 referrers API of ggcr's registry package off (the
+# package has it: WithReferrersSupport). The stack's crane is built with it on, so image signing
+# is tested against a registry with the referrers API (crane's) and one without (docker-registry).
+CRANE_PATCH_FILE=cmd/crane/cmd/serve.go
+CRANE_PATCH='s/registry\.New(registry\.WithBlobHandler(bh))/registry.New(registry.WithBlobHandler(bh), registry.WithReferrersSupport(true))/'
 
 CACHE_ROOT="${SPIFFE_VAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spiffe-vault-action}"
 TOOLS_DIR="$CACHE_ROOT/tools"
@@ -26,10 +33,10 @@ flock 9
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
 # install_go NAME VERSION CGO MODULE EDITS PKG... : build the packages PKG (relative to MODULE)
-# at VERSION into tools/NAME-VERSION and link them into bin/. EDITS: `go mod edit` flags applied
-# to the build copy first ('' for none). The module is fetched with
-# `go mod download` and built as the main module, exactly as its go.mod and go.sum pin its
-# dependencies. (`go install pkg@version` would do the same, but it first reads the module's
+# at VERSION into tools/NAME-VERSION and link them into bin/ (PKG:BIN names PKG's binary BIN).
+# EDITS: `go mod edit` flags applied to the build copy first ('' for none). The module is
+# fetched with `go mod download` and built as the main module, exactly as its go.mod and go.sum
+# pin its dependencies. (`go install pkg@version` would do the same, but it first reads the module's
 # version list for a deprecation check, which some module proxies refuse.)
 install_go() {
   local name=$1 version=$2 cgo=$3 module=$4 edits=$5; shift 5
@@ -43,9 +50,14 @@ install_go() {
   cp -r "$src" "$dir/src" && chmod -R u+w "$dir/src"
   # shellcheck disable=SC2086 # EDITS is a list of flags
   [ -z "$edits" ] || (cd "$dir/src" && go mod edit $edits)
+  if [ "$name" = crane-referrers ]; then
+    (cd "$dir/src" && cp "$CRANE_PATCH_FILE" "$CRANE_PATCH_FILE.orig" && sed -i "$CRANE_PATCH" "$CRANE_PATCH_FILE" &&
+      ! cmp -s "$CRANE_PATCH_FILE" "$CRANE_PATCH_FILE.orig") || { log "could not patch $CRANE_PATCH_FILE"; exit 1; }
+  fi
   local pkgs=()
-  for p in "$@"; do pkgs+=("./$p"); done
+  for p in "$@"; do pkgs+=("./${p%%:*}"); done
   (cd "$dir/src" && CGO_ENABLED=$cgo GOFLAGS="-buildvcs=false -mod=mod" go build -trimpath -o "$dir/bin/" "${pkgs[@]}")
+  for p in "$@"; do [ "$p" = "${p%%:*}" ] || mv "$dir/bin/$(basename "${p%%:*}")" "$dir/bin/${p#*:}"; done
   rm -rf "$dir/src"
   echo "$((SECONDS - start))" > "$dir/build-seconds"
   touch "$dir/.done"
@@ -85,18 +97,35 @@ PY
   link_all "$dir"
 }
 
+# Debian's docker-registry (Distribution 2.8: no referrers API) and htpasswd (bcrypt) for the
+# stack's second registry and its password-protected twin. The package's own service must not
+# start: without a policy-rc.d that forbids it, one is put in place for the install.
+install_docker_registry() {
+  if [ -x /usr/bin/docker-registry ] && command -v htpasswd > /dev/null; then return; fi
+  log "installing docker-registry and apache2-utils from Debian (first time only)"
+  local policy=/usr/sbin/policy-rc.d added=0 rc=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && added=1; fi
+  { apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry apache2-utils; } >&2 || rc=$?
+  [ "$added" = 0 ] || rm -f "$policy"
+  [ "$rc" = 0 ] || { log "apt-get install docker-registry apache2-utils failed ($rc)"; exit 1; }
+  ln -sf /usr/bin/docker-registry "$BIN_DIR/docker-registry"
+}
+
 link_all() { for f in "$1"/bin/*; do ln -sf "$f" "$BIN_DIR/$(basename "$f")"; done; }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign crane)
+[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign cosign2 crane docker-registry)
 for tool in "${want[@]}"; do
   case "$tool" in
     spire) install_go spire "$SPIRE_VERSION" 1 github.com/spiffe/spire "$SPIRE_MOD_EDITS" cmd/spire-server cmd/spire-agent ;;
     openbao) install_openbao ;;
     cosign) install_go cosign "$COSIGN_VERSION" 0 github.com/sigstore/cosign/v3 '' cmd/cosign ;;
-    crane) install_go crane "$GGCR_VERSION" 0 github.com/google/go-containerregistry '' cmd/crane ;;
+    cosign2) install_go cosign2 "$COSIGN2_VERSION" 0 github.com/sigstore/cosign/v2 '' cmd/cosign:cosign2 ;;
+    docker-registry) install_docker_registry ;;
+    crane) install_go crane-referrers "$GGCR_VERSION" 0 github.com/google/go-containerregistry '' cmd/crane ;;
     spiffe-vault) install_go spiffe-vault "$SPIFFE_VAULT_VERSION" 0 github.com/philips-labs/spiffe-vault '' cmd/spiffe-vault ;;
-    *) log "unknown tool '$tool' (known: spire openbao cosign crane spiffe-vault)"; exit 2 ;;
+    *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry spiffe-vault)"; exit 2 ;;
   esac
 done
 echo "$BIN_DIR"

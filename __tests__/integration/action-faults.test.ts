@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { actionInputs } from '../helpers/action-inputs.ts';
 import { ActionsRunner, type StepResult } from '../helpers/actions-runner.ts';
 import { deleteRunnerEntry, stackCtl } from '../helpers/spire.ts';
 import { loadStackEnv, repoRoot, type StackEnv } from '../helpers/stack-env.ts';
@@ -15,14 +16,7 @@ before(() => {
 });
 
 function inputsFor(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'vault-addr': stack.VAULT_ADDR,
-    role: stack.STACK_ROLE,
-    audience: stack.STACK_AUDIENCE,
-    'socket-path': stack.SPIFFE_ENDPOINT_SOCKET,
-    timeout: '20s',
-    ...extra,
-  };
+  return actionInputs(stack, { timeout: '20s', ...extra });
 }
 
 function runMain(extra: Record<string, string> = {}): Promise<StepResult> {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { actionInputs, cosignSignBlobArgs } from '../helpers/action-inputs.ts';
 import { ActionsRunner, type StepResult } from '../helpers/actions-runner.ts';
 import { loadStackEnv, repoRoot, run, type StackEnv } from '../helpers/stack-env.ts';
 import { lookupSelfStatus, transitPublicKeyPem } from '../helpers/vault-admin.ts';
@@ -17,14 +18,7 @@ before(() => {
 });
 
 function inputsFor(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    'vault-addr': stack.VAULT_ADDR,
-    role: stack.STACK_ROLE,
-    audience: stack.STACK_AUDIENCE,
-    'socket-path': stack.SPIFFE_ENDPOINT_SOCKET,
-    timeout: '20s',
-    ...extra,
-  };
+  return actionInputs(stack, { timeout: '20s', ...extra });
 }
 
 /** The JWT-SVID the step masked: the add-mask value shaped like a JWT. */
@@ -193,21 +187,5 @@ describe('run: a command with the token in its environment only', () => {
     assert.equal((await lookupSelfStatus(stack, readFileSync(tokenFile, 'utf8'))).status, 403);
   });
 });
-
-/** cosign v3 signs offline with a KMS key only when told not to upload or use a signing config. */
-export function cosignSignBlobArgs(stack: StackEnv, blob: string, signature: string): string[] {
-  return [
-    'sign-blob',
-    '--yes',
-    '--key',
-    `hashivault://${stack.STACK_TRANSIT_KEY}`,
-    '--tlog-upload=false',
-    '--use-signing-config=false',
-    '--new-bundle-format=false',
-    '--output-signature',
-    signature,
-    blob,
-  ];
-}
 
 after(() => undefined);

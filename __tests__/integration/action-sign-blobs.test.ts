@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { actionInputs } from '../helpers/action-inputs.ts';
 import { ActionsRunner, type StepResult } from '../helpers/actions-runner.ts';
 import { startLatencyRelay } from '../helpers/latency-relay.ts';
 import { verifyBundleWithKey } from '../helpers/sigstore-verify.ts';
@@ -27,15 +28,8 @@ before(() => {
   stack = loadStackEnv();
 });
 
-function inputsFor(extra: Record<string, string>): Record<string, string> {
-  return {
-    'vault-addr': stack.VAULT_ADDR,
-    role: stack.STACK_ROLE,
-    audience: stack.STACK_AUDIENCE,
-    'socket-path': stack.SPIFFE_ENDPOINT_SOCKET,
-    timeout: '30s',
-    ...extra,
-  };
+function inputsFor(extra: Record<string, string> = {}): Record<string, string> {
+  return actionInputs(stack, { timeout: '30s', ...extra });
 }
 
 function workspace(files: number, prefix = 'artifact'): string {

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# npm run demo: the main job end to end on the local real stack. Uses a running stack
-# (.stack/env from `npm run stack:up`) or starts a temporary one and stops it afterwards.
+# Runs a command against the real stack: the one `npm run stack:up` started (.stack/env), or a
+# temporary one that is stopped afterwards. The command finds the stack through STACK_ENV_FILE.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 node "$root/scripts/build.ts" >/dev/null
-if [ -f "$root/.stack/env" ] && [ -z "${STACK_ENV_FILE:-}" ]; then
+if [ -z "${STACK_ENV_FILE:-}" ] && [ -f "$root/.stack/env" ]; then
   export STACK_ENV_FILE="$root/.stack/env"
 elif [ -z "${STACK_ENV_FILE:-}" ]; then
   STACK_DIR=$(mktemp -d)
@@ -12,4 +12,4 @@ elif [ -z "${STACK_ENV_FILE:-}" ]; then
   trap 'bash "$root/scripts/stack/down.sh" >/dev/null 2>&1 || true; rm -rf "$STACK_DIR"' EXIT INT TERM
   bash "$root/scripts/stack/up.sh" >&2
 fi
-node "$root/scripts/demo.ts"
+"$@"

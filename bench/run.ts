@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { loadStackEnv, repoRoot } from '../__tests__/helpers/stack-env.ts';
 import { benchAuth } from './auth.ts';
 import { benchBlobs } from './blobs.ts';
+import { benchImages } from './images.ts';
 
 const BENCHES: Record<string, (runs: number) => Record<string, unknown>> = {
   auth: (runs) => benchAuth(loadStackEnv(), runs),
   blobs: () => benchBlobs(loadStackEnv()),
+  images: () => benchImages(loadStackEnv()),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -28,6 +28,12 @@ export interface StackEnv {
   readonly STACK_PID_SPIRE_AGENT: number;
   readonly STACK_PID_BAO: number;
   readonly STACK_PID_REGISTRY: number;
+  /** Debian's docker-registry (Distribution 2.8: no referrers API), host:port. */
+  readonly STACK_REGISTRY2?: string;
+  /** A docker-registry wanting a password (htpasswd, Basic challenge), host:port, and its login. */
+  readonly STACK_REGISTRY_AUTH?: string;
+  readonly STACK_REGISTRY_AUTH_USER?: string;
+  readonly STACK_REGISTRY_AUTH_PASSWORD?: string;
 }
 
 const stringKeys = [
@@ -48,6 +54,12 @@ const stringKeys = [
   'STACK_SPIRE_SERVER_SOCKET',
   'STACK_AGENT_SOCKET',
   'STACK_CTL',
+] as const;
+const optionalKeys = [
+  'STACK_REGISTRY2',
+  'STACK_REGISTRY_AUTH',
+  'STACK_REGISTRY_AUTH_USER',
+  'STACK_REGISTRY_AUTH_PASSWORD',
 ] as const;
 const pidKeys = ['STACK_PID_SPIRE_SERVER', 'STACK_PID_SPIRE_AGENT', 'STACK_PID_BAO', 'STACK_PID_REGISTRY'] as const;
 
@@ -79,6 +91,10 @@ export function loadStackEnv(file: string = stackEnvFile()): StackEnv {
     if (!value)
       throw new Error(`${file} has no ${key}: restart the stack with \`npm run stack:down && npm run stack:up\``);
     env[key] = value;
+  }
+  // Newer keys, optional so an older running stack still serves the tests that do not need them.
+  for (const key of optionalKeys) {
+    if (raw[key]) env[key] = raw[key];
   }
   for (const key of pidKeys) {
     const pid = Number(raw[key]);

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # stack:up — starts the real local test stack: a SPIRE server and agent, an OpenBao dev server
-# configured for SPIFFE JWT login and transit signing, and an OCI registry. All state lives in
-# one fresh temp dir; $STACK_DIR/env (default <repo>/.stack/env) tells tests how to reach it.
-# If the stack recorded in $STACK_DIR is still running, this reports it and exits 0 (it does
-# not restart it: a developer's running demo or tests keep their stack). A half-dead recorded
-# stack is stopped and replaced.
+# configured for SPIFFE JWT login and transit signing, and three OCI registries: crane's (with the
+# referrers API), Debian's docker-registry (Distribution 2.8, without it) and a docker-registry
+# that wants a password (htpasswd). All state lives in one fresh temp dir; $STACK_DIR/env
+# (default <repo>/.stack/env) tells tests how to reach it. If the stack recorded in $STACK_DIR
+# is still running, this reports it and exits 0 (it does not restart it: a developer's running
+# demo or tests keep their stack). A half-dead recorded stack is stopped and replaced.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -26,7 +27,7 @@ if [ -f "$STATE_FILE" ]; then
   bash "$here/down.sh"
 fi
 
-BIN=$("$STACK_ROOT/scripts/install-tools.sh" spire openbao cosign crane | tail -n1)
+BIN=$("$STACK_ROOT/scripts/install-tools.sh" spire openbao cosign cosign2 crane docker-registry | tail -n1)
 NODE=$("$STACK_ROOT/scripts/node24.sh")/node
 # A developer's own Vault/OpenBao settings (token, namespace, TLS, ...) must not leak into the
 # dev server or the setup commands.
@@ -44,8 +45,8 @@ trap '[ "$ok" = 1 ] || { log "stack:up failed; stopping what was started"; bash 
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$("$NODE" "$here/helper.ts" free-ports 3)
-read -r SPIRE_PORT BAO_PORT REGISTRY_PORT <<< "$ports"
+ports=$("$NODE" "$here/helper.ts" free-ports 5)
+read -r SPIRE_PORT BAO_PORT REGISTRY_PORT REGISTRY2_PORT REGISTRY_AUTH_PORT <<< "$ports"
 SERVER_SOCK=$S/$SERVER_SOCK_NAME
 AGENT_SOCK=$S/$AGENT_SOCK_NAME
 ROOT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
@@ -94,8 +95,29 @@ plugins {
 }
 CONF
 mkdir -p "$S/server" "$S/agent"
+# docker-registry: filesystem storage in the temp dir, loopback only; the second one wants a
+# password (bcrypt htpasswd, the lowest cost: it is checked on every request).
+REGISTRY_AUTH_USER=signer
+REGISTRY_AUTH_PASSWORD=$(od -An -tx1 -N12 /dev/urandom | tr -d ' \n')
+htpasswd -Bbn -C 4 "$REGISTRY_AUTH_USER" "$REGISTRY_AUTH_PASSWORD" > "$S/htpasswd"
+registry_conf() { # NAME PORT [AUTH-YAML]
+  cat <<CONF
+version: 0.1
+log: { level: warn, accesslog: { disabled: true } }
+storage:
+  filesystem: { rootdirectory: "$S/$1" }
+  delete: { enabled: true }
+http:
+  addr: "127.0.0.1:$2"
+  secret: "$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')"
+${3:-}
+CONF
+}
+registry_conf registry2 "$REGISTRY2_PORT" > "$S/registry2.yml"
+registry_conf registry-auth "$REGISTRY_AUTH_PORT" \
+  "auth: { htpasswd: { realm: spiffe-vault-test, path: \"$S/htpasswd\" } }" > "$S/registry-auth.yml"
 
-# Start the three independent servers at once, then wait for each.
+# Start the independent servers at once, then wait for each.
 start_proc SPIRE_SERVER "$S" "$S/spire-server.log" "$BIN/spire-server" run -config "$S/server.conf"
 PID_SPIRE_SERVER=$START_PID
 start_proc BAO "$S" "$S/bao.log" env BAO_DEV_ROOT_TOKEN_ID="$ROOT_TOKEN" \
@@ -103,6 +125,10 @@ start_proc BAO "$S" "$S/bao.log" env BAO_DEV_ROOT_TOKEN_ID="$ROOT_TOKEN" \
 PID_BAO=$START_PID
 start_proc REGISTRY "$S" "$S/registry.log" "$BIN/crane" registry serve --address "127.0.0.1:$REGISTRY_PORT"
 PID_REGISTRY=$START_PID
+start_proc REGISTRY2 "$S" "$S/registry2.log" "$BIN/docker-registry" serve "$S/registry2.yml"
+PID_REGISTRY2=$START_PID
+start_proc REGISTRY_AUTH "$S" "$S/registry-auth.log" "$BIN/docker-registry" serve "$S/registry-auth.yml"
+PID_REGISTRY_AUTH=$START_PID
 
 wait_until 60 "$PID_SPIRE_SERVER" "$S/spire-server.log" "spire-server healthcheck" \
   "$BIN/spire-server" healthcheck -socketPath "$SERVER_SOCK"
@@ -118,6 +144,10 @@ PID_SPIRE_AGENT=$START_PID
 http_ok() { curl -fsS --noproxy '*' -m 2 "$1"; }
 wait_until 60 "$PID_BAO" "$S/bao.log" "OpenBao /v1/sys/health" http_ok "$VAULT_ADDR/v1/sys/health"
 wait_until 30 "$PID_REGISTRY" "$S/registry.log" "registry GET /v2/" http_ok "http://127.0.0.1:$REGISTRY_PORT/v2/"
+wait_until 30 "$PID_REGISTRY2" "$S/registry2.log" "docker-registry GET /v2/" http_ok "http://127.0.0.1:$REGISTRY2_PORT/v2/"
+http_401() { [ "$(curl -sS --noproxy '*' -m 2 -o /dev/null -w '%{http_code}' "$1")" = 401 ]; }
+wait_until 30 "$PID_REGISTRY_AUTH" "$S/registry-auth.log" "docker-registry (htpasswd) GET /v2/ → 401" \
+  http_401 "http://127.0.0.1:$REGISTRY_AUTH_PORT/v2/"
 
 # OpenBao: transit key, JWT auth trusting SPIRE's JWT signing keys, policies and roles.
 bao_root() {
@@ -165,6 +195,10 @@ STACK_NODE_ID=$NODE_ID
 STACK_TRUST_DOMAIN=$TRUST_DOMAIN
 STACK_TRANSIT_KEY=$TRANSIT_KEY
 STACK_REGISTRY=127.0.0.1:$REGISTRY_PORT
+STACK_REGISTRY2=127.0.0.1:$REGISTRY2_PORT
+STACK_REGISTRY_AUTH=127.0.0.1:$REGISTRY_AUTH_PORT
+STACK_REGISTRY_AUTH_USER=$REGISTRY_AUTH_USER
+STACK_REGISTRY_AUTH_PASSWORD=$REGISTRY_AUTH_PASSWORD
 STACK_BIN=$BIN
 STACK_STATE_DIR=$S
 STACK_SPIRE_SERVER_SOCKET=$SERVER_SOCK
@@ -174,6 +208,8 @@ STACK_PID_SPIRE_SERVER=$PID_SPIRE_SERVER
 STACK_PID_SPIRE_AGENT=$PID_SPIRE_AGENT
 STACK_PID_BAO=$PID_BAO
 STACK_PID_REGISTRY=$PID_REGISTRY
+STACK_PID_REGISTRY2=$PID_REGISTRY2
+STACK_PID_REGISTRY_AUTH=$PID_REGISTRY_AUTH
 ENV
 chmod 600 "$tmp"
 mv -f "$tmp" "$ENV_FILE"

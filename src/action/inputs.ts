@@ -1,5 +1,10 @@
 import { InputError, describeError } from '../core/errors.ts';
 import { parseBoolean, parseDuration, parseHttpUrl, parseList, readPem } from '../core/parse.ts';
+import {
+  DEFAULT_IMAGE_SIGNATURE_FORMAT,
+  IMAGE_SIGNATURE_FORMATS,
+  type ImageSignatureFormat,
+} from '../core/signing/images.ts';
 import { IF_NO_FILES_FOUND_VALUES, type IfNoFilesFound } from '../core/signing/patterns.ts';
 import { parseWorkloadApiAddress, DEFAULT_AGENT_SOCKET } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';
@@ -21,6 +26,13 @@ export interface SigningConfig {
   readonly signatureDir: string;
   readonly bundle: boolean;
   readonly ifNoFilesFound: IfNoFilesFound;
+  readonly images: readonly string[];
+  readonly imageSignatureFormat: ImageSignatureFormat;
+  /** key=value pairs signed into the image signature payload. */
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly recursive: boolean;
+  /** Registry hosts (host or host:port) spoken to over plain http; loopback always is. */
+  readonly registryInsecure: readonly string[];
 }
 
 /** Every input of action.yml, parsed once. Unset inputs are '' in, typed values out. */
@@ -147,17 +159,42 @@ function parseSigningInputs(input: InputReader): SigningConfig {
     );
   }
   return Object.freeze({
-    blobs: Object.freeze(
-      input('sign-blobs')
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line !== ''),
-    ),
+    blobs: Object.freeze(lines(input('sign-blobs'))),
     transitPath,
     transitKey,
     keyVersion,
     signatureDir: input('signature-dir'),
     bundle: parseBoolean('bundle', input('bundle'), true),
     ifNoFilesFound,
+    images: Object.freeze(lines(input('sign-images'))),
+    imageSignatureFormat: parseImageSignatureFormat(input('image-signature-format')),
+    annotations: Object.freeze(parseAnnotations(input('annotations'))),
+    recursive: parseBoolean('recursive', input('recursive'), false),
+    registryInsecure: Object.freeze(parseList(input('registry-insecure'))),
   });
+}
+
+function lines(value: string): string[] {
+  return value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+function parseImageSignatureFormat(value: string): ImageSignatureFormat {
+  const format = (value || DEFAULT_IMAGE_SIGNATURE_FORMAT) as ImageSignatureFormat;
+  if (!IMAGE_SIGNATURE_FORMATS.includes(format)) {
+    throw new InputError(`image-signature-format: '${value}' must be one of ${IMAGE_SIGNATURE_FORMATS.join(', ')}`);
+  }
+  return format;
+}
+
+function parseAnnotations(value: string): Record<string, string> {
+  const annotations: Record<string, string> = {};
+  for (const line of lines(value)) {
+    const at = line.indexOf('=');
+    if (at <= 0) throw new InputError(`annotations: '${line}' is not key=value — write one key=value per line`);
+    annotations[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return annotations;
 }

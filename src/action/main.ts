@@ -37,10 +37,10 @@ export async function run(): Promise<void> {
     );
     exportVaultEnvironment(config, session.current.token);
     setLoginOutputs(config, first);
-    if (config.signing.blobs.length > 0) {
+    if (config.signing.blobs.length > 0 || config.signing.images.length > 0) {
       // Loaded only when there is something to sign: a login-only run does not pay for it.
-      const { signBlobsStep } = await import('./sign-blobs.ts');
-      await signBlobsStep({ config, vault, session });
+      const { signStep } = await import('./signing.ts');
+      await signStep({ config, vault, session });
       if (session.current.token !== first.token.token) exportVaultEnvironment(config, session.current.token);
     }
     if (config.run) {

@@ -8,37 +8,26 @@ import {
   writePublicKey,
   type SignedBlob,
 } from '../core/signing/index.ts';
-import type { VaultClient } from '../core/vault/client.ts';
-import type { VaultSession } from '../core/vault/session.ts';
-import { TransitSigner } from '../core/vault/transit.ts';
+import type { TransitSigner } from '../core/vault/transit.ts';
 import type { ActionConfig } from './inputs.ts';
 import { actionsLogger } from './logger.ts';
 
-export interface SignBlobsStepOptions {
-  readonly config: ActionConfig;
-  readonly vault: VaultClient;
-  readonly session: VaultSession;
+/** The files sign-blobs names, with if-no-files-found applied. */
+export async function resolveBlobFiles(config: ActionConfig, workspace: string): Promise<string[]> {
+  const resolved = await resolveFilePatterns(config.signing.blobs, { cwd: workspace, logger: actionsLogger });
+  return checkFilesFound(resolved, config.signing.ifNoFilesFound, actionsLogger);
 }
 
-/** sign-blobs: resolve the files, sign them with the transit key, publish outputs and a summary. */
-export async function signBlobsStep({ config, vault, session }: SignBlobsStepOptions): Promise<void> {
+/** Signs the files, writes the public key, and publishes outputs and a summary. */
+export async function signBlobFiles(options: {
+  readonly config: ActionConfig;
+  readonly signer: TransitSigner;
+  readonly files: readonly string[];
+  readonly workspace: string;
+}): Promise<void> {
+  const { config, signer, files, workspace } = options;
   const { signing } = config;
-  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
-  const resolved = await resolveFilePatterns(signing.blobs, { cwd: workspace, logger: actionsLogger });
-  const files = checkFilesFound(resolved, signing.ifNoFilesFound, actionsLogger);
-  if (files.length === 0) return;
-
-  const signer = await TransitSigner.open({
-    client: vault,
-    tokens: session,
-    mount: signing.transitPath,
-    key: signing.transitKey,
-    ...(signing.keyVersion !== undefined ? { keyVersion: signing.keyVersion } : {}),
-    logger: actionsLogger,
-  });
-  core.info(
-    `Signing ${files.length} file(s) with ${signing.transitPath}/keys/${signing.transitKey} version ${signer.keyVersion}`,
-  );
+  core.info(`Signing ${files.length} file(s) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`);
   const signatureDir = signing.signatureDir ? absolute(signing.signatureDir, workspace) : '';
   let signed: readonly SignedBlob[];
   try {
@@ -46,7 +35,7 @@ export async function signBlobsStep({ config, vault, session }: SignBlobsStepOpt
   } catch (error: unknown) {
     // What was signed before the failure stays valid: say so, in the outputs too.
     if (error instanceof SigningError && error.signed.length > 0) {
-      setSigningOutputs(error.signed, signer);
+      setSignedBlobsOutput(error.signed);
       core.warning(`${error.signed.length} file(s) were signed before the failure; their signatures are valid.`);
     }
     throw error;
@@ -57,13 +46,13 @@ export async function signBlobsStep({ config, vault, session }: SignBlobsStepOpt
     keyVersion: signer.keyVersion,
     publicKeyPem: signer.publicKeyPem,
   });
-  setSigningOutputs(signed, signer);
+  setSignedBlobsOutput(signed);
   core.setOutput('public-key-path', publicKeyPath);
   core.info(`Signed ${signed.length} file(s); public key of version ${signer.keyVersion} in ${publicKeyPath}`);
-  await writeSigningSummary(signed, signer, publicKeyPath, workspace);
+  await writeSummary(signed, signer, publicKeyPath, workspace);
 }
 
-function setSigningOutputs(signed: readonly SignedBlob[], signer: TransitSigner): void {
+function setSignedBlobsOutput(signed: readonly SignedBlob[]): void {
   const list = signed.map((blob) => ({
     path: blob.path,
     sha256: blob.sha256,
@@ -72,11 +61,9 @@ function setSigningOutputs(signed: readonly SignedBlob[], signer: TransitSigner)
     keyVersion: blob.keyVersion,
   }));
   core.setOutput('signed-blobs', JSON.stringify(list));
-  core.setOutput('key-version', String(signer.keyVersion));
-  core.setOutput('public-key', signer.publicKeyPem);
 }
 
-async function writeSigningSummary(
+async function writeSummary(
   signed: readonly SignedBlob[],
   signer: TransitSigner,
   publicKeyPath: string,

@@ -1,4 +1,4 @@
-/** The signing area's public surface: file patterns, digests, blob signatures and bundles. */
+/** The signing area's public surface: file patterns, digests, blob and image signatures, bundles. */
 export { writeFileAtomic, DEFAULT_ATOMIC_FILE_MODE, type WriteFileAtomicOptions } from './atomic-file.ts';
 export {
   DEFAULT_HASH_CONCURRENCY,
@@ -27,5 +27,15 @@ export {
   type ResolveFilePatternsOptions,
   type ResolvedFiles,
 } from './patterns.ts';
+export {
+  DEFAULT_IMAGE_SIGNATURE_FORMAT,
+  DEFAULT_REGISTRY_CONCURRENCY,
+  IMAGE_SIGNATURE_FORMATS,
+  signImages,
+  type ImageSignatureFormat,
+  type ImageSigner,
+  type SignImagesOptions,
+  type SignedImage,
+} from './images.ts';
 export { publicKeyFileName, writePublicKey, type WritePublicKeyOptions } from './public-key.ts';
 export type { DigestSigner, SignedBlob } from './types.ts';

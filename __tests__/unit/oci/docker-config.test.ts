@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import {
+  credentialsFor,
+  defaultDockerConfigDir,
+  normalizeConfigHost,
+  readDockerConfig,
+} from '../../../src/core/oci/docker-config.ts';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function configDir(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'docker-config-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'config.json'), typeof content === 'string' ? content : JSON.stringify(content));
+  return dir;
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+test('reads auth (base64 user:pass, a colon in the password), username/password and identitytoken', () => {
+  const dir = configDir({
+    auths: {
+      'https://index.docker.io/v1/': { auth: b64('hub-user:p:w') },
+      'http://127.0.0.1:5000': { auth: b64('local:secret') },
+      'acr.example.io': { auth: b64('00000000-0000-0000-0000-000000000000:'), identitytoken: 'refresh-token' },
+      'plain.example': { username: 'u', password: 'p' },
+      'empty.example': {},
+    },
+    credsStore: 'desktop',
+    credHelpers: { 'gcr.io': 'gcloud' },
+  });
+  const config = readDockerConfig(dir);
+  assert.equal(config.path, join(dir, 'config.json'));
+  assert.deepEqual(credentialsFor(config, 'docker.io'), { username: 'hub-user', password: 'p:w' });
+  assert.deepEqual(credentialsFor(config, '127.0.0.1:5000'), { username: 'local', password: 'secret' });
+  assert.deepEqual(credentialsFor(config, 'acr.example.io'), {
+    username: '00000000-0000-0000-0000-000000000000',
+    password: '',
+    identityToken: 'refresh-token',
+  });
+  assert.deepEqual(credentialsFor(config, 'plain.example'), { username: 'u', password: 'p' });
+  assert.equal(credentialsFor(config, 'empty.example'), undefined);
+  assert.equal(credentialsFor(config, '127.0.0.1:50001'), undefined, 'no prefix matching between hosts');
+  assert.deepEqual([...config.helpers].sort(), ['*', 'gcr.io']);
+});
+
+test('a missing file means anonymous; a broken one is an error naming it', () => {
+  const missing = readDockerConfig(join(tmpdir(), 'no-such-docker-config-dir'));
+  assert.equal(missing.path, undefined);
+  assert.equal(missing.auths.size, 0);
+  const dir = configDir('{not json');
+  assert.throws(
+    () => readDockerConfig(dir),
+    (e: unknown) => (e as Error).message.includes(join(dir, 'config.json')),
+  );
+});
+
+test('normalizes config keys and finds the config dir like the docker CLI', () => {
+  assert.equal(normalizeConfigHost('https://index.docker.io/v1/'), 'docker.io');
+  assert.equal(normalizeConfigHost('registry-1.docker.io'), 'docker.io');
+  assert.equal(normalizeConfigHost('HTTPS://Reg.Example:443/v2/'), 'reg.example:443');
+  assert.equal(defaultDockerConfigDir({ DOCKER_CONFIG: '/x/y' }), '/x/y');
+  assert.match(defaultDockerConfigDir({}), /\.docker$/);
+});

@@ -1,0 +1,88 @@
+// `npm run bench -- images`: sign 50 images in one run of ours against a loop of
+// `cosign sign --key hashivault://` over the same images, on the same registry, in the same run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pushImage } from '../__tests__/helpers/oci-images.ts';
+import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
+import { round } from './measure.ts';
+
+const IMAGES = Number(process.env.BENCH_IMAGES ?? 50);
+
+export function benchImages(stack: StackEnv): Record<string, unknown> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-images-'));
+  try {
+    const repo = `${stack.STACK_REGISTRY}/bench-${Date.now().toString(36)}`;
+    const images = Array.from(
+      { length: IMAGES },
+      (_, i) => `${repo}@${pushImage(stack, `${repo}:i${i}`, `bench image ${i}`)}`,
+    );
+
+    const runnerFiles = Object.fromEntries(
+      ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((n) => [n, join(dir, n)]),
+    );
+    for (const file of Object.values(runnerFiles)) writeFileSync(file, '');
+    const started = process.hrtime.bigint();
+    const ours = spawnSync(process.execPath, [join(repoRoot, 'dist', 'main.js')], {
+      encoding: 'utf8',
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: dir,
+        RUNNER_TEMP: dir,
+        ...runnerFiles,
+        INPUT_ROLE: stack.STACK_ROLE,
+        'INPUT_VAULT-ADDR': stack.VAULT_ADDR,
+        'INPUT_SOCKET-PATH': stack.SPIFFE_ENDPOINT_SOCKET,
+        'INPUT_SIGN-IMAGES': images.join('\n'),
+      },
+    });
+    const oursMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (ours.status !== 0) throw new Error(`our run failed: ${ours.stdout.slice(-1500)}`);
+    const signed = (
+      JSON.parse(
+        /^signed-images<<(.+)\n(.+)\n/m.exec(readFileSync(runnerFiles.GITHUB_OUTPUT as string, 'utf8'))?.[2] ?? '[]',
+      ) as unknown[]
+    ).length;
+    if (signed !== IMAGES) throw new Error(`our run signed ${signed} of ${IMAGES} images`);
+
+    // The peer: one `cosign sign` per image with the KMS key, offline (no Rekor, no signing config).
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      VAULT_ADDR: stack.VAULT_ADDR,
+      VAULT_TOKEN: stack.STACK_ADMIN_TOKEN,
+    };
+    const cosignStarted = process.hrtime.bigint();
+    for (const image of images) {
+      const r = spawnSync(
+        join(stack.STACK_BIN, 'cosign'),
+        [
+          'sign',
+          '--yes',
+          '--key',
+          `hashivault://${stack.STACK_TRANSIT_KEY}`,
+          '--tlog-upload=false',
+          '--use-signing-config=false',
+          '--new-bundle-format=false',
+          image,
+        ],
+        { encoding: 'utf8', env },
+      );
+      if (r.status !== 0) throw new Error(`cosign sign failed: ${r.stderr.slice(0, 500)}`);
+    }
+    const cosignMs = Number(process.hrtime.bigint() - cosignStarted) / 1e6;
+    return {
+      benchmark: 'images',
+      images: IMAGES,
+      ours_total_ms: round(oursMs),
+      cosign_total_ms: round(cosignMs),
+      cosign_per_image_ms: round(cosignMs / IMAGES),
+      ratio: round(oursMs / cosignMs, 3),
+      speedup: round(cosignMs / oursMs, 1),
+      target: 'ratio <= 0.1 (≥ 10× faster overall; ours ÷ cosign, lower is better)',
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { describeError } from '../errors.ts';
+import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import { DEFAULT_RETRY_POLICY, retry, SYSTEM_CLOCK, type Clock, type RetryPolicy } from '../retry.ts';
+import { RegistryAuthenticator, type AuthTarget } from './auth.ts';
+import { credentialsFor, readDockerConfig, type RegistryCredentials } from './docker-config.ts';
+import { isRetryableRegistryError, OciError, RegistryHttpError } from './errors.ts';
+import { apiHost, hostName, isLoopbackHost } from './reference.ts';
+import { createHttpSend, header, type HttpResponse, type HttpSend } from './transport.ts';
+
+export const DEFAULT_REGISTRY_REQUEST_TIMEOUT_MS = 30_000;
+
+export interface RegistryClientOptions {
+  /** Directory of the Docker config (`config.json`): the adapter passes `defaultDockerConfigDir(env)`. Unset = anonymous only. */
+  readonly dockerConfigDir?: string;
+  /** Credentials per registry (as named in references: `docker.io` for Docker Hub); win over the Docker config. */
+  readonly credentials?: Readonly<Record<string, RegistryCredentials>>;
+  /** Hosts (host or host:port) spoken to over plain http. Loopback hosts always are. */
+  readonly insecureHosts?: readonly string[];
+  readonly retry?: RetryPolicy;
+  readonly clock?: Clock;
+  readonly requestTimeoutMs?: number;
+  /** HTTP_PROXY / HTTPS_PROXY / NO_PROXY as the adapter read them. */
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
+  readonly caCert?: string;
+  readonly logger?: Logger;
+  /** Replaces the HTTP transport (tests). */
+  readonly send?: HttpSend;
+}
+
+/** One request to a repository's API. `path` starts after `/v2/<repository>/`. */
+export interface RegistryRequest {
+  readonly registry: string;
+  readonly repository: string;
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  /** Relative to `/v2/<repository>/`, or an absolute URL (an upload Location). */
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Buffer;
+  /** Statuses that are answers, not failures (e.g. 404 for "does it exist"). */
+  readonly accept: readonly number[];
+  /** 'pull' or 'push' (push also pulls): the token scope. */
+  readonly access: 'pull' | 'push';
+  /** What this is, for messages: "read manifest team/app:1.0". */
+  readonly what: string;
+}
+
+/**
+ * A small distribution-spec client: authentication (anonymous, Docker config, Basic and Bearer
+ * challenges), plain http for loopback and listed hosts, retries of 5xx/429/connection failures
+ * within a deadline, and coded errors. Manifest, blob and referrer operations build on `request`.
+ */
+export class RegistryClient {
+  readonly logger: Logger;
+  private readonly send: HttpSend;
+  private readonly auth: RegistryAuthenticator;
+  private readonly insecure: ReadonlySet<string>;
+  private readonly policy: RetryPolicy;
+  private readonly clock: Clock;
+  private readonly configPath: string | undefined;
+
+  constructor(options: RegistryClientOptions = {}) {
+    this.logger = options.logger ?? NOOP_LOGGER;
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.send =
+      options.send ??
+      createHttpSend({
+        requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REGISTRY_REQUEST_TIMEOUT_MS,
+        ...(options.proxyEnv ? { proxyEnv: options.proxyEnv } : {}),
+        ...(options.caCert ? { caCert: options.caCert } : {}),
+      });
+    this.insecure = new Set((options.insecureHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean));
+    const config = options.dockerConfigDir ? readDockerConfig(options.dockerConfigDir) : undefined;
+    this.configPath = config?.path;
+    const explicit = options.credentials ?? {};
+    this.auth = new RegistryAuthenticator({
+      send: this.send,
+      clock: this.clock,
+      credentials: (registry) => explicit[registry] ?? (config ? credentialsFor(config, registry) : undefined),
+    });
+    if (config?.helpers.size) {
+      this.logger.debug(
+        `${config.path}: credential helpers (credsStore/credHelpers) are not run; only auths entries are used`,
+      );
+    }
+  }
+
+  /** `http://host` for loopback and insecure hosts, `https://host` otherwise. */
+  baseUrl(registry: string): string {
+    const host = apiHost(registry);
+    const plain =
+      isLoopbackHost(host) || this.insecure.has(host.toLowerCase()) || this.insecure.has(hostName(host).toLowerCase());
+    return `${plain ? 'http' : 'https'}://${host}`;
+  }
+
+  /** Sends one request with auth and retries; throws OciError for anything not in `accept`. */
+  async request(req: RegistryRequest): Promise<HttpResponse> {
+    const base = this.baseUrl(req.registry);
+    const url = /^https?:\/\//.test(req.path) ? new URL(req.path) : new URL(`${base}/v2/${req.repository}/${req.path}`);
+    const target: AuthTarget = {
+      registry: req.registry,
+      baseUrl: base,
+      scope: `repository:${req.repository}:${req.access === 'push' ? 'pull,push' : 'pull'}`,
+    };
+    const attemptOnce = async (): Promise<HttpResponse> => {
+      let answered = false;
+      for (;;) {
+        // Credentials go only to the registry itself, never to another host a Location names.
+        const authorization = url.origin === base ? this.auth.authorization(target) : undefined;
+        const response = await this.send({
+          method: req.method,
+          url,
+          headers: { 'user-agent': 'spiffe-vault-action', ...req.headers, ...(authorization ? { authorization } : {}) },
+          ...(req.body !== undefined ? { body: req.body } : {}),
+        });
+        if (response.status === 401 && !answered) {
+          answered = true;
+          if ((await this.auth.answer(target, header(response, 'www-authenticate'))) === 'retry') continue;
+        }
+        if (req.accept.includes(response.status)) return response;
+        throw httpError(response, `${req.what}: ${req.registry} answered ${response.status}`);
+      }
+    };
+    try {
+      return await retry({
+        policy: this.policy,
+        clock: this.clock,
+        isRetryable: isRetryableRegistryError,
+        onRetry: (error, attempt, delayMs) =>
+          this.logger.debug(
+            `${req.what}: attempt ${attempt} failed (${describeError(error)}); retrying in ${Math.round(delayMs)} ms`,
+          ),
+        attempt: attemptOnce,
+      });
+    } catch (error: unknown) {
+      throw this.toOciError(req, error);
+    }
+  }
+
+  private toOciError(req: RegistryRequest, error: unknown): Error {
+    if (error instanceof OciError || !(error instanceof RegistryHttpError)) return error as Error;
+    const host = req.registry;
+    const detail = error.registryCodes.length ? ` (${error.registryCodes.join(', ')})` : '';
+    const opts = { cause: error, host, status: error.status };
+    if (error.status === 0 || isRetryableRegistryError(error)) {
+      const why = error.status === 0 ? `no answer (${error.socketCode}: ${error.message})` : `${error.status}${detail}`;
+      return new OciError(
+        'REGISTRY_UNAVAILABLE',
+        `failed to ${req.what} at ${this.baseUrl(host)}: ${why}, still after retrying for ${Math.round(this.policy.deadlineMs / 1000)} s — check that the registry is up and reachable, then run again`,
+        opts,
+      );
+    }
+    if (error.status === 401) {
+      const creds = this.auth.hasCredentials(host)
+        ? `the credentials for ${host} in ${this.configPath ?? 'the options'} were refused`
+        : `no credentials for ${host} were found${this.configPath ? ` in ${this.configPath}` : ' (no Docker config)'}`;
+      return new OciError(
+        'REGISTRY_AUTH_REQUIRED',
+        `failed to ${req.what}: registry ${host} requires authentication and ${creds} — log in with \`docker login ${host}\` ` +
+          `(or write an auths entry for ${host} to $DOCKER_CONFIG/config.json) before this step`,
+        opts,
+      );
+    }
+    if (error.status === 403) {
+      return new OciError(
+        'REGISTRY_PUSH_DENIED',
+        `failed to ${req.what}: registry ${host} denied it (403${detail}) — the account logged in for ${host} needs ` +
+          `${req.access === 'push' ? 'push (write)' : 'pull (read)'} access to ${req.repository}`,
+        opts,
+      );
+    }
+    if (error.status === 404) {
+      return new OciError('IMAGE_NOT_FOUND', `failed to ${req.what}: not found on ${host} (404${detail})`, opts);
+    }
+    return new OciError(
+      'REGISTRY_PROTOCOL_ERROR',
+      `failed to ${req.what}: registry ${host} answered ${error.status}${detail}: ${error.message}`,
+      opts,
+    );
+  }
+}
+
+function httpError(response: HttpResponse, message: string): RegistryHttpError {
+  let codes: string[] = [];
+  let text = '';
+  try {
+    const body = JSON.parse(response.body.toString('utf8')) as { errors?: { code?: string; message?: string }[] };
+    codes = (body.errors ?? []).map((e) => e.code ?? '').filter(Boolean);
+    text = (body.errors ?? [])
+      .map((e) => e.message ?? '')
+      .filter(Boolean)
+      .join('; ');
+  } catch {
+    // not a distribution error body
+  }
+  return new RegistryHttpError({
+    status: response.status,
+    message: text ? `${message}: ${text.slice(0, 300)}` : message,
+    registryCodes: codes,
+    headers: response.headers,
+  });
+}
+
+/** `sha256:<hex>` of bytes. */
+export function sha256Digest(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../errors.ts';
+import { DOCKER_HUB, DOCKER_HUB_ALIASES_FOR_CONFIG } from './docker-hub.ts';
+
+/** What a registry login left behind. Never logged. */
+export interface RegistryCredentials {
+  readonly username?: string;
+  readonly password?: string;
+  /** An OAuth2 refresh token (`identitytoken`, e.g. from `az acr login`): traded at the token realm. */
+  readonly identityToken?: string;
+}
+
+/** The auths of a Docker config file, keyed by normalized host, plus what we cannot use. */
+export interface DockerConfigCredentials {
+  /** The file read, or undefined when there was none. */
+  readonly path: string | undefined;
+  readonly auths: ReadonlyMap<string, RegistryCredentials>;
+  /** Hosts (or '*' for `credsStore`) configured with a credential helper, which we do not run. */
+  readonly helpers: ReadonlySet<string>;
+}
+
+export const DOCKER_CONFIG_FILE = 'config.json';
+
+/** `$DOCKER_CONFIG`, else `~/.docker`: what the docker CLI reads. The adapter passes its env. */
+export function defaultDockerConfigDir(env: Readonly<Record<string, string | undefined>>): string {
+  return env.DOCKER_CONFIG || join(homedir(), '.docker');
+}
+
+interface RawAuth {
+  auth?: unknown;
+  username?: unknown;
+  password?: unknown;
+  identitytoken?: unknown;
+}
+
+/**
+ * Reads `<dir>/config.json`. A missing file means no credentials (anonymous access); a file that
+ * is not JSON is an error naming it. `auths` entries may carry `auth` (base64 `user:pass`),
+ * `username`/`password`, and `identitytoken`. `credsStore`/`credHelpers` are recorded but not run.
+ */
+export function readDockerConfig(dir: string): DockerConfigCredentials {
+  const path = join(dir, DOCKER_CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error: unknown) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { path: undefined, auths: new Map(), helpers: new Set() };
+    throw new InputError(`cannot read the Docker config '${path}' (${code ?? 'unreadable'})`, { cause: error });
+  }
+  let parsed: { auths?: Record<string, RawAuth>; credsStore?: unknown; credHelpers?: Record<string, unknown> };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch (error: unknown) {
+    throw new InputError(`the Docker config '${path}' is not JSON — fix or remove it`, { cause: error });
+  }
+  const auths = new Map<string, RegistryCredentials>();
+  for (const [key, raw] of Object.entries(parsed.auths ?? {})) {
+    const creds = parseAuthEntry(raw);
+    if (creds) auths.set(normalizeConfigHost(key), creds);
+  }
+  const helpers = new Set<string>(Object.keys(parsed.credHelpers ?? {}).map(normalizeConfigHost));
+  if (typeof parsed.credsStore === 'string' && parsed.credsStore !== '') helpers.add('*');
+  return { path, auths, helpers };
+}
+
+function parseAuthEntry(raw: RawAuth | null | undefined): RegistryCredentials | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  let username = typeof raw.username === 'string' ? raw.username : undefined;
+  let password = typeof raw.password === 'string' ? raw.password : undefined;
+  if (typeof raw.auth === 'string' && raw.auth !== '') {
+    const decoded = Buffer.from(raw.auth, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) {
+      username = decoded.slice(0, colon);
+      password = decoded.slice(colon + 1);
+    }
+  }
+  const identityToken = typeof raw.identitytoken === 'string' && raw.identitytoken ? raw.identitytoken : undefined;
+  if (!username && !identityToken) return undefined;
+  return {
+    ...(username ? { username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(identityToken ? { identityToken } : {}),
+  };
+}
+
+/** `https://index.docker.io/v1/` → `docker.io`; `http://host:5000/path` → `host:5000`. */
+export function normalizeConfigHost(key: string): string {
+  const host = key
+    .trim()
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
+  return DOCKER_HUB_ALIASES_FOR_CONFIG.has(host) ? DOCKER_HUB : host;
+}
+
+/** The credentials for a registry (its name as in the reference: `docker.io` for Docker Hub). */
+export function credentialsFor(config: DockerConfigCredentials, registry: string): RegistryCredentials | undefined {
+  return config.auths.get(normalizeConfigHost(registry));
+}

@@ -1,0 +1,61 @@
+import { CodedError } from '../errors.ts';
+
+/** Everything that goes wrong talking to an OCI registry. Tests and adapters match on `code`. */
+export type OciErrorCode =
+  /** An image reference does not parse (bad host, repository, tag or digest). */
+  | 'IMAGE_REFERENCE_INVALID'
+  /** The registry has no such manifest (tag or digest) or repository. */
+  | 'IMAGE_NOT_FOUND'
+  /** 401 after every credential we have was tried: names the host and how to log in. */
+  | 'REGISTRY_AUTH_REQUIRED'
+  /** 403: the credentials are known but may not do this (usually: push). */
+  | 'REGISTRY_PUSH_DENIED'
+  /** 5xx, 429 or a connection failure that outlasted the retries. */
+  | 'REGISTRY_UNAVAILABLE'
+  /** An answer that breaks the distribution spec (bad digest, bad JSON, unexpected status). */
+  | 'REGISTRY_PROTOCOL_ERROR';
+
+export class OciError extends CodedError<OciErrorCode> {
+  /** The registry host (host[:port]) the error is about, when there is one. */
+  readonly host: string | undefined;
+  /** The last HTTP status, when the registry answered. */
+  readonly status: number | undefined;
+
+  constructor(code: OciErrorCode, message: string, options?: { cause?: unknown; host?: string; status?: number }) {
+    super(code, message, options);
+    this.host = options?.host;
+    this.status = options?.status;
+  }
+}
+
+/** One failed HTTP exchange before it is turned into an OciError (retry decisions look at it). */
+export class RegistryHttpError extends Error {
+  readonly status: number;
+  /** Node's socket error code for a connection failure (status 0). */
+  readonly socketCode: string | undefined;
+  /** The registry's `errors[].code` values, e.g. MANIFEST_UNKNOWN. */
+  readonly registryCodes: readonly string[];
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+
+  constructor(fields: {
+    status: number;
+    message: string;
+    socketCode?: string;
+    registryCodes?: readonly string[];
+    headers?: Readonly<Record<string, string | string[] | undefined>>;
+  }) {
+    super(fields.message);
+    this.name = 'RegistryHttpError';
+    this.status = fields.status;
+    this.socketCode = fields.socketCode;
+    this.registryCodes = fields.registryCodes ?? [];
+    this.headers = fields.headers ?? {};
+  }
+}
+
+/** 5xx, 429, 408 and connection failures are worth another try; 401/403/404 and the rest are not. */
+export function isRetryableRegistryError(error: unknown): boolean {
+  if (!(error instanceof RegistryHttpError)) return false;
+  if (error.status === 0) return true;
+  return error.status >= 500 || error.status === 429 || error.status === 408;
+}

@@ -1,0 +1,161 @@
+import type { RegistryClient } from './client.ts';
+import { sha256Digest } from './client.ts';
+import { OciError } from './errors.ts';
+import { MANIFEST_ACCEPT, SHA256_DIGEST, type Descriptor } from './media-types.ts';
+import { formatReference, type ImageReference } from './reference.ts';
+import { header } from './transport.ts';
+
+/** Where a repository lives: registry (as named in references) and repository path. */
+export interface RepositoryRef {
+  readonly registry: string;
+  readonly repository: string;
+}
+
+/** A manifest or index as served: the exact bytes, their digest, and the parsed JSON. */
+export interface FetchedManifest {
+  readonly descriptor: Descriptor;
+  readonly bytes: Buffer;
+  readonly json: ManifestJson;
+}
+
+/** The fields of manifests and indexes we read. */
+export interface ManifestJson {
+  readonly schemaVersion?: number;
+  readonly mediaType?: string;
+  readonly artifactType?: string;
+  readonly config?: Descriptor;
+  readonly layers?: readonly Descriptor[];
+  readonly manifests?: readonly Descriptor[];
+  readonly subject?: Descriptor;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/**
+ * GETs a manifest (by tag or digest) with the OCI and Docker Accept headers. Its digest is the
+ * SHA-256 of the exact bytes served; a `Docker-Content-Digest` header, or the digest asked for,
+ * must agree. Undefined when the registry has no such manifest (404).
+ */
+export async function getManifest(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  reference: string,
+): Promise<FetchedManifest | undefined> {
+  const what = `read manifest ${repo.registry}/${repo.repository}${SHA256_DIGEST.test(reference) ? '@' : ':'}${reference}`;
+  const response = await client.request({
+    ...repo,
+    method: 'GET',
+    path: `manifests/${reference}`,
+    headers: { accept: MANIFEST_ACCEPT },
+    accept: [200, 404],
+    access: 'pull',
+    what,
+  });
+  if (response.status === 404) return undefined;
+  const digest = sha256Digest(response.body);
+  const served = header(response, 'docker-content-digest');
+  const protocolError = (why: string) =>
+    new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: ${why}`, { host: repo.registry, status: response.status });
+  if (served && served !== digest)
+    throw protocolError(`Docker-Content-Digest ${served} is not the sha256 of the bytes served (${digest})`);
+  if (SHA256_DIGEST.test(reference) && reference !== digest) throw protocolError(`the bytes served hash to ${digest}`);
+  let json: ManifestJson;
+  try {
+    json = JSON.parse(response.body.toString('utf8')) as ManifestJson;
+  } catch (error: unknown) {
+    throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: the manifest is not JSON`, {
+      cause: error,
+      host: repo.registry,
+    });
+  }
+  const mediaType = json.mediaType ?? header(response, 'content-type')?.split(';')[0]?.trim() ?? '';
+  return { descriptor: { mediaType, digest, size: response.body.length }, bytes: response.body, json };
+}
+
+/** Resolves a reference to its manifest (by its digest when it names one, else its tag). */
+export async function resolveImage(client: RegistryClient, ref: ImageReference): Promise<FetchedManifest> {
+  const manifest = await getManifest(client, ref, ref.digest ?? ref.tag ?? 'latest');
+  if (!manifest) {
+    throw new OciError(
+      'IMAGE_NOT_FOUND',
+      `image ${formatReference(ref)} was not found (404) — check the name and ${ref.digest ? 'digest' : 'tag'}, and that it was pushed before this step`,
+      { host: ref.registry, status: 404 },
+    );
+  }
+  return manifest;
+}
+
+/** PUTs a manifest under a tag or its digest; returns its descriptor and the OCI-Subject header. */
+export async function putManifest(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  input: { reference?: string; mediaType: string; bytes: Buffer },
+): Promise<{ descriptor: Descriptor; ociSubject: string | undefined }> {
+  const digest = sha256Digest(input.bytes);
+  const reference = input.reference ?? digest;
+  const response = await client.request({
+    ...repo,
+    method: 'PUT',
+    path: `manifests/${reference}`,
+    headers: { 'content-type': input.mediaType },
+    body: input.bytes,
+    accept: [200, 201, 202],
+    access: 'push',
+    what: `write manifest ${repo.registry}/${repo.repository}${reference === digest ? '@' : ':'}${reference}`,
+  });
+  return {
+    descriptor: { mediaType: input.mediaType, digest, size: input.bytes.length },
+    ociSubject: header(response, 'oci-subject'),
+  };
+}
+
+/** HEAD of a blob: whether the repository has it. */
+export async function blobExists(client: RegistryClient, repo: RepositoryRef, digest: string): Promise<boolean> {
+  const response = await client.request({
+    ...repo,
+    method: 'HEAD',
+    path: `blobs/${digest}`,
+    accept: [200, 404],
+    access: 'pull',
+    what: `check blob ${digest} in ${repo.registry}/${repo.repository}`,
+  });
+  return response.status === 200;
+}
+
+/** Uploads a small blob monolithically (POST, then PUT ?digest=) unless the repository has it. */
+export async function uploadBlob(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  bytes: Buffer,
+  mediaType: string,
+): Promise<Descriptor> {
+  const descriptor: Descriptor = { mediaType, digest: sha256Digest(bytes), size: bytes.length };
+  if (await blobExists(client, repo, descriptor.digest)) return descriptor;
+  const what = `upload blob ${descriptor.digest} to ${repo.registry}/${repo.repository}`;
+  const started = await client.request({
+    ...repo,
+    method: 'POST',
+    path: 'blobs/uploads/',
+    accept: [202],
+    access: 'push',
+    what,
+  });
+  const location = header(started, 'location');
+  if (!location) {
+    throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: the upload answer has no Location header`, {
+      host: repo.registry,
+    });
+  }
+  const url = new URL(location, `${client.baseUrl(repo.registry)}/`);
+  url.searchParams.set('digest', descriptor.digest);
+  await client.request({
+    ...repo,
+    method: 'PUT',
+    path: url.toString(),
+    headers: { 'content-type': 'application/octet-stream' },
+    body: bytes,
+    accept: [201, 204],
+    access: 'push',
+    what,
+  });
+  return descriptor;
+}

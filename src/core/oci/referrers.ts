@@ -1,0 +1,89 @@
+import type { RegistryClient } from './client.ts';
+import { OciError } from './errors.ts';
+import { getManifest, putManifest, type RepositoryRef } from './manifests.ts';
+import { OCI_INDEX, OCI_MANIFEST, type Descriptor } from './media-types.ts';
+
+/** The referrers of a manifest, and whether the registry's referrers API answered. */
+export interface Referrers {
+  readonly descriptors: readonly Descriptor[];
+  /** false: the registry has no referrers API and the `sha256-<hex>` tag was read instead. */
+  readonly viaApi: boolean;
+}
+
+/** The tag of the referrers tag schema (OCI distribution 1.1): `sha256-<hex>`. */
+export function referrersTag(digest: string): string {
+  return digest.replace(':', '-');
+}
+
+/**
+ * `GET /v2/<repo>/referrers/<digest>` (filtered to `artifactType` here, since registries may
+ * ignore the filter); a registry without the API (404, or 400/405 for an unknown route) is read
+ * through the referrers tag: an index at `sha256-<hex>`, empty when the tag does not exist.
+ */
+export async function listReferrers(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  digest: string,
+  artifactType?: string,
+): Promise<Referrers> {
+  const response = await client.request({
+    ...repo,
+    method: 'GET',
+    path: `referrers/${digest}${artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : ''}`,
+    headers: { accept: OCI_INDEX },
+    accept: [200, 400, 404, 405],
+    access: 'pull',
+    what: `list referrers of ${repo.registry}/${repo.repository}@${digest}`,
+  });
+  let descriptors: readonly Descriptor[];
+  let viaApi = false;
+  if (response.status === 200) {
+    descriptors = parseIndex(response.body, repo, `the referrers of ${digest}`);
+    viaApi = true;
+  } else {
+    const index = await getManifest(client, repo, referrersTag(digest));
+    descriptors = index ? (index.json.manifests ?? []) : [];
+  }
+  const filtered = artifactType ? descriptors.filter((d) => d.artifactType === artifactType) : descriptors;
+  return { descriptors: filtered, viaApi };
+}
+
+/**
+ * PUTs a manifest that has a `subject` (by its digest). A registry that answers with an
+ * `OCI-Subject` header indexes it itself; otherwise the `sha256-<subject hex>` tag's index gets
+ * the manifest's descriptor (read, appended unless present, written back).
+ */
+export async function pushReferrer(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  input: { bytes: Buffer; subjectDigest: string; artifactType: string; annotations?: Readonly<Record<string, string>> },
+): Promise<{ descriptor: Descriptor; viaApi: boolean }> {
+  const { descriptor, ociSubject } = await putManifest(client, repo, { mediaType: OCI_MANIFEST, bytes: input.bytes });
+  if (ociSubject === input.subjectDigest) return { descriptor, viaApi: true };
+  const tag = referrersTag(input.subjectDigest);
+  const existing = await getManifest(client, repo, tag);
+  const manifests = existing?.json.manifests ?? [];
+  if (manifests.some((d) => d.digest === descriptor.digest)) return { descriptor, viaApi: false };
+  const entry: Descriptor = {
+    mediaType: OCI_MANIFEST,
+    digest: descriptor.digest,
+    size: descriptor.size,
+    artifactType: input.artifactType,
+    ...(input.annotations && Object.keys(input.annotations).length ? { annotations: input.annotations } : {}),
+  };
+  const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...manifests, entry] };
+  await putManifest(client, repo, { reference: tag, mediaType: OCI_INDEX, bytes: Buffer.from(JSON.stringify(index)) });
+  return { descriptor, viaApi: false };
+}
+
+function parseIndex(bytes: Buffer, repo: RepositoryRef, what: string): readonly Descriptor[] {
+  try {
+    const json = JSON.parse(bytes.toString('utf8')) as { manifests?: Descriptor[] };
+    return Array.isArray(json.manifests) ? json.manifests : [];
+  } catch (error: unknown) {
+    throw new OciError('REGISTRY_PROTOCOL_ERROR', `${repo.registry} answered ${what} with something that is not JSON`, {
+      cause: error,
+      host: repo.registry,
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import http from 'node:http';
+import https from 'node:https';
+import { RegistryHttpError } from './errors.ts';
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  readonly url: URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: Buffer;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+}
+
+/** One HTTP exchange; rejects only with a RegistryHttpError of status 0 (no answer). */
+export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
+
+export interface TransportOptions {
+  /** Per-request timeout in milliseconds. */
+  readonly requestTimeoutMs: number;
+  /** HTTP_PROXY / HTTPS_PROXY / NO_PROXY (either case), as the adapter read them. */
+  readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
+  /** Extra CA certificates (PEM) for https registries. */
+  readonly caCert?: string;
+  /** Responses larger than this are refused (manifests, indexes and token answers are small). */
+  readonly maxResponseBytes?: number;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Node's http(s) with keep-alive agents. Node's agents tunnel https through an http proxy
+ * (`proxyEnv`), which fetch() in Node 24 only does behind a process-wide flag.
+ */
+export function createHttpSend(options: TransportOptions): HttpSend {
+  const proxyEnv = options.proxyEnv ? pickProxyEnv(options.proxyEnv) : undefined;
+  const agentOptions = { keepAlive: true, ...(proxyEnv ? { proxyEnv } : {}) };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent({ ...agentOptions, ...(options.caCert ? { ca: options.caCert } : {}) });
+  const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  return (request) =>
+    new Promise<HttpResponse>((resolve, reject) => {
+      const isHttps = request.url.protocol === 'https:';
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.body !== undefined) headers['content-length'] = String(request.body.length);
+      const req = (isHttps ? https : http).request(request.url, {
+        method: request.method,
+        headers,
+        agent: isHttps ? httpsAgent : httpAgent,
+        timeout: options.requestTimeoutMs,
+      });
+      const fail = (error: NodeJS.ErrnoException) =>
+        reject(new RegistryHttpError({ status: 0, socketCode: error.code ?? 'ECONNFAILED', message: error.message }));
+      req.on('timeout', () =>
+        req.destroy(Object.assign(new Error(`no answer within ${options.requestTimeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      );
+      req.on('error', fail);
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limit) {
+            res.destroy(Object.assign(new Error(`response larger than ${limit} bytes`), { code: 'ERESPONSETOOLARGE' }));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('error', fail);
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      });
+      req.end(request.body);
+    });
+}
+
+function pickProxyEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) {
+    const value = env[name];
+    if (value) picked[name] = value;
+  }
+  return picked;
+}
+
+/** A header's single value (the first when repeated). */
+export function header(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}

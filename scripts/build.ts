@@ -30,11 +30,23 @@ const sideEffectFree: Plugin = {
   },
 };
 
+// The signing code is a bundle of its own, loaded by dist/main.js only when there is something
+// to sign, so a login-only run does not load (or parse) it.
+const signingBundle: Plugin = {
+  name: 'signing-bundle',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/signing\.ts$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './signing.js', external: true } : undefined,
+    );
+  },
+};
+
 const result = await build({
   entryPoints: {
     main: 'src/action/main.ts',
     post: 'src/action/post.ts',
     cli: 'src/cli/main.ts',
+    signing: 'src/action/signing.ts',
   },
   outdir,
   bundle: true,
@@ -46,7 +58,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   alias: { axios: './scripts/build-stubs/axios.cjs' },
-  plugins: [sideEffectFree],
+  plugins: [sideEffectFree, signingBundle],
 });
 
 for (const [file, meta] of Object.entries(result.metafile.outputs)) {

@@ -4,7 +4,7 @@ import {
   DEFAULT_IMAGE_SIGNATURE_FORMAT,
   IMAGE_SIGNATURE_FORMATS,
   type ImageSignatureFormat,
-} from '../core/signing/images.ts';
+} from '../core/signing/image-format.ts';
 import { IF_NO_FILES_FOUND_VALUES, type IfNoFilesFound } from '../core/signing/patterns.ts';
 import { parseWorkloadApiAddress, DEFAULT_AGENT_SOCKET } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';

@@ -2,12 +2,13 @@ import * as core from '@actions/core';
 import { describeError, errorCode } from '../core/errors.ts';
 import { loginWithIdentity, type IdentityLoginResult } from '../core/login.ts';
 import { VaultSession } from '../core/vault/session.ts';
-import { createVaultClient, createWorkloadApiClient } from './clients.ts';
+import { createWorkloadApiClient } from './clients.ts';
 import { exportVaultEnvironment } from './environment.ts';
 import { envInputReader, parseActionInputs, type ActionConfig } from './inputs.ts';
 import { actionsLogger, maskSecret } from './logger.ts';
 import { rememberMintedToken } from './state.ts';
 import { writeLoginSummary } from './summary.ts';
+import { createVaultClient, warnIfTlsUnchecked } from './vault-client.ts';
 
 export async function run(): Promise<void> {
   let closeWorkloadApi = () => {};
@@ -15,6 +16,7 @@ export async function run(): Promise<void> {
     const config = parseActionInputs(envInputReader(process.env), process.env);
     const svids = createWorkloadApiClient(config, actionsLogger);
     closeWorkloadApi = () => svids.close();
+    warnIfTlsUnchecked(config, actionsLogger);
     const vault = createVaultClient(config, actionsLogger, config.timeoutMs);
     const login = () =>
       loginWithIdentity({
@@ -38,9 +40,10 @@ export async function run(): Promise<void> {
     exportVaultEnvironment(config, session.current.token);
     setLoginOutputs(config, first);
     if (config.signing.blobs.length > 0 || config.signing.images.length > 0) {
-      // Loaded only when there is something to sign: a login-only run does not pay for it.
+      // A bundle of its own (dist/signing.js), loaded only when there is something to sign: a
+      // login-only run does not pay for it. It builds its own Vault client from the config.
       const { signStep } = await import('./signing.ts');
-      await signStep({ config, vault, session });
+      await signStep({ config, session });
       if (session.current.token !== first.token.token) exportVaultEnvironment(config, session.current.token);
     }
     if (config.run) {

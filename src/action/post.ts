@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { describeError } from '../core/errors.ts';
 import { revokeSelf } from '../core/vault/token.ts';
-import { createVaultClient } from './clients.ts';
+import { createVaultClient } from './vault-client.ts';
 import { envInputReader, parseActionInputs } from './inputs.ts';
 import { actionsLogger } from './logger.ts';
 import { readMintedTokens } from './state.ts';

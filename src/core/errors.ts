@@ -35,7 +35,18 @@ export function describeError(error: unknown): string {
 export function errorCode(error: unknown): string {
   let code: string | undefined;
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e instanceof CodedError) code = e.code;
+    if (isCodedError(e)) code = e.code;
   }
   return code ? ` [${code}]` : '';
+}
+
+/**
+ * Whether `error` is one of our coded errors, by shape: an error thrown in another bundle
+ * (dist/signing.js) is an instance of that bundle's copy of the class.
+ */
+export function isCodedError(error: unknown): error is Error & { readonly code: string } {
+  if (error instanceof CodedError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  // Not the class name: minified bundles rename classes.
+  return error instanceof Error && typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code);
 }

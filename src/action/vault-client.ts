@@ -1,0 +1,27 @@
+import { VaultClient } from '../core/vault/client.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ActionConfig } from './inputs.ts';
+
+/**
+ * The Vault client the config describes; retries stop at `deadlineMs` from now. Its own file:
+ * the signing bundle builds its client with it, without pulling in the Workload API client.
+ */
+export function createVaultClient(config: ActionConfig, logger: Logger, deadlineMs: number): VaultClient {
+  return new VaultClient({
+    address: config.vaultAddr,
+    namespace: config.namespace,
+    tls: config.tls,
+    proxyEnv: process.env,
+    requestTimeoutMs: Math.min(10_000, Math.max(1_000, deadlineMs)),
+    retryPolicy: { initialDelayMs: 250, maxDelayMs: 5_000, deadlineMs: Math.max(0, deadlineMs) },
+    logger,
+  });
+}
+
+export function warnIfTlsUnchecked(config: ActionConfig, logger: Logger): void {
+  if (config.tls.skipVerify) {
+    logger.warning(
+      `tls-skip-verify is on: the certificate of ${config.vaultAddr} is NOT checked, so anyone on the network path can read the token. Use ca-cert instead.`,
+    );
+  }
+}

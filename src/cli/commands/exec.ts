@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { InputError } from '../../core/errors.ts';
+import type { IdentityLoginResult } from '../../core/login.ts';
+import { splitAtCommand } from '../args.ts';
+import { parseCommandFlags, type Command, type CommandContext } from '../command.ts';
+import { parseLoginConfig, parseTransitPath, parseVaultConfig, vaultEnvironment, type VaultConfig } from '../config.ts';
+import { CliError } from '../errors.ts';
+import { LOGIN_FLAGS, mergeFlags, QUIET_HELP_FLAGS, TRANSIT_PATH_FLAG, VAULT_FLAGS } from '../flags.ts';
+import { LOGIN_ABORT_GRACE_MS, settledWithin, signalExitCode, TerminationWatch } from '../signals.ts';
+import type { IdentityLogin } from '../vault.ts';
+
+/** After a stop signal is forwarded, the command may use the token this long before it is revoked. */
+export const EXEC_REVOKE_GRACE_MS = 5_000;
+
+export const execCommand: Command = {
+  name: 'exec',
+  summary: 'log in, run a command with the token in its environment only, then revoke the token',
+  usage: ['spiffe-vault exec --role ROLE [flags] -- COMMAND [ARGS...]'],
+  description: [
+    'Logs in like `auth`, runs COMMAND (no shell: use `sh -c` for one) with VAULT_TOKEN, VAULT_ADDR,',
+    'VAULT_NAMESPACE (when set), TRANSIT_SECRET_ENGINE_PATH and VAULT_CACERT & co. (when given as',
+    'files) added to ITS environment only, and revokes the token when it ends: also when it fails,',
+    'cannot be started, or is interrupted. SIGINT, SIGTERM and SIGHUP are forwarded to the command;',
+    `the token is revoked when it exits, or ${EXEC_REVOKE_GRACE_MS / 1000} s after the signal if it is still running.`,
+    "stdout is the command's alone. Without `--`, the command starts at the first argument that is",
+    'not a flag.',
+  ].join('\n'),
+  groups: [LOGIN_FLAGS, VAULT_FLAGS, TRANSIT_PATH_FLAG, QUIET_HELP_FLAGS],
+  examples: [
+    'spiffe-vault exec -role ci -- vault kv get -field=password secret/db',
+    "spiffe-vault exec --role ci -- sh -c 'cosign sign-blob --key hashivault://cosign --tlog-upload=false app.tar.gz > app.sig'",
+    "spiffe-vault exec --role ci -- spiffe-vault sign-blob 'dist/*'   # sign-blob uses the token",
+  ],
+  exitCodes: [
+    "the command's exit status; 128+N when it died of signal N (SIGTERM: 143)",
+    '127 the command was not found, 126 it could not be run',
+    '1 the login failed (the command did not run), 2 bad usage',
+  ],
+  async run(ctx) {
+    const specs = mergeFlags(this.groups);
+    const { flags: flagArgs, command } = splitAtCommand(ctx.argv, specs);
+    const flags = parseCommandFlags(this, ctx, flagArgs);
+    if (!flags) return 0;
+    if (flags.positionals.length > 0 || command.length === 0) {
+      throw new InputError('no command given — spiffe-vault exec --role ROLE -- COMMAND [ARGS...]');
+    }
+    const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
+    const login = parseLoginConfig(flags.values, ctx.env);
+    const transitPath = parseTransitPath(flags.values, ctx.env);
+
+    const { createIdentityLogin } = await import('../vault.ts');
+    const watch = new TerminationWatch();
+    try {
+      const result = await loginUnlessStopped(ctx, watch, vault, createIdentityLogin(vault, login, ctx.logger));
+      if (!result) return signalExitCode(watch.received ?? 'SIGTERM');
+      ctx.logger.debug(`running ${command[0]} with the Vault token in its environment`);
+      const env = childEnvironment(ctx.env, vaultEnvironment(vault, result.token.token, transitPath));
+      return await runAndRevoke({ ctx, vault, token: result.token.token, command, env, watch });
+    } finally {
+      watch.dispose();
+    }
+  },
+};
+
+/** Logs in; on a stop signal meanwhile, revokes the token if it still arrives and returns undefined. */
+async function loginUnlessStopped(
+  ctx: CommandContext,
+  watch: TerminationWatch,
+  vault: VaultConfig,
+  identity: IdentityLogin,
+): Promise<IdentityLoginResult | undefined> {
+  const pending = identity.login().finally(() => identity.close());
+  pending.catch(() => undefined); // awaited below, or abandoned after a signal
+  const first = await Promise.race([pending, watch.signaled()]);
+  if (typeof first === 'object' && !watch.received) return first;
+  const late = await settledWithin(pending, LOGIN_ABORT_GRACE_MS);
+  ctx.logger.warning(`stopped by ${watch.received} before the command started`);
+  if (late) await (await import('../vault.ts')).revokeTokens(vault, [late.token.token], ctx.logger);
+  return undefined;
+}
+
+/**
+ * The caller's environment plus ours. OpenBao's bao CLI prefers BAO_* to VAULT_*: a BAO_TOKEN
+ * (or BAO_ADDR, BAO_NAMESPACE) the caller has is replaced with ours too, not left to win.
+ */
+function childEnvironment(parent: NodeJS.ProcessEnv, vault: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent, ...vault };
+  for (const [name, value] of Object.entries(vault)) {
+    const bao = name.replace(/^VAULT_/, 'BAO_');
+    if (bao !== name && parent[bao] !== undefined) env[bao] = value;
+  }
+  return env;
+}
+
+interface RunOptions {
+  readonly ctx: CommandContext;
+  readonly vault: VaultConfig;
+  readonly token: string;
+  readonly command: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly watch: TerminationWatch;
+}
+
+/** Runs the command, forwarding stop signals, and revokes the token however it ends. */
+async function runAndRevoke({ ctx, vault, token, command, env, watch }: RunOptions): Promise<number> {
+  const { revokeTokens } = await import('../vault.ts');
+  let revoking: Promise<boolean> | undefined;
+  const revokeOnce = () => (revoking ??= revokeTokens(vault, [token], ctx.logger));
+  let graceTimer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<number>((resolve) => {
+      const child = spawn(command[0] as string, command.slice(1), { stdio: 'inherit', env });
+      const stopForwarding = watch.onSignal((signal) => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        graceTimer ??= setTimeout(() => {
+          ctx.logger.warning(
+            `the command still runs ${EXEC_REVOKE_GRACE_MS / 1000} s after ${signal}: revoking its token now`,
+          );
+          void revokeOnce();
+        }, EXEC_REVOKE_GRACE_MS);
+      });
+      if (watch.received && child.pid !== undefined) child.kill(watch.received);
+      child.on('error', (error: NodeJS.ErrnoException) => {
+        if (child.pid !== undefined) return; // a failed kill(); the exit event still comes
+        stopForwarding();
+        const notFound = error.code === 'ENOENT';
+        const failure = new CliError(
+          notFound ? 'COMMAND_NOT_FOUND' : 'COMMAND_NOT_EXECUTABLE',
+          notFound
+            ? `cannot run '${command[0]}': no such command (ENOENT) — check its name and PATH`
+            : `cannot run '${command[0]}': ${error.message} — check that it is an executable file`,
+        );
+        ctx.logger.error(failure.code, failure.message);
+        resolve(notFound ? 127 : 126);
+      });
+      child.once('exit', (code, signal) => {
+        stopForwarding();
+        resolve(code ?? signalExitCode(signal ?? 'SIGTERM'));
+      });
+    });
+  } finally {
+    if (graceTimer) clearTimeout(graceTimer);
+    await revokeOnce();
+  }
+}

@@ -4,6 +4,7 @@ import { authCommand } from './commands/auth.ts';
 import { execCommand } from './commands/exec.ts';
 import { revokeCommand } from './commands/revoke.ts';
 import { signBlobCommand } from './commands/sign-blob.ts';
+import { signImageCommand } from './commands/sign-image.ts';
 import { verifyBlobCommand } from './commands/verify-blob.ts';
 import { codeOf } from './errors.ts';
 import { renderCommandHelp, renderMainHelp } from './help.ts';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly Command[] = [
   authCommand,
   execCommand,
   signBlobCommand,
+  signImageCommand,
   verifyBlobCommand,
   revokeCommand,
 ];

@@ -139,6 +139,32 @@ export const VERIFY_FLAGS: FlagGroup = {
 const QUIET: FlagSpec = { type: 'boolean', aliases: ['q'], description: 'print only warnings and errors on stderr' };
 const HELP: FlagSpec = { type: 'boolean', aliases: ['h'], description: 'show this help' };
 
+export const IMAGE_SIGNING_FLAGS: FlagGroup = {
+  title: 'Image signing',
+  flags: {
+    ...TRANSIT_PATH_FLAG.flags,
+    'transit-key': SIGNING_FLAGS.flags['transit-key'] as FlagSpec,
+    'key-version': SIGNING_FLAGS.flags['key-version'] as FlagSpec,
+    format: {
+      type: 'string',
+      value: 'FORMAT',
+      description:
+        'legacy (the .sig tag: cosign v2 and v3 verify it), bundle (a Sigstore bundle referrer; cosign v3), or both (default legacy)',
+    },
+    annotations: {
+      type: 'string',
+      value: 'K=V,…',
+      description: 'key=value pairs signed into the signature (cosign verify -a key=value checks them)',
+    },
+    recursive: { type: 'boolean', description: 'for a multi-platform index, also sign each platform manifest' },
+    'registry-insecure': {
+      type: 'string',
+      value: 'HOST,…',
+      description: 'registries to speak plain http to (loopback registries always are)',
+    },
+  },
+};
+
 export const OUTPUT_FLAGS: FlagGroup = {
   title: 'Output',
   flags: {

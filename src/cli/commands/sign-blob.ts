@@ -1,11 +1,10 @@
-import { InputError } from '../../core/errors.ts';
 import type { SignedBlob } from '../../core/signing/types.ts';
 import type { VaultClient } from '../../core/vault/client.ts';
 import type { TokenProvider } from '../../core/vault/session.ts';
 import { parseCommandFlags, printJson, type Command, type CommandContext } from '../command.ts';
-import { flagString, parseLoginConfig, parseSigningConfig, parseVaultConfig, type SigningConfig } from '../config.ts';
+import { parseSigningConfig, parseVaultConfig, type SigningConfig } from '../config.ts';
 import { LOGIN_FLAGS, OUTPUT_FLAGS, SIGNING_FLAGS, VAULT_FLAGS } from '../flags.ts';
-import { exitAfterSignal, LOGIN_ABORT_GRACE_MS, settledWithin, TerminationWatch } from '../signals.ts';
+import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
 export const signBlobCommand: Command = {
   name: 'sign-blob',
@@ -32,17 +31,7 @@ export const signBlobCommand: Command = {
     if (!flags) return 0;
     const signing = parseSigningConfig(flags.values, ctx.env, { positionals: flags.positionals, cwd: ctx.cwd });
     const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
-    const envToken = ctx.env.VAULT_TOKEN?.trim() || ctx.env.BAO_TOKEN?.trim() || '';
-    ctx.logger.redact(envToken);
-    const useLogin = flagString(flags.values, 'role') !== '';
-    if (!useLogin && !envToken) {
-      throw new InputError(
-        '--role: required to log in with the SPIFFE identity — or set VAULT_TOKEN (e.g. run inside spiffe-vault exec)',
-      );
-    }
-    const login = useLogin ? parseLoginConfig(flags.values, ctx.env) : undefined;
-    if (login && envToken)
-      ctx.logger.info('--role given: logging in with the SPIFFE identity; $VAULT_TOKEN is not used.');
+    const tokens = prepareSigningTokens(ctx, flags.values, vault);
     const json = flags.values.json === true;
 
     // Resolve the files before logging in: when nothing matches, no token is minted.
@@ -54,49 +43,9 @@ export const signBlobCommand: Command = {
       if (json) printJson(ctx, { files: [] });
       return 0;
     }
-
-    const { createIdentityLogin, createVaultClient, revokeTokens } = await import('../vault.ts');
-    if (!login) {
-      ctx.logger.info('Using the Vault token in $VAULT_TOKEN (no --role given).');
-      const { FixedTokenProvider } = await import('../../core/vault/session.ts');
-      const client = createVaultClient(vault, ctx.logger, vault.timeoutMs);
-      await signFiles({ ctx, signing, files, json, client, tokens: new FixedTokenProvider(envToken) });
-      return 0;
-    }
-
-    const identity = createIdentityLogin(vault, login, ctx.logger);
-    const watch = new TerminationWatch();
-    let stopped = false;
-    const minted: string[] = [];
-    let loggingIn: Promise<unknown> = Promise.resolve();
-    watch.onSignal((signal) => {
-      if (stopped) return;
-      stopped = true;
-      ctx.logger.warning(`stopped by ${signal}: revoking the Vault token(s)`);
-      // A login under way may still bring a token: wait for it (briefly) so it is revoked too.
-      void settledWithin(loggingIn, LOGIN_ABORT_GRACE_MS)
-        .then(() => revokeTokens(vault, minted, ctx.logger))
-        .finally(() => exitAfterSignal(signal));
-    });
-    const mint = async () => {
-      const attempt = identity.login();
-      loggingIn = attempt;
-      const result = await attempt;
-      minted.push(result.token.token);
-      if (stopped) throw new Error('stopped by a signal');
-      return result.token;
-    };
-    try {
-      const { VaultSession } = await import('../../core/vault/session.ts');
-      const session = await VaultSession.start({ login: mint, logger: ctx.logger });
-      await signFiles({ ctx, signing, files, json, client: identity.vault, tokens: session });
-    } finally {
-      identity.close();
-      if (!stopped) {
-        watch.dispose();
-        await revokeTokens(vault, minted, ctx.logger);
-      }
-    }
+    await withSigningTokens(ctx, tokens, (client, provider) =>
+      signFiles({ ctx, signing, files, json, client, tokens: provider }),
+    );
     return 0;
   },
 };

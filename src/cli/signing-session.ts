@@ -1,0 +1,83 @@
+import { InputError } from '../core/errors.ts';
+import type { VaultClient } from '../core/vault/client.ts';
+import type { TokenProvider } from '../core/vault/session.ts';
+import type { CommandContext } from './command.ts';
+import { flagString, parseLoginConfig, type LoginConfig, type VaultConfig } from './config.ts';
+import type { FlagValues } from './args.ts';
+import { exitAfterSignal, LOGIN_ABORT_GRACE_MS, settledWithin, TerminationWatch } from './signals.ts';
+
+/** Where a signing command's tokens come from: a login with the identity, or $VAULT_TOKEN. */
+export interface SigningTokens {
+  readonly vault: VaultConfig;
+  /** Set with --role: log in (again when a short token expires) and revoke at the end. */
+  readonly login: LoginConfig | undefined;
+  /** $VAULT_TOKEN (e.g. inside `spiffe-vault exec`), used as is when there is no --role. */
+  readonly envToken: string;
+}
+
+/** Checks, before any work, that the command will have a token. */
+export function prepareSigningTokens(ctx: CommandContext, values: FlagValues, vault: VaultConfig): SigningTokens {
+  const envToken = ctx.env.VAULT_TOKEN?.trim() || ctx.env.BAO_TOKEN?.trim() || '';
+  ctx.logger.redact(envToken);
+  const useLogin = flagString(values, 'role') !== '';
+  if (!useLogin && !envToken) {
+    throw new InputError(
+      '--role: required to log in with the SPIFFE identity — or set VAULT_TOKEN (e.g. run inside spiffe-vault exec)',
+    );
+  }
+  const login = useLogin ? parseLoginConfig(values, ctx.env) : undefined;
+  if (login && envToken)
+    ctx.logger.info('--role given: logging in with the SPIFFE identity; $VAULT_TOKEN is not used.');
+  return { vault, login, envToken };
+}
+
+/**
+ * Runs `sign` with a Vault client and a token provider. With a login, every token minted is
+ * revoked at the end, also when a SIGTERM/SIGINT stops the command.
+ */
+export async function withSigningTokens(
+  ctx: CommandContext,
+  { vault, login, envToken }: SigningTokens,
+  sign: (client: VaultClient, tokens: TokenProvider) => Promise<void>,
+): Promise<void> {
+  const { createIdentityLogin, createVaultClient, revokeTokens } = await import('./vault.ts');
+  if (!login) {
+    ctx.logger.info('Using the Vault token in $VAULT_TOKEN (no --role given).');
+    const { FixedTokenProvider } = await import('../core/vault/session.ts');
+    await sign(createVaultClient(vault, ctx.logger, vault.timeoutMs), new FixedTokenProvider(envToken));
+    return;
+  }
+  const identity = createIdentityLogin(vault, login, ctx.logger);
+  const watch = new TerminationWatch();
+  let stopped = false;
+  const minted: string[] = [];
+  let loggingIn: Promise<unknown> = Promise.resolve();
+  watch.onSignal((signal) => {
+    if (stopped) return;
+    stopped = true;
+    ctx.logger.warning(`stopped by ${signal}: revoking the Vault token(s)`);
+    // A login under way may still bring a token: wait for it (briefly) so it is revoked too.
+    void settledWithin(loggingIn, LOGIN_ABORT_GRACE_MS)
+      .then(() => revokeTokens(vault, minted, ctx.logger))
+      .finally(() => exitAfterSignal(signal));
+  });
+  const mint = async () => {
+    const attempt = identity.login();
+    loggingIn = attempt;
+    const result = await attempt;
+    minted.push(result.token.token);
+    if (stopped) throw new Error('stopped by a signal');
+    return result.token;
+  };
+  try {
+    const { VaultSession } = await import('../core/vault/session.ts');
+    const session = await VaultSession.start({ login: mint, logger: ctx.logger });
+    await sign(identity.vault, session);
+  } finally {
+    identity.close();
+    if (!stopped) {
+      watch.dispose();
+      await revokeTokens(vault, minted, ctx.logger);
+    }
+  }
+}

@@ -13,6 +13,7 @@ OPENBAO_VERSION=v2.6.2
 OPENBAO_COMMIT=dd9c19c37a878cf4a81b18efb8d6f0599c7da923
 OPENBAO_WHEEL_SHA256=aaa3123202c303ec788cf304dcc3cf6143df99960590fe4f4ad1097c1447d2b9
 SPIFFE_VAULT_VERSION=v0.6.2
+GITLAB_CI_LOCAL_VERSION=4.75.1
 # The module proxy serves SPIRE's pinned EJBCA SDK v1.1.0 only as metadata (its zip is refused);
 # v1.0.2 has the same API. It only backs SPIRE's EJBCA upstream-authority plugin, unused here.
 SPIRE_MOD_EDITS="-replace github.com/Keyfactor/ejbca-go-client-sdk=github.com/Keyfactor/ejbca-go-client-sdk@v1.0.2"
@@ -112,10 +113,26 @@ install_docker_registry() {
   ln -sf /usr/bin/docker-registry "$BIN_DIR/docker-registry"
 }
 
+# gitlab-ci-local, the GitLab pipeline runner the component tests run (one bundled npm package,
+# pinned), and the rsync it copies the project with.
+install_gitlab_ci_local() {
+  local dir="$TOOLS_DIR/gitlab-ci-local-$GITLAB_CI_LOCAL_VERSION"
+  if ! command -v rsync > /dev/null; then
+    log "installing rsync from Debian (first time only)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends rsync; } >&2 ||
+      { log "apt-get install rsync failed"; exit 1; }
+  fi
+  if [ -f "$dir/.done" ]; then ln -sf "$dir/node_modules/.bin/gitlab-ci-local" "$BIN_DIR/gitlab-ci-local"; return; fi
+  rm -rf "$dir" && mkdir -p "$dir"
+  npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "gitlab-ci-local@$GITLAB_CI_LOCAL_VERSION" >&2
+  touch "$dir/.done"
+  ln -sf "$dir/node_modules/.bin/gitlab-ci-local" "$BIN_DIR/gitlab-ci-local"
+}
+
 link_all() { for f in "$1"/bin/*; do ln -sf "$f" "$BIN_DIR/$(basename "$f")"; done; }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign cosign2 crane docker-registry)
+[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign cosign2 crane docker-registry gitlab-ci-local)
 for tool in "${want[@]}"; do
   case "$tool" in
     spire) install_go spire "$SPIRE_VERSION" 1 github.com/spiffe/spire "$SPIRE_MOD_EDITS" cmd/spire-server cmd/spire-agent ;;
@@ -124,8 +141,9 @@ for tool in "${want[@]}"; do
     cosign2) install_go cosign2 "$COSIGN2_VERSION" 0 github.com/sigstore/cosign/v2 '' cmd/cosign:cosign2 ;;
     docker-registry) install_docker_registry ;;
     crane) install_go crane-referrers "$GGCR_VERSION" 0 github.com/google/go-containerregistry '' cmd/crane ;;
+    gitlab-ci-local) install_gitlab_ci_local ;;
     spiffe-vault) install_go spiffe-vault "$SPIFFE_VAULT_VERSION" 0 github.com/philips-labs/spiffe-vault '' cmd/spiffe-vault ;;
-    *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry spiffe-vault)"; exit 2 ;;
+    *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry gitlab-ci-local spiffe-vault)"; exit 2 ;;
   esac
 done
 echo "$BIN_DIR"

@@ -8,7 +8,6 @@ import { repoRoot, run } from './stack-env.ts';
 
 /** The pinned gitlab-ci-local, installed (cached) by scripts/install-tools.sh. */
 export function gitlabCiLocal(): string {
-  if (process.env.GITLAB_CI_LOCAL) return process.env.GITLAB_CI_LOCAL;
   const r = run('bash', [join(repoRoot, 'scripts', 'install-tools.sh'), 'gitlab-ci-local'], { timeoutMs: 600_000 });
   if (r.status !== 0) throw new Error(`installing gitlab-ci-local failed: ${r.stderr}`);
   return join(r.stdout.trim().split('\n').at(-1) as string, 'gitlab-ci-local');
@@ -39,7 +38,7 @@ export function runPipeline(ciYaml: string, files: Readonly<Record<string, strin
   git('remote', 'add', 'origin', 'git@gitlab.example.com:grp/spiffe-vault.git');
   git('add', '-A');
   git('-c', 'user.name=ci', '-c', 'user.email=ci@example.invalid', 'commit', '-qm', 'pipeline');
-  const r = spawnSync(gitlabCiLocal(), ['--shell-executor-no-image', '--no-color'], {
+  const r = spawnSync(gitlabCiLocal(), ['--force-shell-executor', '--no-color'], {
     cwd: dir,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: dir },

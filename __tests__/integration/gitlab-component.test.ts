@@ -1,13 +1,15 @@
 // The GitLab CI/CD components, included by a consumer pipeline and run by a real GitLab
 // pipeline runner (gitlab-ci-local, shell executor) against the real stack.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { LOCAL_CLI, runPipeline, type PipelineResult } from '../helpers/gitlab-pipeline.ts';
+import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
-import { lookupSelfStatus } from '../helpers/vault-admin.ts';
+import { copyRole, deleteRole, liveTokensOfRole } from '../helpers/cli-run.ts';
+import { lookupSelfStatus, transitPublicKeyPem } from '../helpers/vault-admin.ts';
 
 let stack: StackEnv;
 before(() => {
@@ -87,5 +89,59 @@ release:
     assert.match(result.log, /FAIL\s+release/);
     assert.match(result.log, /VAULT_LOGIN_DENIED/);
     assert.doesNotMatch(result.log, /> script ran/);
+  });
+});
+
+describe('the sign component', () => {
+  test('a job signs a file and an image; cosign verifies both; no secret in the log; no token left', async () => {
+    const repo = `${stack.STACK_REGISTRY}/gitlab-${Date.now().toString(36)}`;
+    const digest = pushImage(stack, `${repo}:v1`, 'gitlab image');
+    // A copy of the role: the tokens it mints are this job's alone.
+    const role = await copyRole(stack, stack.STACK_ROLE);
+    const result = runPipeline(
+      `include:
+  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/sign@$CI_COMMIT_SHA
+    inputs:
+      role: ${role}
+      vault-addr: ${stack.VAULT_ADDR}
+      socket-path: ${stack.SPIFFE_ENDPOINT_SOCKET}
+      cli: ${LOCAL_CLI}
+      sign-blobs: 'app.tar'
+      sign-images: ${repo}:v1
+`,
+      { 'app.tar': 'the release artifact\n' },
+    );
+    assert.equal(result.status, 0, result.log);
+    assert.match(result.log, /PASS\s+spiffe-vault-sign/);
+    assert.doesNotMatch(result.log, /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/, 'a JWT is in the job log');
+    assert.doesNotMatch(result.log, /\b(s|hvs)\.[A-Za-z0-9]{20,}/, 'a token is in the job log');
+
+    const signatures = join(result.dir, '.gitlab-ci-local', 'artifacts', 'spiffe-vault-sign', 'signatures');
+    const pub = join(mkdtempSync(join(tmpdir(), 'pub-')), 'cosign.pub');
+    writeFileSync(pub, await transitPublicKeyPem(stack));
+    const blob = cosign(
+      stack,
+      'cosign',
+      [
+        'verify-blob',
+        '--key',
+        pub,
+        '--signature',
+        join(signatures, 'app.tar.sig'),
+        '--insecure-ignore-tlog=true',
+        join(result.dir, 'app.tar'),
+      ],
+      {},
+    );
+    assert.equal(blob.status, 0, blob.stderr);
+    const image = cosign(
+      stack,
+      'cosign',
+      ['verify', '--key', pub, '--insecure-ignore-tlog=true', `${repo}@${digest}`],
+      {},
+    );
+    assert.equal(image.status, 0, image.stderr);
+    assert.deepEqual(await liveTokensOfRole(stack, role), [], 'the job left a token alive');
+    await deleteRole(stack, role);
   });
 });

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The `spiffe-vault` command line (dist/cli.js). See `spiffe-vault --help`.
 import { runCli } from './cli.ts';
 import { createStderrLogger } from './logger.ts';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionInputs, cosignSignBlobArgs } from '../__tests__/helpers/action-inputs.ts';
 import { ActionsRunner } from '../__tests__/helpers/actions-runner.ts';
+import { pushImage } from '../__tests__/helpers/oci-images.ts';
 import { loadStackEnv, repoRoot } from '../__tests__/helpers/stack-env.ts';
 import { lookupSelfStatus } from '../__tests__/helpers/vault-admin.ts';
 
@@ -26,9 +27,15 @@ mkdirSync(join(workspace, 'dist'));
 const artifact = join(workspace, 'dist', 'app.tar');
 writeFileSync(artifact, `demo artifact built at ${new Date().toISOString()}\n`);
 
-say(`Step 1: uses: spiffe-vault-action (dist/main.js) with role '${stack.STACK_ROLE}' and sign-blobs: dist/*.tar`);
+const image = `${stack.STACK_REGISTRY}/demo-app:1.0`;
+const imageDigest = pushImage(stack, image, `demo image ${new Date().toISOString()}`);
+console.log(`pushed ${image} (${imageDigest}) to the local registry`);
+
+say(
+  `Step 1: uses: spiffe-vault-action (dist/main.js) with role '${stack.STACK_ROLE}', sign-blobs: dist/*.tar and sign-images: ${image}`,
+);
 const runner = new ActionsRunner({ GITHUB_WORKSPACE: workspace });
-const inputs = actionInputs(stack, { 'sign-blobs': 'dist/*.tar' });
+const inputs = actionInputs(stack, { 'sign-blobs': 'dist/*.tar', 'sign-images': image });
 const main = await runner.runStep(join(repoRoot, 'dist', 'main.js'), inputs);
 // What the job log shows: masked values appear as ***.
 console.log(hide(main.stdout, main.masks).trim());
@@ -42,12 +49,20 @@ console.log(
 console.log(`signed-blobs: ${main.outputs['signed-blobs']}`);
 console.log(`Vault says the token lives ${(await lookupSelfStatus(stack, token)).ttl} s more`);
 
-say('Step 2: anyone verifies the signature and the Sigstore bundle with the public key (no Vault access)');
+say(
+  'Step 2: anyone verifies the file (signature and Sigstore bundle) and the image with the public key (no Vault access)',
+);
 console.log(
   `cosign verify-blob --signature: ${runCosign(['verify-blob', '--key', pub, '--signature', `${artifact}.sig`, '--insecure-ignore-tlog=true', artifact])}`,
 );
 console.log(
   `cosign verify-blob --bundle:    ${runCosign(['verify-blob', '--key', pub, '--bundle', `${artifact}.sigstore.json`, '--insecure-ignore-tlog=true', artifact])}`,
+);
+
+console.log(`signed-images: ${main.outputs['signed-images']}`);
+const signedImage = `${image.replace(/:1\.0$/, '')}@${imageDigest}`;
+console.log(
+  `cosign verify (image):          ${runCosign(['verify', '--key', pub, '--insecure-ignore-tlog=true', signedImage]) ?? ''}`.trim(),
 );
 
 say('Step 3: a later step runs `cosign sign-blob --key hashivault://cosign` with only the exported environment');

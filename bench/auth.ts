@@ -1,21 +1,16 @@
 // `npm run bench -- auth`: one identity → Vault token login, as whole processes, on the real stack.
 // Ours (the action bundle as the runner runs it, and the CLI) against Go CLIs doing the same job.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
+import { runnerFiles } from './runner-files.ts';
 import { measure, round, type Candidate, type Measurement } from './measure.ts';
 
 export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-auth-'));
-  const runnerFiles = Object.fromEntries(
-    ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((name) => {
-      const file = join(dir, name);
-      writeFileSync(file, '');
-      return [name, file];
-    }),
-  );
+  const files = runnerFiles(dir);
   const baseEnv = { PATH: process.env.PATH ?? '', HOME: dir };
   const hasToken = (stdout: string) => {
     if (!/VAULT_TOKEN|client_token|::add-mask::/.test(stdout)) throw new Error('the run produced no token');
@@ -27,7 +22,7 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     options: {
       env: {
         ...baseEnv,
-        ...runnerFiles,
+        ...files.env,
         RUNNER_TEMP: dir,
         INPUT_ROLE: stack.STACK_ROLE,
         'INPUT_VAULT-ADDR': stack.VAULT_ADDR,

@@ -2,13 +2,14 @@
 // `cosign sign-blob --key hashivault://` (what users do today), and streaming SHA-256 against
 // sha256sum on a 1 GiB file, with peak memory.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, closeSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cosignSignBlobArgs } from '../__tests__/helpers/action-inputs.ts';
 import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
 import { round } from './measure.ts';
+import { runnerFiles } from './runner-files.ts';
 
 const FILES = 1000;
 const FILE_SIZE = 4096;
@@ -28,15 +29,12 @@ export function benchBlobs(stack: StackEnv): Record<string, unknown> {
 function signing(stack: StackEnv, dir: string) {
   mkdirSync(join(dir, 'files'));
   for (let i = 0; i < FILES; i++) writeFileSync(join(dir, 'files', `f${i}.bin`), randomBytes(FILE_SIZE));
-  const runnerFiles = Object.fromEntries(
-    ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((n) => [n, join(dir, n)]),
-  );
-  for (const file of Object.values(runnerFiles)) writeFileSync(file, '');
+  const files = runnerFiles(dir);
   // Writing back the set-up's (and earlier runs') files slows this VM's disk for seconds: each
   // timed run, ours and cosign's, starts with the writeback settled.
   settleWriteback(5000);
   const runOurs = (run: number, bundle: boolean) => {
-    for (const file of Object.values(runnerFiles)) writeFileSync(file, '');
+    files.reset();
     if (run > 0) settleWriteback(2000);
     const started = process.hrtime.bigint();
     const ours = spawnSync(process.execPath, [join(repoRoot, 'dist', 'main.js')], {
@@ -46,7 +44,7 @@ function signing(stack: StackEnv, dir: string) {
         HOME: dir,
         RUNNER_TEMP: dir,
         GITHUB_WORKSPACE: dir,
-        ...runnerFiles,
+        ...files.env,
         INPUT_ROLE: stack.STACK_ROLE,
         'INPUT_VAULT-ADDR': stack.VAULT_ADDR,
         'INPUT_SOCKET-PATH': stack.SPIFFE_ENDPOINT_SOCKET,
@@ -57,7 +55,7 @@ function signing(stack: StackEnv, dir: string) {
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (ours.status !== 0) throw new Error(`our run failed: ${ours.stdout.slice(-1000)}`);
-    const signed = readFileSync(runnerFiles.GITHUB_OUTPUT as string, 'utf8').match(/"sha256"/g)?.length ?? 0;
+    const signed = (JSON.parse(files.read('GITHUB_OUTPUT')['signed-blobs'] ?? '[]') as unknown[]).length;
     if (signed !== FILES) throw new Error(`our run signed ${signed} of ${FILES} files`);
     return ms;
   };
@@ -67,7 +65,7 @@ function signing(stack: StackEnv, dir: string) {
   const withBundleRuns = Array.from({ length: OURS_RUNS }, (_, run) => runOurs(run + OURS_RUNS, true));
   const withBundleMs = median(withBundleRuns);
   // The peer: one cosign process per file, with a token from our own login (as a job would do).
-  const token = /^VAULT_TOKEN<<(.+)\n(.+)\n/m.exec(readFileSync(runnerFiles.GITHUB_ENV as string, 'utf8'))?.[2];
+  const token = files.read('GITHUB_ENV').VAULT_TOKEN;
   if (!token) throw new Error('no token exported');
   const cosignEnv = { PATH: process.env.PATH ?? '', HOME: dir, VAULT_ADDR: stack.VAULT_ADDR, VAULT_TOKEN: token };
   settleWriteback(2000);

@@ -1,12 +1,13 @@
 // `npm run bench -- images`: sign 50 images in one run of ours against a loop of
 // `cosign sign --key hashivault://` over the same images, on the same registry, in the same run.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushImage } from '../__tests__/helpers/oci-images.ts';
 import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
 import { round } from './measure.ts';
+import { runnerFiles } from './runner-files.ts';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 50);
 
@@ -19,10 +20,7 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
       (_, i) => `${repo}@${pushImage(stack, `${repo}:i${i}`, `bench image ${i}`)}`,
     );
 
-    const runnerFiles = Object.fromEntries(
-      ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((n) => [n, join(dir, n)]),
-    );
-    for (const file of Object.values(runnerFiles)) writeFileSync(file, '');
+    const files = runnerFiles(dir);
     const started = process.hrtime.bigint();
     const ours = spawnSync(process.execPath, [join(repoRoot, 'dist', 'main.js')], {
       encoding: 'utf8',
@@ -30,7 +28,7 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
         PATH: process.env.PATH ?? '',
         HOME: dir,
         RUNNER_TEMP: dir,
-        ...runnerFiles,
+        ...files.env,
         INPUT_ROLE: stack.STACK_ROLE,
         'INPUT_VAULT-ADDR': stack.VAULT_ADDR,
         'INPUT_SOCKET-PATH': stack.SPIFFE_ENDPOINT_SOCKET,
@@ -39,11 +37,7 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
     });
     const oursMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (ours.status !== 0) throw new Error(`our run failed: ${ours.stdout.slice(-1500)}`);
-    const signed = (
-      JSON.parse(
-        /^signed-images<<(.+)\n(.+)\n/m.exec(readFileSync(runnerFiles.GITHUB_OUTPUT as string, 'utf8'))?.[2] ?? '[]',
-      ) as unknown[]
-    ).length;
+    const signed = (JSON.parse(files.read('GITHUB_OUTPUT')['signed-images'] ?? '[]') as unknown[]).length;
     if (signed !== IMAGES) throw new Error(`our run signed ${signed} of ${IMAGES} images`);
 
     // The peer: one `cosign sign` per image with the KMS key, offline (no Rekor, no signing config).

@@ -1,3 +1,10 @@
+import {
+  DEFAULT_AUDIENCE,
+  DEFAULT_AUTH_PATH,
+  DEFAULT_TIMEOUT,
+  DEFAULT_TRANSIT_KEY,
+  DEFAULT_TRANSIT_PATH,
+} from '../core/defaults.ts';
 import { InputError, describeError } from '../core/errors.ts';
 import { parseBoolean, parseDuration, parseHttpUrl, parseList, readPem } from '../core/parse.ts';
 import {
@@ -9,12 +16,6 @@ import { IF_NO_FILES_FOUND_VALUES, type IfNoFilesFound } from '../core/signing/p
 import { parseWorkloadApiAddress, DEFAULT_AGENT_SOCKET } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';
 import type { VaultTlsOptions } from '../core/vault/transport.ts';
-
-export const DEFAULT_AUDIENCE = 'vault';
-export const DEFAULT_AUTH_PATH = 'jwt';
-export const DEFAULT_TIMEOUT = '60s';
-export const DEFAULT_TRANSIT_PATH = 'transit';
-export const DEFAULT_TRANSIT_KEY = 'cosign';
 
 /** What to sign with the transit key; `blobs` empty = a login-only run. */
 export interface SigningConfig {

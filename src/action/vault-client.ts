@@ -1,4 +1,4 @@
-import { VaultClient } from '../core/vault/client.ts';
+import { deadlineOptions, VaultClient } from '../core/vault/client.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ActionConfig } from './inputs.ts';
 
@@ -12,8 +12,7 @@ export function createVaultClient(config: ActionConfig, logger: Logger, deadline
     namespace: config.namespace,
     tls: config.tls,
     proxyEnv: process.env,
-    requestTimeoutMs: Math.min(10_000, Math.max(1_000, deadlineMs)),
-    retryPolicy: { initialDelayMs: 250, maxDelayMs: 5_000, deadlineMs: Math.max(0, deadlineMs) },
+    ...deadlineOptions(deadlineMs),
     logger,
   });
 }

@@ -1,3 +1,10 @@
+import {
+  DEFAULT_AUDIENCE,
+  DEFAULT_AUTH_PATH,
+  DEFAULT_TIMEOUT,
+  DEFAULT_TRANSIT_KEY,
+  DEFAULT_TRANSIT_PATH,
+} from '../core/defaults.ts';
 import { resolve } from 'node:path';
 import { describeError, InputError } from '../core/errors.ts';
 import { parseDuration, parseHttpUrl, parseList, readPem } from '../core/parse.ts';
@@ -11,12 +18,6 @@ import type { FlagValues } from './args.ts';
  * Flags (and the environment variables they fall back to) parsed once, strictly, into typed
  * readonly configs. A wrong value is an InputError naming the flag or variable and the fix.
  */
-
-export const DEFAULT_AUDIENCE = 'vault';
-export const DEFAULT_AUTH_PATH = 'jwt';
-export const DEFAULT_TIMEOUT = '60s';
-export const DEFAULT_TRANSIT_PATH = 'transit';
-export const DEFAULT_TRANSIT_KEY = 'cosign';
 
 export interface VaultConfig {
   readonly vaultAddr: string;

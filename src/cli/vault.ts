@@ -2,7 +2,7 @@
 import { describeError } from '../core/errors.ts';
 import { loginWithIdentity, type IdentityLoginResult } from '../core/login.ts';
 import { WorkloadApiClient } from '../core/spiffe/client.ts';
-import { VaultClient } from '../core/vault/client.ts';
+import { deadlineOptions, VaultClient } from '../core/vault/client.ts';
 import { revokeSelf } from '../core/vault/token.ts';
 import type { LoginConfig, VaultConfig } from './config.ts';
 import type { RedactingLogger } from './logger.ts';
@@ -25,8 +25,7 @@ export function createVaultClient(config: VaultConfig, logger: RedactingLogger, 
     namespace: config.namespace,
     tls: config.tls,
     proxyEnv: config.proxyEnv,
-    requestTimeoutMs: Math.min(10_000, Math.max(1_000, deadlineMs)),
-    retryPolicy: { initialDelayMs: 250, maxDelayMs: 5_000, deadlineMs: Math.max(0, deadlineMs) },
+    ...deadlineOptions(deadlineMs),
     logger,
   });
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { RegistryHttpError } from './errors.ts';
+import { pickProxyEnv } from '../proxy-env.ts';
 
 export interface HttpRequest {
   readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
@@ -76,15 +77,6 @@ export function createHttpSend(options: TransportOptions): HttpSend {
       });
       req.end(request.body);
     });
-}
-
-function pickProxyEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) {
-    const value = env[name];
-    if (value) picked[name] = value;
-  }
-  return picked;
 }
 
 /** A header's single value (the first when repeated). */

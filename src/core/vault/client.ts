@@ -30,6 +30,17 @@ export interface VaultRequest {
   readonly namespace?: string;
 }
 
+/**
+ * Request timeout and retry policy for a client whose retries must stop `deadlineMs` from now
+ * (the adapters' `timeout`).
+ */
+export function deadlineOptions(deadlineMs: number): Pick<VaultClientOptions, 'requestTimeoutMs' | 'retryPolicy'> {
+  return {
+    requestTimeoutMs: Math.min(DEFAULT_VAULT_REQUEST_TIMEOUT_MS, Math.max(1_000, deadlineMs)),
+    retryPolicy: { initialDelayMs: 250, maxDelayMs: 5_000, deadlineMs: Math.max(0, deadlineMs) },
+  };
+}
+
 /** A Vault HTTP client: node-vault for paths and headers, our transport, retries, safe errors. */
 export class VaultClient {
   readonly address: string;

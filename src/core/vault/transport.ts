@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { VaultHttpError } from './errors.ts';
+import { pickProxyEnv } from '../proxy-env.ts';
 
 /** TLS and proxy settings for the connection to Vault. PEM strings, not file paths. */
 export interface VaultTlsOptions {
@@ -93,13 +94,4 @@ function parseBody(raw: Buffer): unknown {
   } catch {
     return { errors: [`non-JSON response: ${raw.toString('utf8', 0, 200)}`] };
   }
-}
-
-function pickProxyEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy']) {
-    const value = env[name];
-    if (value) picked[name] = value;
-  }
-  return picked;
 }

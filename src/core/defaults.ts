@@ -1,0 +1,6 @@
+/** Defaults shared by the adapters (action inputs, CLI flags): one place, one value. */
+export const DEFAULT_AUDIENCE = 'vault';
+export const DEFAULT_AUTH_PATH = 'jwt';
+export const DEFAULT_TIMEOUT = '60s';
+export const DEFAULT_TRANSIT_PATH = 'transit';
+export const DEFAULT_TRANSIT_KEY = 'cosign';

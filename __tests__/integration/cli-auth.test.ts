@@ -191,7 +191,7 @@ describe('every command', () => {
       [['verify-blob', 'f'], /--key: required/],
       [['verify-blob', '--key', 'k.pub', 'f'], /give exactly one/],
       [['revoke'], /VAULT_TOKEN: not set/],
-      [['sign-image', 'x'], /unknown command 'sign-image'/],
+      [['verify-image', 'x'], /unknown command 'verify-image'/],
     ];
     for (const [args, message] of cases) {
       const r = cli(args, { env: cliEnv(stack) });

@@ -191,7 +191,8 @@ describe('every command', () => {
       [['verify-blob', 'f'], /--key: required/],
       [['verify-blob', '--key', 'k.pub', 'f'], /give exactly one/],
       [['revoke'], /VAULT_TOKEN: not set/],
-      [['verify-image', 'x'], /unknown command 'verify-image'/],
+      [['verify-image', 'x'], /--key: required/],
+      [['doctor', 'x'], /unknown command 'doctor'/],
     ];
     for (const [args, message] of cases) {
       const r = cli(args, { env: cliEnv(stack) });

@@ -6,6 +6,7 @@ import { revokeCommand } from './commands/revoke.ts';
 import { signBlobCommand } from './commands/sign-blob.ts';
 import { signImageCommand } from './commands/sign-image.ts';
 import { verifyBlobCommand } from './commands/verify-blob.ts';
+import { verifyImageCommand } from './commands/verify-image.ts';
 import { codeOf } from './errors.ts';
 import { renderCommandHelp, renderMainHelp } from './help.ts';
 import { VERSION } from './version.ts';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   signBlobCommand,
   signImageCommand,
   verifyBlobCommand,
+  verifyImageCommand,
   revokeCommand,
 ];
 

@@ -165,6 +165,19 @@ export const IMAGE_SIGNING_FLAGS: FlagGroup = {
   },
 };
 
+export const IMAGE_VERIFY_FLAGS: FlagGroup = {
+  title: 'Image verification',
+  flags: {
+    key: { type: 'string', value: 'PUB', description: 'public key PEM file (the transit key version that signed)' },
+    annotations: {
+      type: 'string',
+      value: 'K=V,…',
+      description: 'key=value pairs every accepted signature must have signed (as cosign verify -a)',
+    },
+    'registry-insecure': IMAGE_SIGNING_FLAGS.flags['registry-insecure'] as FlagSpec,
+  },
+};
+
 export const OUTPUT_FLAGS: FlagGroup = {
   title: 'Output',
   flags: {

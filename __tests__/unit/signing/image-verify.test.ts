@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { sha256Digest } from '../../../src/core/oci/index.ts';
+import {
+  cosignSignStatement,
+  dssePreAuthEncoding,
+  imageBundleJson,
+  IN_TOTO_PAYLOAD_TYPE,
+} from '../../../src/core/signing/image-bundle.ts';
+import { COSIGN_SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE } from '../../../src/core/signing/image-legacy.ts';
+import { simpleSigningPayload } from '../../../src/core/signing/image-payload.ts';
+import {
+  checkBundle,
+  checkCosignStatement,
+  checkLegacyLayer,
+  checkSimpleSigningPayload,
+} from '../../../src/core/signing/image-verify.ts';
+
+const digest = `sha256:${createHash('sha256').update('image').digest('hex')}`;
+const other = `sha256:${createHash('sha256').update('other').digest('hex')}`;
+const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const otherKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const payload = (annotations?: Record<string, string>, d = digest) =>
+  simpleSigningPayload({ dockerReference: 'reg.example/app', digest: d, annotations });
+
+function layerFor(bytes: Buffer, privateKey = keys.privateKey) {
+  return {
+    mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
+    digest: sha256Digest(bytes),
+    size: bytes.length,
+    annotations: { [COSIGN_SIGNATURE_ANNOTATION]: sign('sha256', bytes, privateKey).toString('base64') },
+  };
+}
+
+describe('checkSimpleSigningPayload', () => {
+  test('the payload sign-image writes is accepted, with and without the annotations asked for', () => {
+    assert.equal(checkSimpleSigningPayload(payload(), { digest, annotations: {} }), undefined);
+    assert.equal(
+      checkSimpleSigningPayload(payload({ a: '1', b: '2' }), { digest, annotations: { a: '1' } }),
+      undefined,
+    );
+  });
+
+  test('another digest, a missing or different annotation, another type, not JSON: each says why', () => {
+    assert.match(checkSimpleSigningPayload(payload({}, other), { digest, annotations: {} }) ?? '', /signs sha256:/);
+    assert.match(checkSimpleSigningPayload(payload(), { digest, annotations: { a: '1' } }) ?? '', /lack a=1/);
+    assert.match(checkSimpleSigningPayload(payload({ a: '2' }), { digest, annotations: { a: '1' } }) ?? '', /lack a=1/);
+    const wrongType = Buffer.from(payload().toString().replace('cosign container image signature', 'attestation'));
+    assert.match(checkSimpleSigningPayload(wrongType, { digest, annotations: {} }) ?? '', /payload type/);
+    assert.match(checkSimpleSigningPayload(Buffer.from('{'), { digest, annotations: {} }) ?? '', /not JSON/);
+    assert.match(checkSimpleSigningPayload(Buffer.from('[]'), { digest, annotations: {} }) ?? '', /no critical/);
+  });
+});
+
+describe('checkLegacyLayer', () => {
+  test('a layer signed by the key verifies; another key, a wrong digest or a tampered payload does not', () => {
+    const bytes = payload({ build: '7' });
+    const expected = { digest, annotations: { build: '7' } };
+    assert.equal(checkLegacyLayer(layerFor(bytes), bytes, keys.publicKey, expected), undefined);
+    assert.match(checkLegacyLayer(layerFor(bytes), bytes, otherKeys.publicKey, expected) ?? '', /does not verify/);
+    assert.match(
+      checkLegacyLayer({ ...layerFor(bytes), digest: other }, bytes, keys.publicKey, expected) ?? '',
+      /does not hash/,
+    );
+    const unsigned = { ...layerFor(bytes), annotations: {} };
+    assert.match(checkLegacyLayer(unsigned, bytes, keys.publicKey, expected) ?? '', /no dev.cosignproject/);
+    const garbage = { ...layerFor(bytes), annotations: { [COSIGN_SIGNATURE_ANNOTATION]: 'AAAA' } };
+    assert.match(checkLegacyLayer(garbage, bytes, keys.publicKey, expected) ?? '', /does not verify/);
+  });
+});
+
+describe('checkCosignStatement / checkBundle', () => {
+  const statement = cosignSignStatement(digest, { build: '7' });
+  test('the statement sign-image writes is about the digest; another digest or predicate is not', () => {
+    assert.equal(
+      checkCosignStatement(IN_TOTO_PAYLOAD_TYPE, statement, { digest, annotations: { build: '7' } }),
+      undefined,
+    );
+    assert.match(
+      checkCosignStatement(IN_TOTO_PAYLOAD_TYPE, statement, { digest: other, annotations: {} }) ?? '',
+      /no subject/,
+    );
+    assert.match(
+      checkCosignStatement(IN_TOTO_PAYLOAD_TYPE, statement, { digest, annotations: { build: '8' } }) ?? '',
+      /lack build=8/,
+    );
+    const slsa = Buffer.from(statement.toString().replace('https://sigstore.dev/cosign/sign/v1', 'https://slsa.dev/x'));
+    assert.match(checkCosignStatement(IN_TOTO_PAYLOAD_TYPE, slsa, { digest, annotations: {} }) ?? '', /predicate type/);
+    assert.match(checkCosignStatement('text/plain', statement, { digest, annotations: {} }) ?? '', /payload type/);
+  });
+
+  test('a bundle signed by the key verifies with it, not with another key', () => {
+    const signature = sign('sha256', dssePreAuthEncoding(IN_TOTO_PAYLOAD_TYPE, statement), keys.privateKey);
+    const bundle = imageBundleJson({ statement, signature, keyHint: 'hint' });
+    assert.equal(checkBundle(bundle, keys.publicKey, { digest, annotations: {} }), undefined);
+    assert.match(checkBundle(bundle, otherKeys.publicKey, { digest, annotations: {} }) ?? '', /does not verify/);
+    assert.match(checkBundle(bundle, keys.publicKey, { digest: other, annotations: {} }) ?? '', /no subject/);
+    assert.match(checkBundle(Buffer.from('{}'), keys.publicKey, { digest, annotations: {} }) ?? '', /not a Sigstore/);
+  });
+});

@@ -1,0 +1,100 @@
+import { describeError, InputError } from '../../core/errors.ts';
+import { parseList, readPem } from '../../core/parse.ts';
+import { parseCommandFlags, printJson, type Command } from '../command.ts';
+import { flagString } from '../config.ts';
+import { IMAGE_VERIFY_FLAGS, OUTPUT_FLAGS } from '../flags.ts';
+
+export const verifyImageCommand: Command = {
+  name: 'verify-image',
+  summary: 'check that images in their registry carry a valid signature by a public key, offline',
+  usage: ['spiffe-vault verify-image --key KEY.pub [--annotations K=V,…] [flags] IMAGE...'],
+  description: [
+    'Resolves each image (by tag or digest) once to its digest and checks, with the public key only',
+    '(no Vault, no transparency log), that at least one signature sign-image or `cosign sign --key`',
+    'wrote for that digest verifies: a layer of the cosign signature tag (sha256-<digest>.sig) whose',
+    'payload names the digest, or else a Sigstore bundle referrer (cosign v3) whose in-toto Statement',
+    'has the digest as subject. --annotations must all be among the signed annotations. Registry',
+    'credentials come from the Docker config ($DOCKER_CONFIG or ~/.docker/config.json). Keyless',
+    '(certificate) signatures and transparency log entries are not checked.',
+  ].join('\n'),
+  groups: [IMAGE_VERIFY_FLAGS, OUTPUT_FLAGS],
+  examples: [
+    'spiffe-vault verify-image --key cosign.pub registry.example.com/app:1.2.3',
+    'spiffe-vault verify-image --key cosign.pub --annotations build=42 registry.example.com/app@sha256:…',
+    'spiffe-vault verify-image --json --key cosign.pub a.example.com/app:1 b.example.com/app:1 | jq .images',
+  ],
+  exitCodes: [
+    '0 every image has a valid signature by the key',
+    '1 an image does not (one line each on stderr), or the registry failed',
+    '2 bad usage (a wrong or missing flag, key or image reference)',
+  ],
+  async run(ctx) {
+    const flags = parseCommandFlags(this, ctx);
+    if (!flags) return 0;
+    const keyFlag = flagString(flags.values, 'key');
+    if (!keyFlag) throw new InputError('--key: required — give the public key file, e.g. --key cosign.pub');
+    if (/^[a-z][\w+.-]*:\/\//i.test(keyFlag)) {
+      throw new InputError(
+        `--key: '${keyFlag}' is a KMS reference; verify-image is offline — give the public key PEM file`,
+      );
+    }
+    if (flags.positionals.length === 0) {
+      throw new InputError(
+        'no IMAGE given — name the images to check, e.g. spiffe-vault verify-image --key cosign.pub registry.example.com/app:1.0',
+      );
+    }
+    const annotations: Record<string, string> = {};
+    for (const pair of parseList(flagString(flags.values, 'annotations'))) {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new InputError(`--annotations: '${pair}' is not key=value`);
+      annotations[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    const { parseImageReference, defaultDockerConfigDir } = await import('../../core/oci/index.ts');
+    for (const reference of flags.positionals) {
+      try {
+        parseImageReference(reference);
+      } catch (error: unknown) {
+        throw new InputError(`IMAGE: ${describeError(error)}`);
+      }
+    }
+    const { parseP256PublicKey } = await import('../offline-verify.ts');
+    const { resolve } = await import('node:path');
+    const keyPem = readPem('--key', keyFlag.startsWith('-----BEGIN ') ? keyFlag : resolve(ctx.cwd, keyFlag));
+    const publicKey = parseP256PublicKey('--key', keyPem);
+
+    const { verifyImages } = await import('../../core/signing/image-verify.ts');
+    const results = await verifyImages({
+      references: flags.positionals,
+      publicKey,
+      annotations,
+      registry: {
+        dockerConfigDir: defaultDockerConfigDir(ctx.env),
+        insecureHosts: parseList(flagString(flags.values, 'registry-insecure')),
+        proxyEnv: ctx.env,
+        logger: ctx.logger,
+      },
+      logger: ctx.logger,
+    });
+    for (const r of results) {
+      const image = r.digest ? `${r.repository}@${r.digest}` : r.reference;
+      if (r.verified) {
+        ctx.logger.info(
+          `Verified OK: ${image} (${r.signatures} ${r.format} signature${r.signatures === 1 ? '' : 's'})`,
+        );
+      } else {
+        ctx.logger.error(
+          r.code ?? 'ERROR',
+          `${r.reference}${r.digest ? ` (${r.digest})` : ''}: ${r.reason ?? 'not verified'}`,
+        );
+      }
+    }
+    const verified = results.every((r) => r.verified);
+    if (flags.values.json === true) {
+      printJson(ctx, {
+        verified,
+        images: results.map((r) => ({ ...r, ...(r.digest ? { image: `${r.repository}@${r.digest}` } : {}) })),
+      });
+    }
+    return verified ? 0 : 1;
+  },
+};

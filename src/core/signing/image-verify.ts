@@ -1,0 +1,311 @@
+/**
+ * Offline checks, with one public key, of the image signatures sign-image (and `cosign sign`)
+ * write: the legacy `sha256-<hex>.sig` tag (simple signing payloads, one per layer) and, when no
+ * legacy signature verifies, Sigstore bundle referrers (a DSSE envelope of an in-toto Statement
+ * about the image digest). No Vault and no transparency log: what cosign checks with
+ * `cosign verify --key KEY.pub --insecure-ignore-tlog=true [-a k=v]`.
+ */
+import { verify as verifySignature, type KeyObject } from 'node:crypto';
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
+import { describeError, errorCode } from '../errors.ts';
+import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import {
+  getManifest,
+  listReferrers,
+  OCI_EMPTY,
+  OciError,
+  parseImageReference,
+  RegistryClient,
+  repositoryName,
+  resolveImage,
+  sha256Digest,
+  type Descriptor,
+  type ImageReference,
+  type RegistryClientOptions,
+} from '../oci/index.ts';
+import { mapConcurrent } from './concurrency.ts';
+import { BUNDLE_MEDIA_TYPE, COSIGN_SIGN_PREDICATE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './image-bundle.ts';
+import { COSIGN_SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING_MEDIA_TYPE } from './image-legacy.ts';
+import { COSIGN_SIGNATURE_TYPE } from './image-payload.ts';
+
+/** in-toto Statement types a cosign sign bundle may carry (v3 writes v1). */
+const STATEMENT_TYPES: ReadonlySet<string> = new Set([
+  'https://in-toto.io/Statement/v1',
+  'https://in-toto.io/Statement/v0.1',
+]);
+const REDIRECTS = [301, 302, 303, 307, 308];
+
+export type ImageVerificationCode =
+  /** Neither a `.sig` tag nor a bundle referrer exists for the digest. */
+  | 'NO_SIGNATURES'
+  /** Signatures exist, but none verifies with the key (and the digest and annotations). */
+  | 'SIGNATURE_INVALID';
+
+export interface VerifyImagesOptions {
+  /** Tag or digest references; a tag is resolved once to its digest. */
+  readonly references: readonly string[];
+  /** The ECDSA P-256 public key the signatures must verify with. */
+  readonly publicKey: KeyObject;
+  /** Each must be in the signed payload's `optional` (legacy) or the Statement subject's annotations (bundle). */
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly registry: RegistryClientOptions;
+  readonly concurrency?: number;
+  readonly logger?: Logger;
+}
+
+export interface ImageVerification {
+  readonly reference: string;
+  /** registry/repository. */
+  readonly repository: string;
+  /** `sha256:<hex>` checked; undefined when the reference could not be resolved. */
+  readonly digest?: string;
+  readonly verified: boolean;
+  /** What verified: the legacy `.sig` tag or a bundle referrer. */
+  readonly format?: 'legacy' | 'bundle';
+  /** How many signatures (layers or bundles) verified in that format. */
+  readonly signatures: number;
+  /** Why not, when not verified: one line. */
+  readonly reason?: string;
+  /** NO_SIGNATURES, SIGNATURE_INVALID, or the registry error's code (e.g. IMAGE_NOT_FOUND). */
+  readonly code?: string;
+}
+
+interface Expected {
+  readonly digest: string;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/**
+ * Verifies every image; a failure of one (not signed, not found, a registry error) is its
+ * result, not an exception. References that do not parse throw (OciError IMAGE_REFERENCE_INVALID)
+ * before any request.
+ */
+export async function verifyImages(options: VerifyImagesOptions): Promise<ImageVerification[]> {
+  const parsed = options.references.map((reference) => ({ reference, ref: parseImageReference(reference) }));
+  const logger = options.logger ?? NOOP_LOGGER;
+  const client = new RegistryClient({ logger, ...options.registry });
+  const annotations = options.annotations ?? {};
+  return mapConcurrent(parsed, options.concurrency ?? 8, async ({ reference, ref }) => {
+    const repository = repositoryName(ref);
+    let digest: string | undefined;
+    try {
+      digest = (await resolveImage(client, ref)).descriptor.digest;
+      return {
+        reference,
+        repository,
+        digest,
+        ...(await verifyDigest(client, ref, options.publicKey, { digest, annotations })),
+      };
+    } catch (error: unknown) {
+      const code = errorCode(error).replace(/^ \[|\]$/g, '') || 'ERROR';
+      return {
+        reference,
+        repository,
+        ...(digest ? { digest } : {}),
+        verified: false,
+        signatures: 0,
+        reason: describeError(error),
+        code,
+      };
+    }
+  });
+}
+
+type DigestResult = Pick<ImageVerification, 'verified' | 'format' | 'signatures' | 'reason' | 'code'>;
+
+async function verifyDigest(
+  client: RegistryClient,
+  ref: ImageReference,
+  key: KeyObject,
+  expected: Expected,
+): Promise<DigestResult> {
+  const failures: string[] = [];
+  let found = 0;
+  const sigTag = signatureTag(expected.digest);
+  const sig = await getManifest(client, ref, sigTag);
+  const layers = (sig?.json.layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING_MEDIA_TYPE);
+  let legacyValid = 0;
+  for (const layer of layers) {
+    found++;
+    const payload = await getBlob(client, ref, layer.digest);
+    const why = checkLegacyLayer(layer, payload, key, expected);
+    if (why) failures.push(`${sigTag} layer ${shortDigest(layer.digest)}: ${why}`);
+    else legacyValid++;
+  }
+  if (legacyValid > 0) return { verified: true, format: 'legacy', signatures: legacyValid };
+
+  // Unfiltered: some registries report a referrer's artifactType as its config's media type
+  // (the OCI empty type) and would drop bundles from a filtered list; the layers tell.
+  const referrers = await listReferrers(client, ref, expected.digest);
+  const candidates = referrers.descriptors.filter(
+    (d) => d.artifactType === undefined || d.artifactType === BUNDLE_MEDIA_TYPE || d.artifactType === OCI_EMPTY,
+  );
+  let bundleValid = 0;
+  for (const referrer of candidates) {
+    const manifest = await getManifest(client, ref, referrer.digest);
+    for (const layer of (manifest?.json.layers ?? []).filter((l) => l.mediaType === BUNDLE_MEDIA_TYPE)) {
+      found++;
+      const bytes = await getBlob(client, ref, layer.digest);
+      const why =
+        sha256Digest(bytes) === layer.digest
+          ? checkBundle(bytes, key, expected)
+          : `the blob does not hash to ${layer.digest}`;
+      if (why) failures.push(`bundle referrer ${shortDigest(referrer.digest)}: ${why}`);
+      else bundleValid++;
+    }
+  }
+  if (bundleValid > 0) return { verified: true, format: 'bundle', signatures: bundleValid };
+  if (found === 0) {
+    return {
+      verified: false,
+      signatures: 0,
+      code: 'NO_SIGNATURES',
+      reason: `no signatures: neither a ${sigTag} tag with signature layers nor a Sigstore bundle referrer`,
+    };
+  }
+  return {
+    verified: false,
+    signatures: 0,
+    code: 'SIGNATURE_INVALID',
+    reason: `none of ${found} signature${found === 1 ? '' : 's'} verifies: ${failures.join('; ')}`,
+  };
+}
+
+/** Why a legacy `.sig` layer does not verify, or undefined when it does. */
+export function checkLegacyLayer(
+  layer: Descriptor,
+  payload: Buffer,
+  key: KeyObject | string,
+  expected: Expected,
+): string | undefined {
+  if (sha256Digest(payload) !== layer.digest) return `the payload does not hash to the layer digest ${layer.digest}`;
+  const why = checkSimpleSigningPayload(payload, expected);
+  if (why) return why;
+  const b64 = layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION];
+  if (!b64) return `no ${COSIGN_SIGNATURE_ANNOTATION} annotation`;
+  let valid: boolean;
+  try {
+    valid = verifySignature('sha256', payload, key, Buffer.from(b64, 'base64'));
+  } catch {
+    valid = false;
+  }
+  return valid ? undefined : 'the signature does not verify with the key (another key, or key version, signed it)';
+}
+
+/** Why a cosign simple signing payload is not about `expected`, or undefined when it is. */
+export function checkSimpleSigningPayload(payload: Buffer, expected: Expected): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return 'the payload is not JSON';
+  }
+  const critical = field(json, 'critical');
+  if (!isObject(critical)) return 'the payload has no critical section';
+  if (critical.type !== COSIGN_SIGNATURE_TYPE)
+    return `the payload type is '${String(critical.type)}', not '${COSIGN_SIGNATURE_TYPE}'`;
+  const signed = field(critical.image, 'docker-manifest-digest');
+  if (signed !== expected.digest) return `the payload signs ${String(signed)}, not ${expected.digest}`;
+  return missingAnnotations(field(json, 'optional'), expected.annotations);
+}
+
+/** Why a cosign sign in-toto Statement is not about `expected`, or undefined when it is. */
+export function checkCosignStatement(payloadType: string, payload: Buffer, expected: Expected): string | undefined {
+  if (payloadType !== IN_TOTO_PAYLOAD_TYPE) return `the envelope payload type is '${payloadType}', not in-toto`;
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return 'the statement is not JSON';
+  }
+  if (!STATEMENT_TYPES.has(String(field(json, '_type')))) return 'the payload is not an in-toto Statement';
+  const predicateType = field(json, 'predicateType');
+  if (predicateType !== COSIGN_SIGN_PREDICATE_TYPE) {
+    return `the predicate type is '${String(predicateType)}', not a signature ('${COSIGN_SIGN_PREDICATE_TYPE}')`;
+  }
+  const [algorithm, hex] = expected.digest.split(':') as [string, string];
+  const subjects = field(json, 'subject');
+  const subject = Array.isArray(subjects)
+    ? (subjects as unknown[]).find((s) => field(field(s, 'digest'), algorithm) === hex)
+    : undefined;
+  if (!subject) return `no subject of the statement is ${expected.digest}`;
+  return missingAnnotations(field(subject, 'annotations'), expected.annotations);
+}
+
+/** Why a bundle (its JSON bytes) is not a valid signature of `expected` by `key`, or undefined. */
+export function checkBundle(bytes: Buffer, key: KeyObject, expected: Expected): string | undefined {
+  let bundle: Bundle;
+  try {
+    bundle = bundleFromJSON(JSON.parse(bytes.toString('utf8')));
+  } catch (error: unknown) {
+    return `not a Sigstore bundle: ${describeError(error)}`;
+  }
+  if (bundle.content.$case !== 'dsseEnvelope') return 'the bundle holds no DSSE envelope';
+  if (bundle.verificationMaterial.content.$case !== 'publicKey') {
+    return 'the bundle is keyless (a certificate), not signed with a key';
+  }
+  const envelope = bundle.content.dsseEnvelope;
+  const why = checkCosignStatement(envelope.payloadType, envelope.payload, expected);
+  if (why) return why;
+  const verifier = new Verifier(trustOnly(key), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 });
+  try {
+    verifier.verify(toSignedEntity(bundle));
+  } catch (error: unknown) {
+    return `the signature does not verify with the key: ${describeError(error)}`;
+  }
+  return undefined;
+}
+
+function missingAnnotations(signed: unknown, required: Readonly<Record<string, string>>): string | undefined {
+  const missing = Object.entries(required)
+    .filter(([k, v]) => field(signed, k) !== v)
+    .map(([k, v]) => `${k}=${v}`);
+  return missing.length ? `the signed annotations lack ${missing.join(', ')}` : undefined;
+}
+
+/** GETs a blob, following a redirect (to storage, without credentials). */
+async function getBlob(client: RegistryClient, ref: ImageReference, digest: string): Promise<Buffer> {
+  const what = `read blob ${digest} of ${repositoryName(ref)}`;
+  let path = `blobs/${digest}`;
+  for (let hop = 0; ; hop++) {
+    const response = await client.request({
+      registry: ref.registry,
+      repository: ref.repository,
+      method: 'GET',
+      path,
+      accept: hop < 3 ? [200, ...REDIRECTS] : [200],
+      access: 'pull',
+      what,
+    });
+    if (response.status === 200) return response.body;
+    const location = response.headers.location;
+    const next = Array.isArray(location) ? location[0] : location;
+    if (!next) {
+      throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: a redirect without a Location`, { host: ref.registry });
+    }
+    path = new URL(next, `${client.baseUrl(ref.registry)}/v2/${ref.repository}/${path}`).toString();
+  }
+}
+
+function trustOnly(publicKey: KeyObject): TrustMaterial {
+  return {
+    certificateAuthorities: [],
+    timestampAuthorities: [],
+    tlogs: [],
+    ctlogs: [],
+    publicKey: () => ({ publicKey, validFor: () => true }),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function field(value: unknown, name: string): unknown {
+  return isObject(value) && Object.hasOwn(value, name) ? value[name] : undefined;
+}
+
+function shortDigest(digest: string): string {
+  return digest.slice(0, 19);
+}

@@ -6,7 +6,7 @@ import {
   DEFAULT_TRANSIT_PATH,
 } from '../core/defaults.ts';
 import { InputError, describeError } from '../core/errors.ts';
-import { parseBoolean, parseDuration, parseHttpUrl, parseList, readPem } from '../core/parse.ts';
+import { parseBoolean, parseDuration, parseHttpUrl, parseKeyValues, parseList, readPem } from '../core/parse.ts';
 import {
   DEFAULT_IMAGE_SIGNATURE_FORMAT,
   IMAGE_SIGNATURE_FORMATS,
@@ -169,7 +169,7 @@ function parseSigningInputs(input: InputReader): SigningConfig {
     ifNoFilesFound,
     images: Object.freeze(lines(input('sign-images'))),
     imageSignatureFormat: parseImageSignatureFormat(input('image-signature-format')),
-    annotations: Object.freeze(parseAnnotations(input('annotations'))),
+    annotations: Object.freeze(parseKeyValues('annotations', lines(input('annotations')))),
     recursive: parseBoolean('recursive', input('recursive'), false),
     registryInsecure: Object.freeze(parseList(input('registry-insecure'))),
   });
@@ -188,14 +188,4 @@ function parseImageSignatureFormat(value: string): ImageSignatureFormat {
     throw new InputError(`image-signature-format: '${value}' must be one of ${IMAGE_SIGNATURE_FORMATS.join(', ')}`);
   }
   return format;
-}
-
-function parseAnnotations(value: string): Record<string, string> {
-  const annotations: Record<string, string> = {};
-  for (const line of lines(value)) {
-    const at = line.indexOf('=');
-    if (at <= 0) throw new InputError(`annotations: '${line}' is not key=value — write one key=value per line`);
-    annotations[line.slice(0, at).trim()] = line.slice(at + 1).trim();
-  }
-  return annotations;
 }

@@ -7,7 +7,9 @@ import {
 } from '../core/defaults.ts';
 import { resolve } from 'node:path';
 import { describeError, InputError } from '../core/errors.ts';
-import { parseDuration, parseHttpUrl, parseList, readPem } from '../core/parse.ts';
+import type { Logger } from '../core/logger.ts';
+import { defaultDockerConfigDir } from '../core/oci/docker-config.ts';
+import { parseDuration, parseHttpUrl, parseKeyValues, parseList, readPem } from '../core/parse.ts';
 import { IF_NO_FILES_FOUND_VALUES, type IfNoFilesFound } from '../core/signing/patterns.ts';
 import { DEFAULT_AGENT_SOCKET, parseWorkloadApiAddress } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';
@@ -230,4 +232,23 @@ export function vaultEnvironment(config: VaultConfig, token: string, transitPath
     TRANSIT_SECRET_ENGINE_PATH: transitPath,
     ...config.tlsEnv,
   };
+}
+
+/** Registry access for sign-image and verify-image: Docker config credentials, insecure hosts. */
+export function registryOptions(
+  values: FlagValues,
+  env: Env,
+  logger: Logger,
+): { dockerConfigDir: string; insecureHosts: string[]; proxyEnv: Env; logger: Logger } {
+  return {
+    dockerConfigDir: defaultDockerConfigDir(env),
+    insecureHosts: parseList(flagString(values, 'registry-insecure')),
+    proxyEnv: env,
+    logger,
+  };
+}
+
+/** --annotations k=v,… */
+export function parseAnnotationsFlag(values: FlagValues): Record<string, string> {
+  return parseKeyValues('--annotations', parseList(flagString(values, 'annotations')));
 }

@@ -75,3 +75,14 @@ export function readPem(name: string, value: string): string {
   }
   return text;
 }
+
+/** `key=value` items (annotations) into a record; `name` is how the user spells the option. */
+export function parseKeyValues(name: string, items: readonly string[]): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new InputError(`${name}: '${item}' is not key=value`);
+    pairs[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+  }
+  return pairs;
+}

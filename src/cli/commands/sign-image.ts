@@ -1,8 +1,7 @@
 import { InputError } from '../../core/errors.ts';
-import { parseList } from '../../core/parse.ts';
 import { IMAGE_SIGNATURE_FORMATS, type ImageSignatureFormat } from '../../core/signing/image-format.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { flagString, parseSigningConfig, parseVaultConfig } from '../config.ts';
+import { flagString, parseAnnotationsFlag, parseSigningConfig, parseVaultConfig, registryOptions } from '../config.ts';
 import { IMAGE_SIGNING_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, VAULT_FLAGS } from '../flags.ts';
 import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
@@ -38,19 +37,13 @@ export const signImageCommand: Command = {
     if (!IMAGE_SIGNATURE_FORMATS.includes(format)) {
       throw new InputError(`--format: '${format}' must be one of ${IMAGE_SIGNATURE_FORMATS.join(', ')}`);
     }
-    const annotations: Record<string, string> = {};
-    for (const pair of parseList(flagString(flags.values, 'annotations'))) {
-      const at = pair.indexOf('=');
-      if (at <= 0) throw new InputError(`--annotations: '${pair}' is not key=value`);
-      annotations[pair.slice(0, at)] = pair.slice(at + 1);
-    }
+    const annotations = parseAnnotationsFlag(flags.values);
     const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
     const tokens = prepareSigningTokens(ctx, flags.values, vault);
 
     await withSigningTokens(ctx, tokens, async (client, provider) => {
       const { TransitSigner } = await import('../../core/vault/transit.ts');
       const { signImages } = await import('../../core/signing/images.ts');
-      const { defaultDockerConfigDir } = await import('../../core/oci/index.ts');
       const signer = await TransitSigner.open({
         client,
         tokens: provider,
@@ -65,12 +58,7 @@ export const signImageCommand: Command = {
         format,
         annotations,
         recursive: flags.values.recursive === true,
-        registry: {
-          dockerConfigDir: defaultDockerConfigDir(ctx.env),
-          insecureHosts: parseList(flagString(flags.values, 'registry-insecure')),
-          proxyEnv: ctx.env,
-          logger: ctx.logger,
-        },
+        registry: registryOptions(flags.values, ctx.env, ctx.logger),
         logger: ctx.logger,
       });
       for (const image of signed) {

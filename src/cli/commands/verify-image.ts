@@ -1,7 +1,7 @@
 import { describeError, InputError } from '../../core/errors.ts';
-import { parseList, readPem } from '../../core/parse.ts';
+import { readPem } from '../../core/parse.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { flagString } from '../config.ts';
+import { flagString, parseAnnotationsFlag, registryOptions } from '../config.ts';
 import { IMAGE_VERIFY_FLAGS, OUTPUT_FLAGS } from '../flags.ts';
 
 export const verifyImageCommand: Command = {
@@ -43,13 +43,8 @@ export const verifyImageCommand: Command = {
         'no IMAGE given — name the images to check, e.g. spiffe-vault verify-image --key cosign.pub registry.example.com/app:1.0',
       );
     }
-    const annotations: Record<string, string> = {};
-    for (const pair of parseList(flagString(flags.values, 'annotations'))) {
-      const at = pair.indexOf('=');
-      if (at <= 0) throw new InputError(`--annotations: '${pair}' is not key=value`);
-      annotations[pair.slice(0, at)] = pair.slice(at + 1);
-    }
-    const { parseImageReference, defaultDockerConfigDir } = await import('../../core/oci/index.ts');
+    const annotations = parseAnnotationsFlag(flags.values);
+    const { parseImageReference } = await import('../../core/oci/index.ts');
     for (const reference of flags.positionals) {
       try {
         parseImageReference(reference);
@@ -67,12 +62,7 @@ export const verifyImageCommand: Command = {
       references: flags.positionals,
       publicKey,
       annotations,
-      registry: {
-        dockerConfigDir: defaultDockerConfigDir(ctx.env),
-        insecureHosts: parseList(flagString(flags.values, 'registry-insecure')),
-        proxyEnv: ctx.env,
-        logger: ctx.logger,
-      },
+      registry: registryOptions(flags.values, ctx.env, ctx.logger),
       logger: ctx.logger,
     });
     for (const r of results) {

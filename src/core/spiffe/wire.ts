@@ -27,7 +27,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * Builds a `JwtSvid` whose `token` is a normal readable property but which prints and serializes
- * without it (`console.log`, `util.inspect`, `JSON.stringify` show `[REDACTED]`).
+ * without it (printing, `util.inspect` and `JSON.stringify` show `[REDACTED]`).
  */
 export function makeJwtSvid(fields: JwtSvid): JwtSvid {
   const svid = { ...fields, audiences: Object.freeze([...fields.audiences]) };

@@ -9,7 +9,7 @@ import { LOGIN_FLAGS, mergeFlags, OUTPUT_FLAGS, SIGNING_FLAGS, VAULT_FLAGS } fro
 
 const specs = mergeFlags([LOGIN_FLAGS, VAULT_FLAGS, SIGNING_FLAGS, OUTPUT_FLAGS]);
 const flags = (...argv: string[]) => parseFlags(argv, specs).values;
-const cwd = '/work';
+const cwd = '/build';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 describe('Vault connection', () => {
@@ -153,7 +153,7 @@ describe('signing', () => {
     assert.equal(config.transitPath, 'ci/transit');
     assert.equal(config.transitKey, 'release');
     assert.equal(config.keyVersion, 2);
-    assert.equal(config.signatureDir, '/work/sigs');
+    assert.equal(config.signatureDir, '/build/sigs');
     assert.equal(config.bundle, false);
     assert.equal(config.ifNoFilesFound, 'warn');
     assert.equal(sign(['--key-version=latest', 'x']).keyVersion, undefined);

@@ -20,15 +20,7 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     command: process.execPath,
     args: [join(repoRoot, 'dist', 'main.js')],
     options: {
-      env: {
-        ...baseEnv,
-        ...files.env,
-        RUNNER_TEMP: dir,
-        INPUT_ROLE: stack.STACK_ROLE,
-        'INPUT_VAULT-ADDR': stack.VAULT_ADDR,
-        'INPUT_SOCKET-PATH': stack.SPIFFE_ENDPOINT_SOCKET,
-        INPUT_AUDIENCE: stack.STACK_AUDIENCE,
-      },
+      env: files.actionEnv(stack),
     },
     check: hasToken,
   };

@@ -39,19 +39,11 @@ function signing(stack: StackEnv, dir: string) {
     const started = process.hrtime.bigint();
     const ours = spawnSync(process.execPath, [join(repoRoot, 'dist', 'main.js')], {
       encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        RUNNER_TEMP: dir,
-        GITHUB_WORKSPACE: dir,
-        ...files.env,
-        INPUT_ROLE: stack.STACK_ROLE,
-        'INPUT_VAULT-ADDR': stack.VAULT_ADDR,
-        'INPUT_SOCKET-PATH': stack.SPIFFE_ENDPOINT_SOCKET,
-        'INPUT_SIGN-BLOBS': 'files/*.bin',
-        'INPUT_SIGNATURE-DIR': `sigs-${bundle}-${run}`,
-        INPUT_BUNDLE: String(bundle),
-      },
+      env: files.actionEnv(stack, {
+        'sign-blobs': 'files/*.bin',
+        'signature-dir': `sigs-${bundle}-${run}`,
+        bundle: String(bundle),
+      }),
     });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (ours.status !== 0) throw new Error(`our run failed: ${ours.stdout.slice(-1000)}`);

@@ -24,16 +24,7 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
     const started = process.hrtime.bigint();
     const ours = spawnSync(process.execPath, [join(repoRoot, 'dist', 'main.js')], {
       encoding: 'utf8',
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        RUNNER_TEMP: dir,
-        ...files.env,
-        INPUT_ROLE: stack.STACK_ROLE,
-        'INPUT_VAULT-ADDR': stack.VAULT_ADDR,
-        'INPUT_SOCKET-PATH': stack.SPIFFE_ENDPOINT_SOCKET,
-        'INPUT_SIGN-IMAGES': images.join('\n'),
-      },
+      env: files.actionEnv(stack, { 'sign-images': images.join('\n') }),
     });
     const oursMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (ours.status !== 0) throw new Error(`our run failed: ${ours.stdout.slice(-1500)}`);

@@ -1,18 +1,14 @@
-import {
-  DEFAULT_AUDIENCE,
-  DEFAULT_AUTH_PATH,
-  DEFAULT_TIMEOUT,
-  DEFAULT_TRANSIT_KEY,
-  DEFAULT_TRANSIT_PATH,
-} from '../core/defaults.ts';
+import { DEFAULT_AUDIENCE, DEFAULT_AUTH_PATH, DEFAULT_TIMEOUT, DEFAULT_TRANSIT_PATH } from '../core/defaults.ts';
 import { InputError, describeError } from '../core/errors.ts';
 import { parseBoolean, parseDuration, parseHttpUrl, parseKeyValues, parseList, readPem } from '../core/parse.ts';
+import type { ImageSignatureFormat } from '../core/signing/image-format.ts';
 import {
-  DEFAULT_IMAGE_SIGNATURE_FORMAT,
-  IMAGE_SIGNATURE_FORMATS,
-  type ImageSignatureFormat,
-} from '../core/signing/image-format.ts';
-import { IF_NO_FILES_FOUND_VALUES, type IfNoFilesFound } from '../core/signing/patterns.ts';
+  parseIfNoFilesFound,
+  parseImageSignatureFormat,
+  parseKeyVersion,
+  parseTransitKey,
+} from '../core/signing/options.ts';
+import type { IfNoFilesFound } from '../core/signing/patterns.ts';
 import { parseWorkloadApiAddress, DEFAULT_AGENT_SOCKET } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';
 import type { VaultTlsOptions } from '../core/vault/transport.ts';
@@ -140,35 +136,16 @@ function parseSigningInputs(input: InputReader): SigningConfig {
   const transitPath = (input('transit-path') || DEFAULT_TRANSIT_PATH).replace(/^\/+|\/+$/g, '');
   if (!transitPath || /\s/.test(transitPath))
     throw new InputError(`transit-path: '${input('transit-path')}' is not a mount path, e.g. transit`);
-  const transitKey = input('transit-key') || DEFAULT_TRANSIT_KEY;
-  if (/[\s/]/.test(transitKey))
-    throw new InputError(
-      `transit-key: '${transitKey}' must be a key name, without slashes (the mount goes in transit-path)`,
-    );
-  const versionRaw = input('key-version');
-  let keyVersion: number | undefined;
-  if (versionRaw && versionRaw !== 'latest') {
-    keyVersion = Number(versionRaw.replace(/^v/, ''));
-    if (!Number.isInteger(keyVersion) || keyVersion < 1) {
-      throw new InputError(`key-version: '${versionRaw}' is not a key version — use latest or a number such as 2`);
-    }
-  }
-  const ifNoFilesFound = (input('if-no-files-found') || 'error') as IfNoFilesFound;
-  if (!IF_NO_FILES_FOUND_VALUES.includes(ifNoFilesFound)) {
-    throw new InputError(
-      `if-no-files-found: '${ifNoFilesFound}' must be one of ${IF_NO_FILES_FOUND_VALUES.join(', ')}`,
-    );
-  }
   return Object.freeze({
     blobs: Object.freeze(lines(input('sign-blobs'))),
     transitPath,
-    transitKey,
-    keyVersion,
+    transitKey: parseTransitKey('transit-key', input('transit-key'), 'transit-path'),
+    keyVersion: parseKeyVersion('key-version', input('key-version')),
     signatureDir: input('signature-dir'),
     bundle: parseBoolean('bundle', input('bundle'), true),
-    ifNoFilesFound,
+    ifNoFilesFound: parseIfNoFilesFound('if-no-files-found', input('if-no-files-found')),
     images: Object.freeze(lines(input('sign-images'))),
-    imageSignatureFormat: parseImageSignatureFormat(input('image-signature-format')),
+    imageSignatureFormat: parseImageSignatureFormat('image-signature-format', input('image-signature-format')),
     annotations: Object.freeze(parseKeyValues('annotations', lines(input('annotations')))),
     recursive: parseBoolean('recursive', input('recursive'), false),
     registryInsecure: Object.freeze(parseList(input('registry-insecure'))),
@@ -180,12 +157,4 @@ function lines(value: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
-}
-
-function parseImageSignatureFormat(value: string): ImageSignatureFormat {
-  const format = (value || DEFAULT_IMAGE_SIGNATURE_FORMAT) as ImageSignatureFormat;
-  if (!IMAGE_SIGNATURE_FORMATS.includes(format)) {
-    throw new InputError(`image-signature-format: '${value}' must be one of ${IMAGE_SIGNATURE_FORMATS.join(', ')}`);
-  }
-  return format;
 }

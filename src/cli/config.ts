@@ -1,16 +1,11 @@
-import {
-  DEFAULT_AUDIENCE,
-  DEFAULT_AUTH_PATH,
-  DEFAULT_TIMEOUT,
-  DEFAULT_TRANSIT_KEY,
-  DEFAULT_TRANSIT_PATH,
-} from '../core/defaults.ts';
+import { DEFAULT_AUDIENCE, DEFAULT_AUTH_PATH, DEFAULT_TIMEOUT, DEFAULT_TRANSIT_PATH } from '../core/defaults.ts';
 import { resolve } from 'node:path';
 import { describeError, InputError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { defaultDockerConfigDir } from '../core/oci/docker-config.ts';
 import { parseDuration, parseHttpUrl, parseKeyValues, parseList, readPem } from '../core/parse.ts';
-import { IF_NO_FILES_FOUND_VALUES, type IfNoFilesFound } from '../core/signing/patterns.ts';
+import { parseIfNoFilesFound, parseKeyVersion, parseTransitKey } from '../core/signing/options.ts';
+import type { IfNoFilesFound } from '../core/signing/patterns.ts';
 import { DEFAULT_AGENT_SOCKET, parseWorkloadApiAddress } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';
 import type { VaultTlsOptions } from '../core/vault/transport.ts';
@@ -188,35 +183,15 @@ export function parseSigningConfig(
   if (patterns.length === 0) {
     throw new InputError("no FILE given — name the files to sign, e.g. spiffe-vault sign-blob 'dist/*.tar.gz'");
   }
-  const transitKey = flagString(values, 'transit-key') || DEFAULT_TRANSIT_KEY;
-  if (/[\s/]/.test(transitKey)) {
-    throw new InputError(
-      `--transit-key: '${transitKey}' must be a key name, without slashes (the mount goes in --transit-path)`,
-    );
-  }
-  const versionRaw = flagString(values, 'key-version');
-  let keyVersion: number | undefined;
-  if (versionRaw && versionRaw !== 'latest') {
-    keyVersion = Number(versionRaw.replace(/^v/, ''));
-    if (!Number.isSafeInteger(keyVersion) || keyVersion < 1) {
-      throw new InputError(`--key-version: '${versionRaw}' is not a key version — use latest or a number such as 2`);
-    }
-  }
-  const ifNoFilesFound = (flagString(values, 'if-no-files-found') || 'error') as IfNoFilesFound;
-  if (!IF_NO_FILES_FOUND_VALUES.includes(ifNoFilesFound)) {
-    throw new InputError(
-      `--if-no-files-found: '${ifNoFilesFound}' must be one of ${IF_NO_FILES_FOUND_VALUES.join(', ')}`,
-    );
-  }
   const signatureDir = flagString(values, 'signature-dir');
   return Object.freeze({
     patterns: Object.freeze(patterns),
     transitPath: parseTransitPath(values, env),
-    transitKey,
-    keyVersion,
+    transitKey: parseTransitKey('--transit-key', flagString(values, 'transit-key'), '--transit-path'),
+    keyVersion: parseKeyVersion('--key-version', flagString(values, 'key-version')),
     signatureDir: signatureDir ? resolve(input.cwd, signatureDir) : '',
     bundle: values.bundle !== false,
-    ifNoFilesFound,
+    ifNoFilesFound: parseIfNoFilesFound('--if-no-files-found', flagString(values, 'if-no-files-found')),
   });
 }
 

@@ -3,7 +3,8 @@ import { createHash, createPublicKey, createVerify, type KeyObject } from 'node:
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { Verifier, toSignedEntity, type TrustMaterial } from '@sigstore/verify';
+import { toSignedEntity } from '@sigstore/verify';
+import { singleKeyVerifier } from '../core/signing/key-verifier.ts';
 import { describeError, InputError } from '../core/errors.ts';
 import { cosignKeyHint } from '../core/signing/key-hint.ts';
 import { CliError } from './errors.ts';
@@ -94,7 +95,7 @@ export async function verifyBundleFile(options: {
   }
   const artifact = await readFile(options.file);
   const sha256 = createHash('sha256').update(artifact).digest('hex');
-  const verifier = new Verifier(trustOnly(options.key), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 });
+  const verifier = singleKeyVerifier(options.key);
   try {
     verifier.verify(toSignedEntity(bundle, artifact));
   } catch (error: unknown) {
@@ -122,15 +123,4 @@ function parseBundle(text: string): Bundle {
   } catch (error: unknown) {
     throw new CliError('BUNDLE_INVALID', `not a Sigstore bundle: ${describeError(error)}`, { cause: error });
   }
-}
-
-/** Trust material that trusts exactly one public key, whatever the bundle's hint, at any time. */
-function trustOnly(publicKey: KeyObject): TrustMaterial {
-  return {
-    certificateAuthorities: [],
-    timestampAuthorities: [],
-    tlogs: [],
-    ctlogs: [],
-    publicKey: () => ({ publicKey, validFor: () => true }),
-  };
 }

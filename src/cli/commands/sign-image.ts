@@ -1,5 +1,5 @@
 import { InputError } from '../../core/errors.ts';
-import { IMAGE_SIGNATURE_FORMATS, type ImageSignatureFormat } from '../../core/signing/image-format.ts';
+import { parseImageSignatureFormat } from '../../core/signing/options.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
 import { flagString, parseAnnotationsFlag, parseSigningConfig, parseVaultConfig, registryOptions } from '../config.ts';
 import { IMAGE_SIGNING_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, VAULT_FLAGS } from '../flags.ts';
@@ -33,10 +33,7 @@ export const signImageCommand: Command = {
       positionals: flags.positionals,
       cwd: ctx.cwd,
     });
-    const format = (flagString(flags.values, 'format') || 'legacy') as ImageSignatureFormat;
-    if (!IMAGE_SIGNATURE_FORMATS.includes(format)) {
-      throw new InputError(`--format: '${format}' must be one of ${IMAGE_SIGNATURE_FORMATS.join(', ')}`);
-    }
+    const format = parseImageSignatureFormat('--format', flagString(flags.values, 'format'));
     const annotations = parseAnnotationsFlag(flags.values);
     const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
     const tokens = prepareSigningTokens(ctx, flags.values, vault);

@@ -19,6 +19,7 @@ export {
 export { OciError, RegistryHttpError, isRetryableRegistryError, type OciErrorCode } from './errors.ts';
 export {
   blobExists,
+  getBlob,
   getManifest,
   putManifest,
   resolveImage,

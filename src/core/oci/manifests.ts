@@ -108,6 +108,34 @@ export async function putManifest(
   };
 }
 
+const REDIRECTS = [301, 302, 303, 307, 308];
+
+/**
+ * GETs a blob, following up to three redirects (registries may send blob reads to storage
+ * elsewhere, which gets no credentials). The caller checks the content against its digest.
+ */
+export async function getBlob(client: RegistryClient, repo: RepositoryRef, digest: string): Promise<Buffer> {
+  const what = `read blob ${digest} of ${repo.registry}/${repo.repository}`;
+  let path = `blobs/${digest}`;
+  for (let hop = 0; ; hop++) {
+    const response = await client.request({
+      registry: repo.registry,
+      repository: repo.repository,
+      method: 'GET',
+      path,
+      accept: hop < 3 ? [200, ...REDIRECTS] : [200],
+      access: 'pull',
+      what,
+    });
+    if (response.status === 200) return response.body;
+    const next = header(response, 'location');
+    if (!next) {
+      throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: a redirect without a Location`, { host: repo.registry });
+    }
+    path = new URL(next, `${client.baseUrl(repo.registry)}/v2/${repo.repository}/${path}`).toString();
+  }
+}
+
 /** HEAD of a blob: whether the repository has it. */
 export async function blobExists(client: RegistryClient, repo: RepositoryRef, digest: string): Promise<boolean> {
   const response = await client.request({

@@ -7,14 +7,14 @@
  */
 import { verify as verifySignature, type KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { toSignedEntity, Verifier, type TrustMaterial } from '@sigstore/verify';
+import { toSignedEntity } from '@sigstore/verify';
 import { describeError, errorCode } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import {
+  getBlob,
   getManifest,
   listReferrers,
   OCI_EMPTY,
-  OciError,
   parseImageReference,
   RegistryClient,
   repositoryName,
@@ -25,6 +25,7 @@ import {
   type RegistryClientOptions,
 } from '../oci/index.ts';
 import { mapConcurrent } from './concurrency.ts';
+import { singleKeyVerifier } from './key-verifier.ts';
 import { BUNDLE_MEDIA_TYPE, COSIGN_SIGN_PREDICATE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './image-bundle.ts';
 import { COSIGN_SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING_MEDIA_TYPE } from './image-legacy.ts';
 import { COSIGN_SIGNATURE_TYPE } from './image-payload.ts';
@@ -34,7 +35,6 @@ const STATEMENT_TYPES: ReadonlySet<string> = new Set([
   'https://in-toto.io/Statement/v1',
   'https://in-toto.io/Statement/v0.1',
 ]);
-const REDIRECTS = [301, 302, 303, 307, 308];
 
 export type ImageVerificationCode =
   /** Neither a `.sig` tag nor a bundle referrer exists for the digest. */
@@ -248,7 +248,7 @@ export function checkBundle(bytes: Buffer, key: KeyObject, expected: Expected): 
   const envelope = bundle.content.dsseEnvelope;
   const why = checkCosignStatement(envelope.payloadType, envelope.payload, expected);
   if (why) return why;
-  const verifier = new Verifier(trustOnly(key), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 });
+  const verifier = singleKeyVerifier(key);
   try {
     verifier.verify(toSignedEntity(bundle));
   } catch (error: unknown) {
@@ -262,40 +262,6 @@ function missingAnnotations(signed: unknown, required: Readonly<Record<string, s
     .filter(([k, v]) => field(signed, k) !== v)
     .map(([k, v]) => `${k}=${v}`);
   return missing.length ? `the signed annotations lack ${missing.join(', ')}` : undefined;
-}
-
-/** GETs a blob, following a redirect (to storage, without credentials). */
-async function getBlob(client: RegistryClient, ref: ImageReference, digest: string): Promise<Buffer> {
-  const what = `read blob ${digest} of ${repositoryName(ref)}`;
-  let path = `blobs/${digest}`;
-  for (let hop = 0; ; hop++) {
-    const response = await client.request({
-      registry: ref.registry,
-      repository: ref.repository,
-      method: 'GET',
-      path,
-      accept: hop < 3 ? [200, ...REDIRECTS] : [200],
-      access: 'pull',
-      what,
-    });
-    if (response.status === 200) return response.body;
-    const location = response.headers.location;
-    const next = Array.isArray(location) ? location[0] : location;
-    if (!next) {
-      throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: a redirect without a Location`, { host: ref.registry });
-    }
-    path = new URL(next, `${client.baseUrl(ref.registry)}/v2/${ref.repository}/${path}`).toString();
-  }
-}
-
-function trustOnly(publicKey: KeyObject): TrustMaterial {
-  return {
-    certificateAuthorities: [],
-    timestampAuthorities: [],
-    tlogs: [],
-    ctlogs: [],
-    publicKey: () => ({ publicKey, validFor: () => true }),
-  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -30,13 +30,15 @@ const sideEffectFree: Plugin = {
   },
 };
 
-// The signing code is a bundle of its own, loaded by dist/main.js only when there is something
-// to sign, so a login-only run does not load (or parse) it.
-const signingBundle: Plugin = {
-  name: 'signing-bundle',
+// @actions/core's `platform` export loads @actions/exec and child_process with it at start-up;
+// we never read it. (@actions/exec stays for the `run` input, loaded only when a run uses it.)
+const corePlatformStub: Plugin = {
+  name: 'actions-core-platform-stub',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\/signing\.ts$/ }, (args) =>
-      args.kind === 'dynamic-import' ? { path: './signing.js', external: true } : undefined,
+    pluginBuild.onResolve({ filter: /^\.\/platform\.js$/ }, (args) =>
+      /[\\/]@actions[\\/]core[\\/]/.test(args.importer)
+        ? { path: join(import.meta.dirname, 'build-stubs', 'actions-core-platform.mjs') }
+        : undefined,
     );
   },
 };
@@ -46,7 +48,6 @@ const result = await build({
     main: 'src/action/main.ts',
     post: 'src/action/post.ts',
     cli: 'src/cli/main.ts',
-    signing: 'src/action/signing.ts',
   },
   outdir,
   bundle: true,
@@ -57,8 +58,11 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
-  alias: { axios: './scripts/build-stubs/axios.cjs' },
-  plugins: [sideEffectFree, signingBundle],
+  alias: {
+    axios: './scripts/build-stubs/axios.cjs',
+    '@grpc/proto-loader': './scripts/build-stubs/proto-loader.cjs',
+  },
+  plugins: [sideEffectFree, corePlatformStub],
 });
 
 for (const [file, meta] of Object.entries(result.metafile.outputs)) {

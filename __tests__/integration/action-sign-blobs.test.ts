@@ -221,8 +221,9 @@ describe('sign-blobs options and errors', () => {
 
 describe('a run that outlives a short-lived token', () => {
   test('logs in again and signs every file once; every token is revoked at the end', async () => {
-    // ci-short tokens live 5 s; a slow link to Vault stretches the run well past that.
-    const relay = await startLatencyRelay(stack.VAULT_ADDR, 300);
+    // ci-short tokens live 5 s; a slow link to Vault stretches the run well past that (ten sign
+    // requests, two at a time, each delayed both ways).
+    const relay = await startLatencyRelay(stack.VAULT_ADDR, 450);
     try {
       const dir = workspace(2000);
       const runner = new ActionsRunner();

@@ -5,14 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, Metadata, credentials, status, type MethodDefinition } from '@grpc/grpc-js';
-import { fromJSON } from '@grpc/proto-loader';
-import type { INamespace } from 'protobufjs';
 import { decodeProtectedHeader } from 'jose';
 import { loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
 import { WorkloadApiClient } from '../../src/core/spiffe/client.ts';
 import { WorkloadApiError } from '../../src/core/spiffe/errors.ts';
 import { verifyJwtSvid, type JwtBundles } from '../../src/core/spiffe/jwt-svid.ts';
-import descriptor from '../../src/core/spiffe/generated/workload.json' with { type: 'json' };
+import { workloadApiService } from '../helpers/workload-proto.ts';
 
 let stack: StackEnv;
 let client: WorkloadApiClient;
@@ -44,10 +42,7 @@ async function rawFetchJwtSvid(
   request: { audience: string[]; spiffe_id: string },
   withHeader: boolean,
 ): Promise<{ code: number; details: string }> {
-  const definition = fromJSON(descriptor as unknown as INamespace, { keepCase: true, defaults: true });
-  const method = (definition['SpiffeWorkloadAPI'] as unknown as Record<string, MethodDefinition<unknown, unknown>>)[
-    'FetchJWTSVID'
-  ]!;
+  const method = workloadApiService()['FetchJWTSVID'] as MethodDefinition<unknown, unknown>;
   const raw = new Client(stack.SPIFFE_ENDPOINT_SOCKET, credentials.createInsecure());
   const metadata = new Metadata();
   if (withHeader) metadata.set('workload.spiffe.io', 'true');

@@ -2,7 +2,11 @@ import * as core from '@actions/core';
 import type { Logger } from '../core/logger.ts';
 
 export const actionsLogger: Logger = Object.freeze({
-  debug: (message: string) => core.debug(message),
+  // The runner keeps ::debug:: lines only when step debug logging is on (then RUNNER_DEBUG=1);
+  // writing them otherwise costs a write per line (one per signed file) for nothing.
+  debug: (message: string) => {
+    if (core.isDebug()) core.debug(message);
+  },
   info: (message: string) => core.info(message),
   warning: (message: string) => core.warning(message),
 });

@@ -40,8 +40,8 @@ export async function run(): Promise<void> {
     exportVaultEnvironment(config, session.current.token);
     setLoginOutputs(config, first);
     if (config.signing.blobs.length > 0 || config.signing.images.length > 0) {
-      // A bundle of its own (dist/signing.js), loaded only when there is something to sign: a
-      // login-only run does not pay for it. It builds its own Vault client from the config.
+      // Initialised only when there is something to sign (the bundler defers a dynamically
+      // imported module): a login-only run does not pay for it.
       const { signStep } = await import('./signing.ts');
       await signStep({ config, session });
       if (session.current.token !== first.token.token) exportVaultEnvironment(config, session.current.token);

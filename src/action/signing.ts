@@ -10,7 +10,7 @@ import { createVaultClient } from './vault-client.ts';
 /** sign-blobs and sign-images: one transit signer (one key version) for everything signed. */
 export async function signStep(options: {
   readonly config: ActionConfig;
-  /** Any token provider: it comes from the main bundle, so only its methods are relied on. */
+  /** Hands out the token for each Vault request, logging in again when it runs out. */
   readonly session: TokenProvider;
 }): Promise<void> {
   const { config, session } = options;

@@ -4,7 +4,7 @@ import type { ActionConfig } from './inputs.ts';
 
 /**
  * The Vault client the config describes; retries stop at `deadlineMs` from now. Its own file:
- * the signing bundle builds its client with it, without pulling in the Workload API client.
+ * the signing step builds its client with it, without importing the Workload API client.
  */
 export function createVaultClient(config: ActionConfig, logger: Logger, deadlineMs: number): VaultClient {
   return new VaultClient({

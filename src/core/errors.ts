@@ -41,8 +41,9 @@ export function errorCode(error: unknown): string {
 }
 
 /**
- * Whether `error` is one of our coded errors, by shape: an error thrown in another bundle
- * (dist/signing.js) is an instance of that bundle's copy of the class.
+ * Whether `error` is one of our coded errors, by shape as well as by class: an error thrown by
+ * another copy of this module (another bundle of ours, in one process) is not an instance of
+ * this copy's class.
  */
 export function isCodedError(error: unknown): error is Error & { readonly code: string } {
   if (error instanceof CodedError) return true;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, afterEach, beforeEach, test } from 'node:test';
 import { RegistryClient } from '../../../src/core/oci/client.ts';
 import { OciError } from '../../../src/core/oci/errors.ts';
-import { getManifest, resolveImage, uploadBlob } from '../../../src/core/oci/manifests.ts';
+import { getManifest, resolveImage, SINGLE_POST_MAX_BYTES, uploadBlob } from '../../../src/core/oci/manifests.ts';
 import { listReferrers, pushReferrer } from '../../../src/core/oci/referrers.ts';
 import { parseImageReference } from '../../../src/core/oci/reference.ts';
 import type { Clock } from '../../../src/core/retry.ts';
@@ -89,12 +89,49 @@ test('404 is IMAGE_NOT_FOUND and 403 is REGISTRY_PUSH_DENIED, neither retried', 
   fake.on('GET /v2/team/app/manifests/v1', [{ status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN"}]}' }]);
   await assert.rejects(resolveImage(client(), ref()), code('IMAGE_NOT_FOUND'));
   assert.equal(fake.seen.length, 1);
-  fake.on('HEAD /v2/team/app/blobs/sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', [
-    { status: 404 },
-  ]);
   fake.on('POST /v2/team/app/blobs/uploads/', [{ status: 403, body: '{"errors":[{"code":"DENIED"}]}' }]);
   await assert.rejects(uploadBlob(client(), ref(), Buffer.from('{}'), 'x'), code('REGISTRY_PUSH_DENIED'));
-  assert.equal(fake.seen.length, 3);
+  assert.equal(fake.seen.length, 2);
+});
+
+const EMPTY_JSON_DIGEST = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a';
+
+test('a small blob goes up in one POST with its digest, once per client and repository', async () => {
+  fake.on('POST /v2/team/app/blobs/uploads/', [{ status: 201 }]);
+  const registry = client();
+  const descriptor = await uploadBlob(registry, ref(), Buffer.from('{}'), 'x');
+  assert.deepEqual(descriptor, { mediaType: 'x', digest: EMPTY_JSON_DIGEST, size: 2 });
+  await uploadBlob(registry, ref(), Buffer.from('{}'), 'x');
+  assert.deepEqual(
+    fake.seen.map((r) => [r.method, r.url, r.body]),
+    [['POST', `/v2/team/app/blobs/uploads/?digest=${encodeURIComponent(EMPTY_JSON_DIGEST)}`, '{}']],
+  );
+});
+
+test('a registry without single-POST uploads (202) gets the data in a PUT to its Location', async () => {
+  fake.on('POST /v2/team/app/blobs/uploads/', [
+    { status: 202, headers: { location: '/v2/team/app/blobs/uploads/u1?_state=s' } },
+  ]);
+  fake.on('PUT /v2/team/app/blobs/uploads/u1', [{ status: 201 }]);
+  await uploadBlob(client(), ref(), Buffer.from('{}'), 'x');
+  assert.deepEqual(
+    fake.seen.map((r) => [r.method, r.url, r.body]),
+    [
+      ['POST', `/v2/team/app/blobs/uploads/?digest=${encodeURIComponent(EMPTY_JSON_DIGEST)}`, '{}'],
+      ['PUT', `/v2/team/app/blobs/uploads/u1?_state=s&digest=${encodeURIComponent(EMPTY_JSON_DIGEST)}`, '{}'],
+    ],
+  );
+});
+
+test('a large blob is looked for first, and not sent when the repository has it', async () => {
+  const big = Buffer.alloc(SINGLE_POST_MAX_BYTES + 1, 7);
+  const digest = `sha256:${createHash('sha256').update(big).digest('hex')}`;
+  fake.on(`HEAD /v2/team/app/blobs/${digest}`, [{ status: 200 }]);
+  await uploadBlob(client(), ref(), big, 'x');
+  assert.deepEqual(
+    fake.seen.map((r) => [r.method, r.url]),
+    [['HEAD', `/v2/team/app/blobs/${digest}`]],
+  );
 });
 
 test('401 without credentials is REGISTRY_AUTH_REQUIRED naming the host and docker login', async () => {

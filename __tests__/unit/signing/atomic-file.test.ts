@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { writeFileAtomic } from '../../../src/core/signing/atomic-file.ts';
+import { writeFileAtomic, writeSmallFileAtomicSync } from '../../../src/core/signing/atomic-file.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'svs-atomic-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -55,5 +55,34 @@ describe('writeFileAtomic', () => {
     const dir = freshDir();
     await assert.rejects(writeFileAtomic(join(dir, 'no', 'x'), 'data'), { code: 'ENOENT' });
     assert.deepEqual(readdirSync(dir), []);
+  });
+});
+
+describe('writeSmallFileAtomicSync', () => {
+  test('the content and the mode even under a strict umask, replacing a file, no temp file left', () => {
+    const dir = freshDir();
+    const path = join(dir, 'a.sig');
+    writeFileSync(path, 'an older, longer signature');
+    const umask = process.umask(0o077);
+    try {
+      writeSmallFileAtomicSync(path, 'new', 0o644);
+    } finally {
+      process.umask(umask);
+    }
+    assert.equal(readFileSync(path, 'utf8'), 'new');
+    assert.equal(statSync(path).mode & 0o777, 0o644);
+    writeSmallFileAtomicSync(join(dir, 'b.sig'), Buffer.from([1, 2]), 0o600);
+    assert.equal(statSync(join(dir, 'b.sig')).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(dir).sort(), ['a.sig', 'b.sig']);
+  });
+
+  test('a failed rename leaves the target as it was and no temp file', () => {
+    const dir = freshDir();
+    const path = join(dir, 'a.sig');
+    mkdirSync(path);
+    writeFileSync(join(path, 'inside'), 'x');
+    assert.throws(() => writeSmallFileAtomicSync(path, 'sig', 0o644), { code: 'EISDIR' });
+    assert.deepEqual(readdirSync(dir), ['a.sig']);
+    assert.deepEqual(readdirSync(path), ['inside']);
   });
 });

@@ -103,6 +103,17 @@ describe('signBlobs', () => {
     for (const blob of signed) await assertValidOutputs(blob, signer);
   });
 
+  test('at most two groups are being signed at once; hashing goes on meanwhile', async () => {
+    const { files, signer } = setup(9, { latencyMs: 50 });
+    const signed = await signBlobs({ files, signer, groupSize: 2 });
+    assert.deepEqual(signer.calls, [2, 2, 2, 2, 1]);
+    assert.equal(signer.maxInFlight, 2);
+    assert.deepEqual(
+      signed.map((s) => s.path),
+      files,
+    );
+  });
+
   test('signatureDir: outputs go there (created), the inputs stay alone', async () => {
     const { dir, files, signer } = setup(2);
     const out = join(dir, 'sigs', 'nested');
@@ -193,7 +204,8 @@ describe('signBlobs', () => {
     assert.match(error.message, /group 2 of 3/);
     assert.match(error.message, /3 of 7 files were signed/);
     assert.match(error.message, /sealed/);
-    assert.deepEqual(signer.calls, [3, 3]);
+    // The third group was already being signed (two requests in flight); it is not written.
+    assert.deepEqual(signer.calls, [3, 3, 1]);
   });
 
   test('a failed write: that file has no outputs, every other completed file is listed', async () => {

@@ -15,6 +15,8 @@ export interface FakeSignerOptions {
   readonly keyVersion?: number;
   /** 1-based `signDigests` call that fails (the Vault request of that group). */
   readonly failOnCall?: number;
+  /** How long each call takes to answer (default: one turn of the event loop). */
+  readonly latencyMs?: number;
   /** Replaces the answer of every call (to test how bad answers are handled). */
   readonly answer?: (digests: readonly Buffer[], signatures: Buffer[]) => Buffer[];
 }
@@ -27,6 +29,9 @@ export class FakeDigestSigner implements DigestSigner {
   readonly publicKey: KeyObject;
   /** The number of digests of each `signDigests` call, in order. */
   readonly calls: number[] = [];
+  /** The most `signDigests` calls that were running at once. */
+  maxInFlight = 0;
+  private inFlight = 0;
   private readonly contents = new Map<string, Buffer>();
   private readonly options: FakeSignerOptions;
 
@@ -45,10 +50,14 @@ export class FakeDigestSigner implements DigestSigner {
   }
 
   async signDigests(digests: readonly Buffer[]): Promise<Buffer[]> {
-    this.calls.push(digests.length);
-    await new Promise((r) => setImmediate(r));
-    if (this.calls.length === this.options.failOnCall) {
-      throw new Error(`fake transit: sign request #${this.calls.length} failed (503 Vault is sealed)`);
+    const call = this.calls.push(digests.length);
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    const latency = this.options.latencyMs;
+    await new Promise((r) => (latency === undefined ? setImmediate(r) : setTimeout(r, latency))).finally(
+      () => this.inFlight--,
+    );
+    if (call === this.options.failOnCall) {
+      throw new Error(`fake transit: sign request #${call} failed (503 Vault is sealed)`);
     }
     const signatures = digests.map((digest) => {
       const data = this.contents.get(digest.toString('hex'));

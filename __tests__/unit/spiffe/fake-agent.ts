@@ -1,6 +1,6 @@
 /**
- * An in-process SPIFFE Workload API server (grpc-js, unix socket in a temp dir) built from the
- * same generated descriptor as the client. It exists for faults a real SPIRE agent cannot be made
+ * An in-process SPIFFE Workload API server (grpc-js, unix socket in a temp dir) built from
+ * proto/workload.proto by @grpc/proto-loader, not from the client's generated codec. It exists for faults a real SPIRE agent cannot be made
  * to show on demand (PermissionDenied twice then success, Unavailable forever, a socket that
  * appears late); the real agent is exercised by __tests__/integration/spiffe.test.ts.
  * Like SPIRE, it answers InvalidArgument to any call without `workload.spiffe.io: true`.
@@ -18,10 +18,8 @@ import {
   type ServiceDefinition,
   type sendUnaryData,
 } from '@grpc/grpc-js';
-import { fromJSON } from '@grpc/proto-loader';
-import type { INamespace } from 'protobufjs';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import descriptor from '../../../src/core/spiffe/generated/workload.json' with { type: 'json' };
+import { workloadApiService } from '../../helpers/workload-proto.ts';
 
 export const TRUST_DOMAIN_ID = 'spiffe://example.org';
 export const SPIFFE_ID = 'spiffe://example.org/ci/runner';
@@ -85,13 +83,7 @@ export class Signer {
 }
 
 export function serviceDefinition(): ServiceDefinition {
-  const definition = fromJSON(descriptor as unknown as INamespace, {
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: true,
-  });
-  return definition['SpiffeWorkloadAPI'] as unknown as ServiceDefinition;
+  return workloadApiService();
 }
 
 function headerValues(metadata: Metadata): string[] {

@@ -4,79 +4,76 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fromJSON } from '@grpc/proto-loader';
-import type { INamespace } from 'protobufjs';
-import { canonicalize, generateDescriptor } from '../../../scripts/gen-proto.ts';
+import { generateCodecs } from '../../../scripts/gen-proto.ts';
+import { JWTBundlesResponse, JWTSVIDRequest, JWTSVIDResponse } from '../../../src/core/spiffe/generated/workload.js';
+import { workloadApiService } from '../../helpers/workload-proto.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
-const committed = join(repoRoot, 'src', 'core', 'spiffe', 'generated', 'workload.json');
+const generatedDir = join(repoRoot, 'src', 'core', 'spiffe', 'generated');
 
 describe('scripts/gen-proto.ts', () => {
-  it('the committed descriptor is what the generator produces from proto/workload.proto', async () => {
-    assert.equal(await generateDescriptor(), await readFile(committed, 'utf8'));
+  it('the committed codecs are what the generator produces from proto/workload.proto, every time', async () => {
+    const generated = await generateCodecs();
+    assert.deepEqual(Object.keys(generated).sort(), ['workload.d.ts', 'workload.js']);
+    for (const [name, content] of Object.entries(generated)) {
+      assert.equal(content, await readFile(join(generatedDir, name), 'utf8'), name);
+    }
+    assert.deepEqual(await generateCodecs(), generated);
   });
 
-  it('is deterministic and ends with a newline', async () => {
-    const a = await generateDescriptor();
-    assert.equal(a, await generateDescriptor());
-    assert.ok(a.endsWith('}\n'));
-  });
+  it('the generated codecs and proto-loader (reading the .proto) agree on the wire bytes', () => {
+    const service = workloadApiService();
+    const fetchJwtSvid = service['FetchJWTSVID'];
+    const fetchJwtBundles = service['FetchJWTBundles'];
+    assert.ok(fetchJwtSvid && fetchJwtBundles);
+    assert.equal(fetchJwtSvid.path, '/SpiffeWorkloadAPI/FetchJWTSVID');
+    assert.equal(fetchJwtBundles.path, '/SpiffeWorkloadAPI/FetchJWTBundles');
 
-  it('sorts keys and orders fields by number', () => {
-    const out = JSON.stringify(
-      canonicalize({ b: 1, a: { fields: { z: { id: 2, type: 'x' }, y: { type: 'x', id: 1 } } } }),
-    );
-    assert.equal(out, '{"a":{"fields":{"y":{"id":1,"type":"x"},"z":{"id":2,"type":"x"}}},"b":1}');
-  });
+    const request = { audience: ['vault', 'other'], spiffe_id: 'spiffe://example.org/a' };
+    const ours = Buffer.from(JWTSVIDRequest.encode(request).finish());
+    assert.deepEqual(ours, fetchJwtSvid.requestSerialize(request));
 
-  it('describes the Workload API as the spec does: no package, paths /SpiffeWorkloadAPI/<Method>', async () => {
-    const definition = fromJSON(JSON.parse(await generateDescriptor()) as INamespace, { keepCase: true });
-    const service = definition['SpiffeWorkloadAPI'] as unknown as Record<
-      string,
-      { path: string; responseStream: boolean }
-    >;
+    const svids = [
+      { spiffe_id: 'spiffe://example.org/a', svid: 'header.payload.sig', hint: 'h' },
+      { spiffe_id: 'spiffe://example.org/b', svid: 'x.y.z', hint: '' },
+    ];
+    const decoded = JWTSVIDResponse.decode(fetchJwtSvid.responseSerialize({ svids }));
     assert.deepEqual(
-      Object.fromEntries(Object.entries(service).map(([name, m]) => [name, [m.path, m.responseStream]])),
-      {
-        FetchJWTSVID: ['/SpiffeWorkloadAPI/FetchJWTSVID', false],
-        FetchJWTBundles: ['/SpiffeWorkloadAPI/FetchJWTBundles', true],
-        ValidateJWTSVID: ['/SpiffeWorkloadAPI/ValidateJWTSVID', false],
-        FetchX509SVID: ['/SpiffeWorkloadAPI/FetchX509SVID', true],
-        FetchX509Bundles: ['/SpiffeWorkloadAPI/FetchX509Bundles', true],
-      },
+      decoded.svids.map((s) => ({ spiffe_id: s.spiffe_id, svid: s.svid, hint: s.hint })),
+      svids,
     );
-    const json = JSON.parse(await generateDescriptor()) as {
-      nested: Record<string, { fields?: Record<string, { id: number }> }>;
-    };
-    const ids = (type: string) =>
-      Object.fromEntries(Object.entries(json.nested[type]?.fields ?? {}).map(([k, v]) => [k, v.id]));
-    assert.deepEqual(ids('JWTSVIDRequest'), { audience: 1, spiffe_id: 2 });
-    assert.deepEqual(ids('JWTSVID'), { spiffe_id: 1, svid: 2, hint: 3 });
-    assert.deepEqual(ids('JWTBundlesResponse'), { bundles: 1 });
-    assert.deepEqual(ids('X509BundlesResponse'), { crl: 1, bundles: 2 });
-    assert.deepEqual(ids('X509SVID'), { spiffe_id: 1, x509_svid: 2, x509_svid_key: 3, bundle: 4, hint: 5 });
+
+    const jwks = Buffer.from('{"keys":[]}');
+    const bundles = JWTBundlesResponse.decode(
+      fetchJwtBundles.responseSerialize({ bundles: { 'spiffe://example.org': jwks } }),
+    );
+    assert.deepEqual(Object.keys(bundles.bundles), ['spiffe://example.org']);
+    assert.deepEqual(Buffer.from(bundles.bundles['spiffe://example.org'] ?? []), jwks);
   });
 
-  it('--check exits 0 when up to date and 1 when the descriptor is stale', async () => {
+  it('--check exits 0 when up to date and 1 when a generated file is stale', async () => {
     const ok = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'gen-proto.ts'), '--check'], {
       encoding: 'utf8',
     });
     assert.equal(ok.status, 0, ok.stderr);
-    // A copy of the repository layout with a stale descriptor.
+    // A copy of the repository layout with a stale codec.
     const dir = await mkdtemp(join(tmpdir(), 'svs-genproto-'));
     try {
+      const generated = join(dir, 'src', 'core', 'spiffe', 'generated');
       await mkdir(join(dir, 'scripts'));
       await mkdir(join(dir, 'proto'));
-      await mkdir(join(dir, 'src', 'core', 'spiffe', 'generated'), { recursive: true });
+      await mkdir(generated, { recursive: true });
       await copyFile(join(repoRoot, 'scripts', 'gen-proto.ts'), join(dir, 'scripts', 'gen-proto.ts'));
       await copyFile(join(repoRoot, 'proto', 'workload.proto'), join(dir, 'proto', 'workload.proto'));
-      await writeFile(join(dir, 'src', 'core', 'spiffe', 'generated', 'workload.json'), '{}\n');
+      await copyFile(join(generatedDir, 'workload.d.ts'), join(generated, 'workload.d.ts'));
+      await writeFile(join(generated, 'workload.js'), '// stale\n');
       await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
       const stale = spawnSync(process.execPath, [join(dir, 'scripts', 'gen-proto.ts'), '--check'], {
         encoding: 'utf8',
       });
       assert.equal(stale.status, 1, `${stale.stdout}${stale.stderr}`);
-      assert.match(stale.stderr, /stale/);
+      assert.match(stale.stderr, /workload\.js is stale/);
+      assert.doesNotMatch(stale.stderr, /workload\.d\.ts/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -52,6 +52,8 @@ export interface RegistryRequest {
  */
 export class RegistryClient {
   readonly logger: Logger;
+  /** `registry/repository@digest` of the blobs this client uploaded: not sent again. */
+  readonly knownBlobs = new Set<string>();
   private readonly send: HttpSend;
   private readonly auth: RegistryAuthenticator;
   private readonly insecure: ReadonlySet<string>;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rm, rename } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 
 export interface WriteFileAtomicOptions {
   /** File mode, applied with chmod (so the umask does not change it). Default 0o600. */
@@ -66,19 +66,22 @@ let tempCounter = 0;
 /**
  * The same all-or-nothing write, with synchronous calls and no fsync: for many small files
  * (signatures, bundles) whose loss in an OS crash is harmless, where the promise API's
- * thread-pool round trips would cost more than the writes.
+ * thread-pool round trips would cost more than the writes. `path` must be absolute and
+ * normalized (as `path.resolve` returns it).
  */
 export function writeSmallFileAtomicSync(path: string, data: string | Uint8Array, mode: number): void {
   // pid + counter is unique enough: 'wx' refuses a name that exists anyway. (A random name per
-  // file costs a CSPRNG call each, measurable over thousands of files.)
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${++tempCounter}.tmp`);
+  // file costs a CSPRNG call each, and path.join a normalization: measurable over thousands.)
+  const slash = path.lastIndexOf(sep) + 1;
+  const temp = `${path.slice(0, slash)}.${path.slice(slash)}.${process.pid}-${++tempCounter}.tmp`;
   try {
     const fd = openSync(temp, 'wx', mode);
     try {
       const bytes = typeof data === 'string' ? Buffer.from(data) : data;
       for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
-      // The umask may have taken bits away from the creation mode; only then is a chmod needed.
-      if ((fstatSync(fd).mode & 0o777) !== mode) fchmodSync(fd, mode);
+      // The umask may have taken bits away from the creation mode. (A chmod is cheaper than the
+      // fstat that would tell whether it did.)
+      fchmodSync(fd, mode);
     } finally {
       closeSync(fd);
     }

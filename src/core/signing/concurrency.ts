@@ -37,3 +37,25 @@ export async function mapConcurrent<T, R>(
   if (failure?.status === 'rejected') throw failure.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<R>).value);
 }
+
+/**
+ * A gate that runs at most `limit` of the functions given to it at once, the others queued in
+ * the order given. Each call returns its function's own outcome.
+ */
+export function concurrencyLimit(limit: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const release = () => {
+    running--;
+    queue.shift()?.();
+  };
+  return <R>(fn: () => Promise<R>) =>
+    new Promise<R>((resolve, reject) => {
+      const start = () => {
+        running++;
+        fn().then(resolve, reject).finally(release);
+      };
+      if (running < limit) start();
+      else queue.push(start);
+    });
+}

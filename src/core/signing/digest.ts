@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, accessSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { describeFsError, SigningError } from './errors.ts';
@@ -93,14 +93,16 @@ function hashSmallFile(path: string): FileDigest | undefined {
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile() || stats.size > SMALL_FILE_BYTES) return undefined;
-    // One byte more than expected, so a file that grew since fstat falls back to streaming.
+    // One byte more than expected, so a file that grew since fstat falls back to streaming. Read
+    // until read() says end of file: a short read is not proof of it on every file system.
     const buffer = Buffer.allocUnsafe(stats.size + 1);
     let size = 0;
     for (let n; (n = readSync(fd, buffer, size, buffer.length - size, null)) > 0;) {
       size += n;
       if (size === buffer.length) return undefined;
     }
-    return { digest: createHash('sha256').update(buffer.subarray(0, size)).digest(), size };
+    // The one-shot hash: no Hash object per file, measurably cheaper over thousands of files.
+    return { digest: hash('sha256', buffer.subarray(0, size), 'buffer'), size };
   } catch (error: unknown) {
     throw unreadable(path, error);
   } finally {

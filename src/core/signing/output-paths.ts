@@ -1,4 +1,4 @@
-import { basename, join } from 'node:path';
+import { basename, sep } from 'node:path';
 import { SigningError } from './errors.ts';
 
 export const SIGNATURE_SUFFIX = '.sig';
@@ -9,9 +9,14 @@ export interface BlobOutputPaths {
   readonly bundlePath: string;
 }
 
-/** Where the outputs of `file` go: `<dir>/<name>.sig` and `<dir>/<name>.sigstore.json`. */
+/**
+ * Where the outputs of `file` go: `<dir>/<name>.sig` and `<dir>/<name>.sigstore.json`. Both paths
+ * are absolute and normalized already (as `path.resolve` returns them): no path.join per file.
+ */
 export function blobOutputPaths(file: string, signatureDir?: string): BlobOutputPaths {
-  const base = signatureDir ? join(signatureDir, basename(file)) : file;
+  const base = signatureDir
+    ? `${signatureDir.endsWith(sep) ? signatureDir : signatureDir + sep}${basename(file)}`
+    : file;
   return { signaturePath: base + SIGNATURE_SUFFIX, bundlePath: base + BUNDLE_SUFFIX };
 }
 

@@ -1,6 +1,4 @@
-import { Client, Metadata, credentials, type MethodDefinition } from '@grpc/grpc-js';
-import { fromJSON } from '@grpc/proto-loader';
-import type { INamespace } from 'protobufjs';
+import { Client, Metadata, credentials } from '@grpc/grpc-js';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { SYSTEM_CLOCK, retry, type Clock, type RetryPolicy } from '../retry.ts';
@@ -16,7 +14,7 @@ import {
   type WireJwtSvidRequest,
   type WireJwtSvidResponse,
 } from './wire.ts';
-import descriptor from './generated/workload.json' with { type: 'json' };
+import { JWTBundlesRequest, JWTBundlesResponse, JWTSVIDRequest, JWTSVIDResponse } from './generated/workload.js';
 
 /** Overall time budget for one Workload API operation, retries included. */
 export const DEFAULT_WORKLOAD_API_TIMEOUT_MS = 30_000;
@@ -51,29 +49,14 @@ export interface FetchJwtSvidOptions {
   readonly spiffeId?: string;
 }
 
-interface Methods {
-  readonly fetchJwtSvid: MethodDefinition<WireJwtSvidRequest, WireJwtSvidResponse>;
-  readonly fetchJwtBundles: MethodDefinition<Record<string, never>, WireJwtBundlesResponse>;
-}
+/** The methods' paths: the service has no package (SPIFFE Workload Endpoint spec). */
+const FETCH_JWT_SVID = '/SpiffeWorkloadAPI/FetchJWTSVID';
+const FETCH_JWT_BUNDLES = '/SpiffeWorkloadAPI/FetchJWTBundles';
 
-let methods: Methods | undefined;
-/** Builds the method definitions from the generated descriptor once, on first use. */
-function workloadApiMethods(): Methods {
-  if (methods === undefined) {
-    const definition = fromJSON(descriptor as unknown as INamespace, {
-      keepCase: true,
-      longs: String,
-      enums: String,
-      defaults: true,
-    });
-    const service = definition['SpiffeWorkloadAPI'] as unknown as Record<string, MethodDefinition<unknown, unknown>>;
-    methods = {
-      fetchJwtSvid: service['FetchJWTSVID'] as Methods['fetchJwtSvid'],
-      fetchJwtBundles: service['FetchJWTBundles'] as Methods['fetchJwtBundles'],
-    };
-  }
-  return methods;
-}
+const encodeJwtSvidRequest = (request: WireJwtSvidRequest) => Buffer.from(JWTSVIDRequest.encode(request).finish());
+const decodeJwtSvidResponse = (bytes: Buffer): WireJwtSvidResponse => JWTSVIDResponse.decode(bytes);
+const encodeJwtBundlesRequest = () => Buffer.from(JWTBundlesRequest.encode({}).finish());
+const decodeJwtBundlesResponse = (bytes: Buffer): WireJwtBundlesResponse => JWTBundlesResponse.decode(bytes);
 
 /**
  * Audiences are checked here, not left to the agent: SPIRE 1.15 answers an empty list with
@@ -140,7 +123,7 @@ export class WorkloadApiClient {
     // The request never names a SPIFFE ID: SPIRE answers an ID the workload lacks with the same
     // PermissionDenied as "not registered", which we would retry until the deadline. Filtering
     // here fails at once, listing the IDs the workload does have.
-    const request: WireJwtSvidRequest = { audience: audiences, spiffe_id: '' };
+    const request: WireJwtSvidRequest = { audience: audiences };
     const response = await this.#withRetry(what, (deadline) => this.#unary(request, deadline));
     const svids = parseJwtSvidResponse(response);
     const matching = wanted === undefined ? svids : svids.filter((svid) => svid.spiffeId === wanted);
@@ -244,12 +227,11 @@ export class WorkloadApiClient {
   }
 
   #unary(request: WireJwtSvidRequest, deadline: Date): Promise<WireJwtSvidResponse> {
-    const method = workloadApiMethods().fetchJwtSvid;
     return new Promise((resolve, reject) => {
       this.#grpc.makeUnaryRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
+        FETCH_JWT_SVID,
+        encodeJwtSvidRequest,
+        decodeJwtSvidResponse,
         request,
         this.#metadata(),
         { deadline },
@@ -259,13 +241,12 @@ export class WorkloadApiClient {
   }
 
   #firstStreamMessage(deadline: Date): Promise<WireJwtBundlesResponse> {
-    const method = workloadApiMethods().fetchJwtBundles;
     return new Promise((resolve, reject) => {
       let settled = false;
       const stream = this.#grpc.makeServerStreamRequest(
-        method.path,
-        method.requestSerialize,
-        method.responseDeserialize,
+        FETCH_JWT_BUNDLES,
+        encodeJwtBundlesRequest,
+        decodeJwtBundlesResponse,
         {},
         this.#metadata(),
         { deadline },

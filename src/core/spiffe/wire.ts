@@ -1,6 +1,7 @@
 /**
- * The boundary between protobuf messages (as @grpc/proto-loader decodes them: keepCase, bytes as
- * Buffer, maps as plain objects) and the domain types. Nothing outside the client sees wire types.
+ * The boundary between protobuf messages (as the generated codecs decode them: field names as in
+ * the .proto, bytes as Buffer, maps as plain objects, unset scalars read as their defaults) and
+ * the domain types. Nothing outside the client sees wire types.
  */
 import type { JSONWebKeySet } from 'jose';
 import { WorkloadApiError } from './errors.ts';
@@ -10,17 +11,18 @@ import { parseSpiffeId } from './spiffe-id.ts';
 /** `JWTSVIDRequest` as sent. */
 export interface WireJwtSvidRequest {
   audience: string[];
-  spiffe_id: string;
+  /** Left out: an empty value is sent as a field, and asks for every SVID all the same. */
+  spiffe_id?: string;
 }
 
 /** `JWTSVIDResponse` as received (fields may be missing on a misbehaving server). */
 export interface WireJwtSvidResponse {
-  svids?: Array<{ spiffe_id?: string; svid?: string; hint?: string }>;
+  svids?: Array<{ spiffe_id?: string | null; svid?: string | null; hint?: string | null }> | null;
 }
 
 /** `JWTBundlesResponse` as received. */
 export interface WireJwtBundlesResponse {
-  bundles?: Record<string, Uint8Array | string>;
+  bundles?: Record<string, Uint8Array | string> | null;
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');

@@ -61,6 +61,7 @@ const result = await build({
   alias: {
     axios: './scripts/build-stubs/axios.cjs',
     '@grpc/proto-loader': './scripts/build-stubs/proto-loader.cjs',
+    debug: './scripts/build-stubs/debug.cjs',
   },
   plugins: [sideEffectFree, corePlatformStub],
 });

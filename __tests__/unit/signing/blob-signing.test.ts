@@ -208,6 +208,14 @@ describe('signBlobs', () => {
     assert.deepEqual(signer.calls, [3, 3, 1]);
   });
 
+  test('after a failure, the groups still waiting for their turn are not sent', async () => {
+    const { files, signer } = setup(10, { failOnCall: 1, latencyMs: 20 });
+    await rejectsWithCode(signBlobs({ files, signer, groupSize: 2 }), 'SIGNING_INTERRUPTED');
+    await new Promise((r) => setTimeout(r, 100));
+    // The first two were in flight together; the third started when the first failed.
+    assert.ok(signer.calls.length <= 3, `sent ${signer.calls.length} requests`);
+  });
+
   test('a failed write: that file has no outputs, every other completed file is listed', async () => {
     const { files, signer } = setup(4);
     mkdirSync(`${files[2]}.sigstore.json`); // the bundle cannot replace a directory

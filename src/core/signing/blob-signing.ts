@@ -127,30 +127,40 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
 
   const slice = <T>(items: readonly T[], g: number) => items.slice(g * groupSize, (g + 1) * groupSize);
   const inWindow = concurrencyLimit(SIGNING_WINDOW);
+  // After a failure, requests still waiting for their turn are not sent (Vault may be down).
+  let stopped = false;
   const requests: Promise<Buffer[]>[] = [];
   const digests: FileDigest[][] = [];
-  for (let g = 0; g < groups; g++) {
-    try {
-      digests[g] = await mapConcurrent(slice(files, g), concurrency, (file) => sha256File(file));
-    } catch (error: unknown) {
-      throw interrupted('hashing', g, error);
+  try {
+    for (let g = 0; g < groups; g++) {
+      try {
+        digests[g] = await mapConcurrent(slice(files, g), concurrency, (file) => sha256File(file));
+      } catch (error: unknown) {
+        throw interrupted('hashing', g, error);
+      }
+      const groupDigests = (digests[g] as FileDigest[]).map((d) => d.digest);
+      const signing = inWindow(() =>
+        stopped ? Promise.reject(new Error('not sent: signing had stopped')) : signer.signDigests(groupDigests),
+      );
+      signing.catch(() => undefined); // awaited in order below; this only keeps a later failure from going unhandled
+      requests[g] = signing;
+      // One turn of the event loop puts the request on the wire before more synchronous work.
+      await nextTurn();
     }
-    const signing = inWindow(() => signer.signDigests((digests[g] as FileDigest[]).map((d) => d.digest)));
-    signing.catch(() => undefined); // awaited in order below; this only keeps a later failure from going unhandled
-    requests[g] = signing;
-    // One turn of the event loop puts the request on the wire before more synchronous work.
-    await nextTurn();
-  }
-  for (let g = 0; g < groups; g++) {
-    let signatures: Buffer[];
-    try {
-      signatures = await (requests[g] as Promise<Buffer[]>);
-      checkSignatures(signatures, slice(files, g).length);
-    } catch (error: unknown) {
-      throw interrupted('signing', g, error);
+    for (let g = 0; g < groups; g++) {
+      let signatures: Buffer[];
+      try {
+        signatures = await (requests[g] as Promise<Buffer[]>);
+        checkSignatures(signatures, slice(files, g).length);
+      } catch (error: unknown) {
+        throw interrupted('signing', g, error);
+      }
+      await nextTurn();
+      await writeGroup({ index: g, files: slice(files, g), digests: digests[g] as FileDigest[], signatures });
     }
-    await nextTurn();
-    await writeGroup({ index: g, files: slice(files, g), digests: digests[g] as FileDigest[], signatures });
+  } catch (error: unknown) {
+    stopped = true;
+    throw error;
   }
   return signed;
 }

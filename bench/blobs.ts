@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cosignSignBlobArgs } from '../__tests__/helpers/action-inputs.ts';
 import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
-import { round } from './measure.ts';
+import { median, round } from './measure.ts';
 import { runnerFiles } from './runner-files.ts';
 
 const FILES = 1000;
@@ -152,9 +152,4 @@ function timed(command: string, args: readonly string[]): { ms: number; stdout: 
 function settleWriteback(waitMs: number): void {
   spawnSync('sync');
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, waitMs);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }

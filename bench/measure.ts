@@ -31,15 +31,20 @@ export function measure(candidate: Candidate, runs: number, warmups = 2): Measur
     if (i >= warmups) times.push(ms);
   }
   times.sort((a, b) => a - b);
-  const mid = Math.floor(times.length / 2);
-  const median = times.length % 2 ? (times[mid] as number) : ((times[mid - 1] as number) + (times[mid] as number)) / 2;
   return {
     name: candidate.name,
     runs,
-    medianMs: round(median),
+    medianMs: round(median(times)),
     minMs: round(times[0] as number),
     maxMs: round(times.at(-1) as number),
   };
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 export function round(value: number, digits = 1): number {

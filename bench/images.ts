@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cosignSignImageArgs } from '../__tests__/helpers/action-inputs.ts';
 import { pushImage } from '../__tests__/helpers/oci-images.ts';
 import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
 import { median, round } from './measure.ts';
@@ -50,20 +51,10 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
     };
     const cosignStarted = process.hrtime.bigint();
     for (const image of images) {
-      const r = spawnSync(
-        join(stack.STACK_BIN, 'cosign'),
-        [
-          'sign',
-          '--yes',
-          '--key',
-          `hashivault://${stack.STACK_TRANSIT_KEY}`,
-          '--tlog-upload=false',
-          '--use-signing-config=false',
-          '--new-bundle-format=false',
-          image,
-        ],
-        { encoding: 'utf8', env },
-      );
+      const r = spawnSync(join(stack.STACK_BIN, 'cosign'), cosignSignImageArgs(stack, image), {
+        encoding: 'utf8',
+        env,
+      });
       if (r.status !== 0) throw new Error(`cosign sign failed: ${r.stderr.slice(0, 500)}`);
     }
     const cosignMs = Number(process.hrtime.bigint() - cosignStarted) / 1e6;

@@ -13,20 +13,25 @@ export function actionInputs(stack: StackEnv, extra: Readonly<Record<string, str
 }
 
 /**
- * `cosign sign-blob` with the stack's transit key through cosign's own hashivault:// KMS. cosign
- * v3 signs offline with a KMS key only when told not to upload and not to use a signing config.
+ * The stack's transit key through cosign's own hashivault:// KMS. cosign v3 signs offline with a
+ * KMS key only when told not to upload and not to use a signing config.
  */
-export function cosignSignBlobArgs(stack: StackEnv, blob: string, signature: string): string[] {
+function offlineKms(stack: StackEnv): string[] {
   return [
-    'sign-blob',
-    '--yes',
     '--key',
     `hashivault://${stack.STACK_TRANSIT_KEY}`,
     '--tlog-upload=false',
     '--use-signing-config=false',
     '--new-bundle-format=false',
-    '--output-signature',
-    signature,
-    blob,
   ];
+}
+
+/** `cosign sign` of an image with the stack's transit key. */
+export function cosignSignImageArgs(stack: StackEnv, image: string): string[] {
+  return ['sign', '--yes', ...offlineKms(stack), image];
+}
+
+/** `cosign sign-blob` with the stack's transit key. */
+export function cosignSignBlobArgs(stack: StackEnv, blob: string, signature: string): string[] {
+  return ['sign-blob', '--yes', ...offlineKms(stack), '--output-signature', signature, blob];
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { cosignSignImageArgs } from '../helpers/action-inputs.ts';
 import { CLI, cli, cliEnv } from '../helpers/cli-run.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { describeRun, loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
@@ -68,21 +69,11 @@ test('an image sign-image signed (by tag) verifies; --json parses; another key a
 test('an image real cosign signed through hashivault:// verifies', () => {
   const repo = `${stack.STACK_REGISTRY2}/verify-cosign-${run}`;
   const digest = pushImage(stack, `${repo}:v1`, 'verify image cosign');
-  const signed = cosign(
-    stack,
-    'cosign',
-    [
-      'sign',
-      '--key',
-      `hashivault://${stack.STACK_TRANSIT_KEY}`,
-      '--tlog-upload=false',
-      '--use-signing-config=false',
-      '--new-bundle-format=false',
-      '-y',
-      `${repo}@${digest}`,
-    ],
-    { HOME: dir, VAULT_ADDR: stack.VAULT_ADDR, VAULT_TOKEN: stack.STACK_ADMIN_TOKEN },
-  );
+  const signed = cosign(stack, 'cosign', cosignSignImageArgs(stack, `${repo}@${digest}`), {
+    HOME: dir,
+    VAULT_ADDR: stack.VAULT_ADDR,
+    VAULT_TOKEN: stack.STACK_ADMIN_TOKEN,
+  });
   assert.equal(signed.status, 0, describeRun('cosign sign', signed));
   const r = verifyImage(['--key', pub, `${repo}:v1`]);
   assert.equal(r.status, 0, describeRun('verify-image', r));

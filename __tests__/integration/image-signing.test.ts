@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { cosignSignImageArgs } from '../helpers/action-inputs.ts';
 import { cosign, crane, pushImage, pushIndex } from '../helpers/oci-images.ts';
 import { verifyBundleWithKey } from '../helpers/sigstore-verify.ts';
 import { describeRun, loadStackEnv, type RunResult, type StackEnv } from '../helpers/stack-env.ts';
@@ -123,16 +124,7 @@ for (const which of [0, 1]) {
       const signedByCosign = cosign(
         stack,
         'cosign',
-        [
-          'sign',
-          '--key',
-          `hashivault://${stack.STACK_TRANSIT_KEY}`,
-          '--tlog-upload=false',
-          '--use-signing-config=false',
-          '--new-bundle-format=false',
-          '-y',
-          ref,
-        ],
+        cosignSignImageArgs(stack, ref),
         cosignEnv({ VAULT_ADDR: stack.VAULT_ADDR, VAULT_TOKEN: stack.STACK_ADMIN_TOKEN }),
       );
       assert.equal(signedByCosign.status, 0, describeRun('cosign sign', signedByCosign));

@@ -163,7 +163,8 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
         `pushed bundle referrer ${referrerDigest} for ${repositoryName(repo)}@${digest}${pushed.viaApi ? '' : ' (referrers tag)'}`,
       );
     }
-    logger.info(`signed ${target.reference} (${digest}, key version ${signer.keyVersion})`);
+    // Debug only: both adapters list what was signed once the run is done.
+    logger.debug(`signed ${target.reference} (${digest}, key version ${signer.keyVersion})`);
     return {
       reference: target.reference,
       repository: repositoryName(repo),

@@ -123,6 +123,35 @@ test('a registry without single-POST uploads (202) gets the data in a PUT to its
   );
 });
 
+test('a registry refusing single-POST uploads (400, 405, 415, 501) gets two-step uploads from then on', async () => {
+  for (const status of [400, 405, 415, 501]) {
+    fake.seen.length = 0;
+    fake.on('POST /v2/team/app/blobs/uploads/', (seen) =>
+      seen.url.includes('digest=')
+        ? { status, body: '{"errors":[{"code":"UNSUPPORTED"}]}' }
+        : { status: 202, headers: { location: '/v2/team/app/blobs/uploads/u2' } },
+    );
+    fake.on('PUT /v2/team/app/blobs/uploads/u2', [{ status: 201 }]);
+    const registry = client();
+    await uploadBlob(registry, ref(), Buffer.from('{}'), 'x');
+    await uploadBlob(registry, ref(), Buffer.from('[]'), 'x');
+    assert.deepEqual(
+      fake.seen.map(
+        (r) =>
+          `${r.method} ${r.url.split('?')[0]}${r.url.includes('digest=') && r.method === 'POST' ? ' +digest' : ''}`,
+      ),
+      [
+        'POST /v2/team/app/blobs/uploads/ +digest',
+        'POST /v2/team/app/blobs/uploads/',
+        'PUT /v2/team/app/blobs/uploads/u2',
+        'POST /v2/team/app/blobs/uploads/',
+        'PUT /v2/team/app/blobs/uploads/u2',
+      ],
+      `status ${status}`,
+    );
+  }
+});
+
 test('a large blob is looked for first, and not sent when the repository has it', async () => {
   const big = Buffer.alloc(SINGLE_POST_MAX_BYTES + 1, 7);
   const digest = `sha256:${createHash('sha256').update(big).digest('hex')}`;

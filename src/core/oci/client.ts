@@ -54,6 +54,8 @@ export class RegistryClient {
   readonly logger: Logger;
   /** `registry/repository@digest` of the blobs this client uploaded: not sent again. */
   readonly knownBlobs = new Set<string>();
+  /** Registries that refused a single-POST blob upload: they get the two-step one. */
+  readonly singlePostRefused = new Set<string>();
   private readonly send: HttpSend;
   private readonly auth: RegistryAuthenticator;
   private readonly insecure: ReadonlySet<string>;

@@ -57,5 +57,6 @@ export class RegistryHttpError extends Error {
 export function isRetryableRegistryError(error: unknown): boolean {
   if (!(error instanceof RegistryHttpError)) return false;
   if (error.status === 0) return true;
-  return error.status >= 500 || error.status === 429 || error.status === 408;
+  // 501 Not Implemented is a refusal, not a passing fault.
+  return (error.status >= 500 && error.status !== 501) || error.status === 429 || error.status === 408;
 }

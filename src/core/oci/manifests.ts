@@ -3,7 +3,7 @@ import { sha256Digest } from './client.ts';
 import { OciError } from './errors.ts';
 import { MANIFEST_ACCEPT, SHA256_DIGEST, type Descriptor } from './media-types.ts';
 import { formatReference, type ImageReference } from './reference.ts';
-import { header } from './transport.ts';
+import { header, type HttpResponse } from './transport.ts';
 
 /** Where a repository lives: registry (as named in references) and repository path. */
 export interface RepositoryRef {
@@ -152,10 +152,13 @@ export async function blobExists(client: RegistryClient, repo: RepositoryRef, di
 /**
  * Blobs up to this size go up in one POST carrying the data and `?digest=` (the distribution
  * spec's single-POST upload), without asking first whether the repository has them: for the
- * small blobs of a signature one request instead of three. A registry that does not take a
- * single POST (distribution's answers 202 and a Location) gets the data again in a PUT.
+ * small blobs of a signature one request instead of three. A registry may answer 202 and a
+ * Location instead (distribution does): it gets the data again in a PUT. One that refuses the
+ * form outright gets the two-step upload from then on.
  */
 export const SINGLE_POST_MAX_BYTES = 64 * 1024;
+/** Answers to a single-POST upload that mean "not this way" rather than "not at all". */
+const SINGLE_POST_REFUSED = new Set([400, 405, 415, 501]);
 
 /**
  * Uploads a blob unless this client already uploaded it to the repository; a larger blob is
@@ -170,21 +173,17 @@ export async function uploadBlob(
   const descriptor: Descriptor = { mediaType, digest: sha256Digest(bytes), size: bytes.length };
   const known = `${repo.registry}/${repo.repository}@${descriptor.digest}`;
   if (client.knownBlobs.has(known)) return descriptor;
-  const singlePost = bytes.length <= SINGLE_POST_MAX_BYTES;
-  if (!singlePost && (await blobExists(client, repo, descriptor.digest))) {
+  const small = bytes.length <= SINGLE_POST_MAX_BYTES;
+  if (!small && (await blobExists(client, repo, descriptor.digest))) {
     client.knownBlobs.add(known);
     return descriptor;
   }
   const what = `upload blob ${descriptor.digest} to ${repo.registry}/${repo.repository}`;
-  const started = await client.request({
-    ...repo,
-    method: 'POST',
-    path: singlePost ? `blobs/uploads/?digest=${encodeURIComponent(descriptor.digest)}` : 'blobs/uploads/',
-    ...(singlePost ? { headers: { 'content-type': 'application/octet-stream' }, body: bytes } : {}),
-    accept: singlePost ? [201, 202] : [202],
-    access: 'push',
-    what,
-  });
+  const started =
+    (small &&
+      !client.singlePostRefused.has(repo.registry) &&
+      (await singlePost(client, repo, bytes, descriptor.digest, what))) ||
+    (await client.request({ ...repo, method: 'POST', path: 'blobs/uploads/', accept: [202], access: 'push', what }));
   if (started.status === 202) {
     const location = header(started, 'location');
     if (!location) {
@@ -207,4 +206,31 @@ export async function uploadBlob(
   }
   client.knownBlobs.add(known);
   return descriptor;
+}
+
+/** The single-POST upload; undefined when the registry refuses that form (not tried there again). */
+async function singlePost(
+  client: RegistryClient,
+  repo: RepositoryRef,
+  bytes: Buffer,
+  digest: string,
+  what: string,
+): Promise<HttpResponse | undefined> {
+  try {
+    return await client.request({
+      ...repo,
+      method: 'POST',
+      path: `blobs/uploads/?digest=${encodeURIComponent(digest)}`,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+      accept: [201, 202],
+      access: 'push',
+      what,
+    });
+  } catch (error: unknown) {
+    if (!(error instanceof OciError) || !SINGLE_POST_REFUSED.has(error.status ?? 0)) throw error;
+    client.logger.debug(`${repo.registry} refused a single-POST upload (${error.status}): uploading in two steps`);
+    client.singlePostRefused.add(repo.registry);
+    return undefined;
+  }
 }

@@ -11,6 +11,7 @@ import { WorkloadApiClient } from '../../src/core/spiffe/client.ts';
 import { WorkloadApiError } from '../../src/core/spiffe/errors.ts';
 import { verifyJwtSvid, type JwtBundles } from '../../src/core/spiffe/jwt-svid.ts';
 import { workloadApiService } from '../helpers/workload-proto.ts';
+import { rejection } from '../helpers/rejection.ts';
 
 let stack: StackEnv;
 let client: WorkloadApiClient;
@@ -27,15 +28,7 @@ before(() => {
 });
 after(() => client?.close());
 
-async function rejection(promise: Promise<unknown>): Promise<WorkloadApiError> {
-  try {
-    await promise;
-  } catch (error: unknown) {
-    assert.ok(error instanceof WorkloadApiError, `expected a WorkloadApiError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
+const rejectionOf = (promise: Promise<unknown>) => rejection(promise, WorkloadApiError);
 
 /** A raw FetchJWTSVID call, to observe the agent's own answers (status code, details). */
 async function rawFetchJwtSvid(
@@ -100,7 +93,7 @@ describe('Workload API client against the real SPIRE agent', () => {
 
     // Another audience's verifier refuses it.
     assert.equal(
-      (await rejection(verifyJwtSvid(svid.token, { audience: 'not-vault', bundles }))).code,
+      (await rejectionOf(verifyJwtSvid(svid.token, { audience: 'not-vault', bundles }))).code,
       'JWT_SVID_AUDIENCE_MISMATCH',
     );
     assert.ok(
@@ -123,7 +116,7 @@ describe('Workload API client against the real SPIRE agent', () => {
 
   it('says JWT_SVID_NOT_FOUND at once for a SPIFFE ID the workload does not have', async () => {
     const started = Date.now();
-    const error = await rejection(
+    const error = await rejectionOf(
       client.fetchJwtSvid({
         audiences: [stack.STACK_AUDIENCE],
         spiffeId: `spiffe://${stack.STACK_TRUST_DOMAIN}/not/this/workload`,
@@ -136,7 +129,7 @@ describe('Workload API client against the real SPIRE agent', () => {
 
   it('an empty audience list is refused at once: locally, and by the agent with InvalidArgument', async () => {
     const started = Date.now();
-    const error = await rejection(client.fetchJwtSvid({ audiences: [] }));
+    const error = await rejectionOf(client.fetchJwtSvid({ audiences: [] }));
     assert.equal(error.code, 'WORKLOAD_API_REQUEST_INVALID');
     assert.ok(Date.now() - started < 1_000);
     const answer = await rawFetchJwtSvid({ audience: [], spiffe_id: '' }, true);
@@ -145,7 +138,7 @@ describe('Workload API client against the real SPIRE agent', () => {
   });
 
   it('an empty-string audience is refused locally: the agent would answer Unavailable (retryable)', async () => {
-    const error = await rejection(client.fetchJwtSvid({ audiences: [''] }));
+    const error = await rejectionOf(client.fetchJwtSvid({ audiences: [''] }));
     assert.equal(error.code, 'WORKLOAD_API_REQUEST_INVALID');
     const answer = await rawFetchJwtSvid({ audience: [''], spiffe_id: '' }, true);
     assert.equal(answer.code, status.UNAVAILABLE, answer.details);
@@ -174,7 +167,7 @@ describe('Workload API client against the real SPIRE agent', () => {
       retryPolicy: { initialDelayMs: 50, maxDelayMs: 200 },
     });
     try {
-      const error = await rejection(c.fetchJwtSvid({ audiences: [stack.STACK_AUDIENCE] }));
+      const error = await rejectionOf(c.fetchJwtSvid({ audiences: [stack.STACK_AUDIENCE] }));
       assert.equal(error.code, 'WORKLOAD_API_UNAVAILABLE');
       assert.ok(error.message.includes(missing));
     } finally {

@@ -24,6 +24,7 @@ import {
   type TokenProvider,
   type TransitSignerOptions,
 } from '../../src/core/vault/transit.ts';
+import { rejection } from '../helpers/rejection.ts';
 
 let stack: StackEnv;
 let client: VaultClient;
@@ -98,15 +99,7 @@ function open(options: Partial<TransitSignerOptions> & { tokens?: TokenProvider 
   });
 }
 
-async function rejection(promise: Promise<unknown>, code: string): Promise<TransitError> {
-  const error = await promise.then(
-    () => assert.fail(`expected ${code}`),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof TransitError, `expected a TransitError, got ${String(error)}`);
-  assert.equal(error.code, code, error.message);
-  return error;
-}
+const rejectionOf = (promise: Promise<unknown>, code: string) => rejection(promise, TransitError, code);
 
 /** `cosign verify-blob --key pub.pem --signature sig --insecure-ignore-tlog=true blob`. */
 function cosignVerifyBlob(name: string, blob: Buffer, publicKeyPem: string, signature: Buffer) {
@@ -209,7 +202,7 @@ describe('TransitSigner against the real OpenBao', () => {
     const token = await roleToken(stack.STACK_ROLE_NOSIGN);
     try {
       const signer = await open({ tokens: fixed(token) }); // reading the key is allowed
-      const error = await rejection(signer.signDigests([sha256(Buffer.from('x'))]), 'TRANSIT_PERMISSION_DENIED');
+      const error = await rejectionOf(signer.signDigests([sha256(Buffer.from('x'))]), 'TRANSIT_PERMISSION_DENIED');
       assert.ok(!error.message.includes(token), 'the token leaked into the message');
       const key = stack.STACK_TRANSIT_KEY;
       assert.ok(
@@ -225,12 +218,12 @@ describe('TransitSigner against the real OpenBao', () => {
 
   test('a key of another type: TRANSIT_KEY_TYPE_UNSUPPORTED', async () => {
     const name = await privateKey('rsa', 'rsa-2048');
-    const error = await rejection(open({ key: name }), 'TRANSIT_KEY_TYPE_UNSUPPORTED');
+    const error = await rejectionOf(open({ key: name }), 'TRANSIT_KEY_TYPE_UNSUPPORTED');
     assert.match(error.message, /type 'rsa-2048'/);
   });
 
   test('a missing key: TRANSIT_KEY_NOT_FOUND', async () => {
-    const error = await rejection(open({ key: `missing-${suffix}` }), 'TRANSIT_KEY_NOT_FOUND');
+    const error = await rejectionOf(open({ key: `missing-${suffix}` }), 'TRANSIT_KEY_NOT_FOUND');
     assert.ok(error.message.includes(`vault write -f transit/keys/missing-${suffix} type=ecdsa-p256`), error.message);
   });
 
@@ -252,9 +245,9 @@ describe('TransitSigner against the real OpenBao', () => {
     assert.ok(!verify('sha256', blob, latest.publicKeyPem, v1 as Buffer));
 
     await admin(`transit/keys/${name}/config`, { min_decryption_version: 2 });
-    await rejection(open({ key: name, keyVersion: 1 }), 'TRANSIT_KEY_VERSION_UNKNOWN');
+    await rejectionOf(open({ key: name, keyVersion: 1 }), 'TRANSIT_KEY_VERSION_UNKNOWN');
     // The signer opened before pinned version 1; Vault now refuses it per item.
-    const error = await rejection(pinned.signDigests([sha256(blob)]), 'TRANSIT_SIGN_FAILED');
+    const error = await rejectionOf(pinned.signDigests([sha256(blob)]), 'TRANSIT_SIGN_FAILED');
     assert.match(error.message, /no such key version/);
   });
 

@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
       // Initialised only when there is something to sign (the bundler defers a dynamically
       // imported module): a login-only run does not pay for it.
       const { signStep } = await import('./signing.ts');
-      await signStep({ config, session });
+      await signStep({ config, session, vault });
       if (session.current.token !== first.token.token) exportVaultEnvironment(config, session.current.token);
     }
     if (config.run) {

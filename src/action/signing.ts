@@ -1,26 +1,28 @@
 import * as core from '@actions/core';
+import type { VaultClient } from '../core/vault/client.ts';
 import type { TokenProvider } from '../core/vault/session.ts';
 import { TransitSigner } from '../core/vault/transit.ts';
 import type { ActionConfig } from './inputs.ts';
 import { actionsLogger } from './logger.ts';
 import { resolveBlobFiles, signBlobFiles } from './sign-blobs.ts';
 import { signImageReferences } from './sign-images.ts';
-import { createVaultClient } from './vault-client.ts';
 
 /** sign-blobs and sign-images: one transit signer (one key version) for everything signed. */
 export async function signStep(options: {
   readonly config: ActionConfig;
   /** Hands out the token for each Vault request, logging in again when it runs out. */
   readonly session: TokenProvider;
+  /** The client the login used: one connection pool to Vault for the whole run. */
+  readonly vault: VaultClient;
 }): Promise<void> {
-  const { config, session } = options;
+  const { config, session, vault } = options;
   const { signing } = config;
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const files = signing.blobs.length > 0 ? await resolveBlobFiles(config, workspace) : [];
   if (files.length === 0 && signing.images.length === 0) return;
 
   const signer = await TransitSigner.open({
-    client: createVaultClient(config, actionsLogger, config.timeoutMs),
+    client: vault,
     tokens: session,
     mount: signing.transitPath,
     key: signing.transitKey,

@@ -2,10 +2,7 @@ import { deadlineOptions, VaultClient } from '../core/vault/client.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ActionConfig } from './inputs.ts';
 
-/**
- * The Vault client the config describes; retries stop at `deadlineMs` from now. Its own file:
- * the signing step builds its client with it, without importing the Workload API client.
- */
+/** The Vault client the config describes; each request's retries stop after `deadlineMs`. */
 export function createVaultClient(config: ActionConfig, logger: Logger, deadlineMs: number): VaultClient {
   return new VaultClient({
     address: config.vaultAddr,

@@ -41,9 +41,8 @@ export function errorCode(error: unknown): string {
 }
 
 /**
- * Whether `error` is one of our coded errors, by shape as well as by class: an error thrown by
- * another copy of this module (another bundle of ours, in one process) is not an instance of
- * this copy's class.
+ * Whether `error` carries one of our codes: by class, or by shape (an Error whose `code` is an
+ * UPPER_SNAKE string).
  */
 export function isCodedError(error: unknown): error is Error & { readonly code: string } {
   if (error instanceof CodedError) return true;

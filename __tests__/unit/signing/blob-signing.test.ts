@@ -18,6 +18,7 @@ import { SigningError } from '../../../src/core/signing/errors.ts';
 import type { SignedBlob } from '../../../src/core/signing/types.ts';
 import { verifyBundleWithKey } from '../../helpers/sigstore-verify.ts';
 import { FakeDigestSigner, type FakeSignerOptions } from './fake-signer.ts';
+import { rejection } from '../../helpers/rejection.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'svs-blobs-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -35,15 +36,7 @@ function setup(count: number, signer: Omit<FakeSignerOptions, 'files'> = {}) {
   return { dir, files, signer: new FakeDigestSigner({ files, ...signer }) };
 }
 
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<SigningError> {
-  const error = await promise.then(
-    () => assert.fail('expected a failure'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof SigningError, String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
+const rejectsWithCode = (promise: Promise<unknown>, code: string) => rejection(promise, SigningError, code);
 
 async function assertValidOutputs(blob: SignedBlob, signer: FakeDigestSigner): Promise<void> {
   const data = readFileSync(blob.path);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { assertReadableFile, sha256File } from '../../../src/core/signing/digest.ts';
 import { SigningError } from '../../../src/core/signing/errors.ts';
+import { rejection } from '../../helpers/rejection.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'svs-digest-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,15 +19,7 @@ function file(name: string, data: Buffer): string {
 
 const expected = (path: string) => createHash('sha256').update(readFileSync(path)).digest();
 
-async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<SigningError> {
-  const error = await promise.then(
-    () => assert.fail('expected a failure'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof SigningError, String(error));
-  assert.equal(error.code, code, error.message);
-  return error;
-}
+const rejectsWithCode = (promise: Promise<unknown>, code: string) => rejection(promise, SigningError, code);
 
 describe('sha256File', () => {
   const cases: [string, Buffer][] = [

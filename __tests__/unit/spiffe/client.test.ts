@@ -15,18 +15,11 @@ import {
   recordingLogger,
   serviceDefinition,
 } from './fake-agent.ts';
+import { rejection } from '../../helpers/rejection.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
-async function rejection(promise: Promise<unknown>): Promise<WorkloadApiError> {
-  try {
-    await promise;
-  } catch (error: unknown) {
-    assert.ok(error instanceof WorkloadApiError, `expected a WorkloadApiError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
+const rejectionOf = (promise: Promise<unknown>) => rejection(promise, WorkloadApiError);
 
 describe('WorkloadApiClient against a fake agent', () => {
   let agent: FakeAgent;
@@ -124,11 +117,11 @@ describe('WorkloadApiClient against a fake agent', () => {
     assert.equal((await c.fetchJwtSvid({ audiences: ['vault'] })).spiffeId, SPIFFE_ID);
     assert.equal((await c.fetchJwtSvid({ audiences: ['vault'], spiffeId: other })).token, second);
     assert.equal((await c.fetchJwtSvids({ audiences: ['vault'] })).length, 2);
-    const error = await rejection(c.fetchJwtSvid({ audiences: ['vault'], spiffeId: 'spiffe://example.org/nope' }));
+    const error = await rejectionOf(c.fetchJwtSvid({ audiences: ['vault'], spiffeId: 'spiffe://example.org/nope' }));
     assert.equal(error.code, 'JWT_SVID_NOT_FOUND');
     assert.ok(!error.message.includes(first) && !error.message.includes(second));
     assert.equal(
-      (await rejection(c.fetchJwtSvid({ audiences: ['vault'], spiffeId: 'not-an-id' }))).code,
+      (await rejectionOf(c.fetchJwtSvid({ audiences: ['vault'], spiffeId: 'not-an-id' }))).code,
       'WORKLOAD_API_REQUEST_INVALID',
     );
   });
@@ -150,7 +143,7 @@ describe('WorkloadApiClient against a fake agent', () => {
   it('fails at once on INVALID_ARGUMENT (one call made)', async () => {
     await agent.start();
     agent.onFetchJwtSvid = () => ({ code: status.INVALID_ARGUMENT, details: 'audience must be specified' });
-    const error = await rejection(newClient().fetchJwtSvid({ audiences: ['vault'] }));
+    const error = await rejectionOf(newClient().fetchJwtSvid({ audiences: ['vault'] }));
     assert.equal(error.code, 'WORKLOAD_API_REJECTED');
     assert.equal(error.grpcStatus, 'INVALID_ARGUMENT');
     assert.equal(error.attempts, 1);
@@ -161,7 +154,7 @@ describe('WorkloadApiClient against a fake agent', () => {
   it('refuses an empty audience list or an empty audience before calling the agent', async () => {
     await agent.start();
     for (const audiences of [[], [''], ['vault', '  ']]) {
-      const error = await rejection(newClient().fetchJwtSvid({ audiences }));
+      const error = await rejectionOf(newClient().fetchJwtSvid({ audiences }));
       assert.equal(error.code, 'WORKLOAD_API_REQUEST_INVALID');
     }
     assert.equal(agent.calls.length, 0);
@@ -170,7 +163,7 @@ describe('WorkloadApiClient against a fake agent', () => {
   it('fails at once on UNIMPLEMENTED', async () => {
     await agent.start();
     agent.onFetchJwtSvid = () => ({ code: status.UNIMPLEMENTED, details: 'nope' });
-    const error = await rejection(newClient().fetchJwtSvid({ audiences: ['vault'] }));
+    const error = await rejectionOf(newClient().fetchJwtSvid({ audiences: ['vault'] }));
     assert.equal(error.code, 'WORKLOAD_API_REJECTED');
     assert.equal(agent.jwtSvidCalls, 1);
   });
@@ -178,7 +171,7 @@ describe('WorkloadApiClient against a fake agent', () => {
   it('gives up with WORKLOAD_API_UNAVAILABLE when the agent answers UNAVAILABLE until the deadline', async () => {
     await agent.start();
     agent.onFetchJwtSvid = () => ({ code: status.UNAVAILABLE, details: 'workload attestation failed' });
-    const error = await rejection(newClient({ timeoutMs: 10_000 }).fetchJwtSvid({ audiences: ['vault'] }));
+    const error = await rejectionOf(newClient({ timeoutMs: 10_000 }).fetchJwtSvid({ audiences: ['vault'] }));
     assert.equal(error.code, 'WORKLOAD_API_UNAVAILABLE');
     assert.equal(error.grpcStatus, 'UNAVAILABLE');
     assert.ok(agent.jwtSvidCalls > 3, `only ${agent.jwtSvidCalls} calls`);
@@ -192,7 +185,7 @@ describe('WorkloadApiClient against a fake agent', () => {
     await agent.start();
     const token = await signer.token();
     agent.onFetchJwtSvid = () => ({ code: status.PERMISSION_DENIED, details: `no identity issued (not ${token})` });
-    const error = await rejection(newClient({ timeoutMs: 5_000 }).fetchJwtSvid({ audiences: ['vault'] }));
+    const error = await rejectionOf(newClient({ timeoutMs: 5_000 }).fetchJwtSvid({ audiences: ['vault'] }));
     assert.equal(error.code, 'WORKLOAD_NOT_REGISTERED');
     assert.ok(!error.message.includes(token));
     assert.ok(!error.message.includes('eyJ'));
@@ -215,7 +208,7 @@ describe('WorkloadApiClient against a fake agent', () => {
   });
 
   it('says the socket does not exist when it never appears', async () => {
-    const error = await rejection(
+    const error = await rejectionOf(
       newClient({ clock: undefined, retryPolicy: { initialDelayMs: 10, maxDelayMs: 50 }, timeoutMs: 300 }).fetchJwtSvid(
         { audiences: ['vault'] },
       ),
@@ -245,7 +238,7 @@ describe('WorkloadApiClient against a fake agent', () => {
     const c = newClient();
     c.close();
     c.close();
-    assert.equal((await rejection(c.fetchJwtSvid({ audiences: ['vault'] }))).code, 'WORKLOAD_API_CLOSED');
+    assert.equal((await rejectionOf(c.fetchJwtSvid({ audiences: ['vault'] }))).code, 'WORKLOAD_API_CLOSED');
   });
 
   it('stops retrying with WORKLOAD_API_CLOSED when closed meanwhile', async () => {
@@ -255,7 +248,7 @@ describe('WorkloadApiClient against a fake agent', () => {
     const pending = c.fetchJwtSvid({ audiences: ['vault'] });
     await new Promise((resolve) => setTimeout(resolve, 100));
     c.close();
-    assert.equal((await rejection(pending)).code, 'WORKLOAD_API_CLOSED');
+    assert.equal((await rejectionOf(pending)).code, 'WORKLOAD_API_CLOSED');
   });
 
   it('rejects a bad address at construction', () => {

@@ -4,6 +4,7 @@ import { VaultClient } from '../../../src/core/vault/client.ts';
 import { VaultError } from '../../../src/core/vault/errors.ts';
 import { loginWithJwt, revokeSelf } from '../../../src/core/vault/token.ts';
 import { FAST_RETRY, LOGIN_OK, startFakeVault, type FakeVault } from './fake-vault.ts';
+import { rejection } from '../../helpers/rejection.ts';
 
 const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJzcGlmZmU6Ly90ZC93In0.c2ln';
 let fake: FakeVault | undefined;
@@ -19,12 +20,7 @@ function client(address: string, extra: Partial<ConstructorParameters<typeof Vau
 const login = (c: VaultClient) => loginWithJwt(c, { authPath: 'jwt', role: 'ci', jwt: JWT, audience: 'vault' });
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<VaultError> {
-  const error = await promise.then(
-    () => assert.fail('expected a failure'),
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof VaultError, String(error));
-  assert.equal(error.code, code, error.message);
+  const error = await rejection(promise, VaultError, code);
   assert.ok(!error.message.includes(JWT), 'the JWT leaked into the message');
   assert.ok(!JSON.stringify(error, Object.getOwnPropertyNames(error)).includes(JWT), 'the JWT leaked into the error');
   return error;

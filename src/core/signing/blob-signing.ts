@@ -148,15 +148,16 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
       await nextTurn();
     }
     for (let g = 0; g < groups; g++) {
+      const groupFiles = slice(files, g);
       let signatures: Buffer[];
       try {
         signatures = await (requests[g] as Promise<Buffer[]>);
-        checkSignatures(signatures, slice(files, g).length);
+        checkSignatures(signatures, groupFiles.length);
       } catch (error: unknown) {
         throw interrupted('signing', g, error);
       }
       await nextTurn();
-      await writeGroup({ index: g, files: slice(files, g), digests: digests[g] as FileDigest[], signatures });
+      await writeGroup({ index: g, files: groupFiles, digests: digests[g] as FileDigest[], signatures });
     }
   } catch (error: unknown) {
     stopped = true;

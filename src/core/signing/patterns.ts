@@ -69,7 +69,7 @@ export async function resolveFilePatterns(
   const excludedFiles = new Set<string>();
   const excludedDirs: string[] = [];
   for (const pattern of excludes) {
-    const matched = await expandPattern(pattern, cwd, logger);
+    const matched = expandPattern(pattern, cwd, logger);
     for (const file of matched.files) excludedFiles.add(file);
     excludedDirs.push(...matched.directories);
   }
@@ -79,7 +79,7 @@ export async function resolveFilePatterns(
   const all = new Set<string>();
   const report: PatternMatch[] = [];
   for (const pattern of includes) {
-    const matched = await expandPattern(pattern, cwd, logger);
+    const matched = expandPattern(pattern, cwd, logger);
     const kept = matched.files.filter((file) => !isExcluded(file));
     for (const file of kept) all.add(file);
     report.push({ pattern, files: kept.length, directories: matched.directories.length });
@@ -115,7 +115,7 @@ interface Expanded {
   readonly directories: string[];
 }
 
-async function expandPattern(pattern: string, cwd: string, logger: Logger): Promise<Expanded> {
+function expandPattern(pattern: string, cwd: string, logger: Logger): Expanded {
   const files = new Set<string>();
   const directories = new Set<string>();
   /** Sorts one path by what it is; `entry` (from the glob) spares a stat unless it is a symlink. */

@@ -16,6 +16,12 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
+    // A plain Node script the images benchmark starts (not bundled code).
+    files: ['bench/**/*.cjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['scripts/**', 'bench/**', '__tests__/**'],
     rules: { 'no-console': 'off' },
   },

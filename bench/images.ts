@@ -1,6 +1,8 @@
 // `npm run bench -- images`: sign 50 images in one run of ours against a loop of
 // `cosign sign --key hashivault://` over 50 images, on the same registry, in the same run. Every
-// timed run signs images of its own, never signed before, so each does the same work.
+// timed run signs images of its own, never signed before, so each does the same work. It also
+// counts each side's registry requests and measures the floor: a fresh Node process that only
+// sends as many requests as our run did.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +11,9 @@ import { cosignSignImageArgs } from '../__tests__/helpers/action-inputs.ts';
 import { pushImage } from '../__tests__/helpers/oci-images.ts';
 import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
 import { median, round } from './measure.ts';
+import { bareRequestsMs, nodeStartMs, registryRequestLog } from './registry-floor.ts';
 import { runnerFiles } from './runner-files.ts';
+import { DEFAULT_REGISTRY_CONCURRENCY } from '../src/core/signing/images.ts';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 50);
 const OURS_RUNS = 3;
@@ -17,7 +21,10 @@ const OURS_RUNS = 3;
 export function benchImages(stack: StackEnv): Record<string, unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-images-'));
   try {
-    const repo = `${stack.STACK_REGISTRY}/bench-${Date.now().toString(36)}`;
+    const repository = `bench-${Date.now().toString(36)}`;
+    const repo = `${stack.STACK_REGISTRY}/${repository}`;
+    const log = registryRequestLog(stack);
+    const oursRequests: number[] = [];
     const freshImages = (set: string) =>
       Array.from(
         { length: IMAGES },
@@ -28,6 +35,7 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
     const oursRuns = Array.from({ length: OURS_RUNS }, (_, run) => {
       const images = freshImages(`ours${run}`);
       files.reset();
+      const mark = log.mark();
       const started = process.hrtime.bigint();
       const ours = spawnSync(process.execPath, [join(repoRoot, 'dist', 'main.js')], {
         encoding: 'utf8',
@@ -37,6 +45,7 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
       if (ours.status !== 0) throw new Error(`our run failed: ${ours.stdout.slice(-1500)}`);
       const signed = (JSON.parse(files.read('GITHUB_OUTPUT')['signed-images'] ?? '[]') as unknown[]).length;
       if (signed !== IMAGES) throw new Error(`our run signed ${signed} of ${IMAGES} images`);
+      oursRequests.push(log.countSince(mark, repository));
       return ms;
     });
     const oursMs = median(oursRuns);
@@ -49,6 +58,7 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
       VAULT_ADDR: stack.VAULT_ADDR,
       VAULT_TOKEN: stack.STACK_ADMIN_TOKEN,
     };
+    const cosignMark = log.mark();
     const cosignStarted = process.hrtime.bigint();
     for (const image of images) {
       const r = spawnSync(join(stack.STACK_BIN, 'cosign'), cosignSignImageArgs(stack, image), {
@@ -58,6 +68,14 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
       if (r.status !== 0) throw new Error(`cosign sign failed: ${r.stderr.slice(0, 500)}`);
     }
     const cosignMs = Number(process.hrtime.bigint() - cosignStarted) / 1e6;
+    const cosignRequests = log.countSince(cosignMark, repository);
+
+    const requests = median(oursRequests);
+    const floorMs = bareRequestsMs(
+      stack,
+      requests,
+      images.map((image) => image.slice(stack.STACK_REGISTRY.length + 1)),
+    );
     return {
       benchmark: 'images',
       images: IMAGES,
@@ -69,6 +87,14 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
       ratio: round(oursMs / cosignMs, 3),
       speedup: round(cosignMs / oursMs, 1),
       target: 'ratio <= 0.1 (≥ 10× faster overall; ours ÷ cosign, lower is better)',
+      ours_registry_requests: requests,
+      cosign_registry_requests_per_image: round(cosignRequests / IMAGES),
+      node_start_ms: round(nodeStartMs()),
+      floor: {
+        what: `a fresh Node process that only sends ${requests} keep-alive GETs (${DEFAULT_REGISTRY_CONCURRENCY} in flight) to the same registry`,
+        ms: round(floorMs),
+        ratio: round(floorMs / cosignMs, 3),
+      },
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

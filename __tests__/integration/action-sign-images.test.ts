@@ -1,6 +1,7 @@
 // sign-images: the action signs images in their registries; real cosign verifies them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -41,6 +42,15 @@ async function signWithAction(extra: Record<string, string>): Promise<StepResult
 
 function verify(image: string, binary: 'cosign' | 'cosign2' = 'cosign', extra: readonly string[] = []) {
   return cosign(stack, binary, ['verify', '--key', pubKey, '--insecure-ignore-tlog=true', ...extra, image], {});
+}
+
+/** A loopback port nothing listens on (taken from the OS, then released). */
+async function closedLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 function signedImages(result: StepResult): SignedImageOutput[] {
@@ -128,5 +138,12 @@ describe('sign-images', () => {
       'image-signature-format': 'v3',
     });
     assert.match(format.stdout, /::error::.*\[INVALID_INPUT\]: image-signature-format/);
+  });
+
+  test('a registry that does not answer is retried for the timeout input, then REGISTRY_UNAVAILABLE', async () => {
+    const closed = await closedLoopbackPort();
+    const down = await signWithAction({ 'sign-images': `127.0.0.1:${closed}/app:v1`, timeout: '2s' });
+    assert.equal(down.status, 1);
+    assert.match(down.stdout, /::error::.*\[REGISTRY_UNAVAILABLE\].*ECONNREFUSED.*up to 2 s/);
   });
 });

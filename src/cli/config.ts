@@ -2,8 +2,10 @@ import { DEFAULT_AUDIENCE, DEFAULT_AUTH_PATH, DEFAULT_TIMEOUT, DEFAULT_TRANSIT_P
 import { resolve } from 'node:path';
 import { describeError, InputError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
+import type { RegistryClientOptions } from '../core/oci/client.ts';
 import { defaultDockerConfigDir } from '../core/oci/docker-config.ts';
 import { parseDuration, parseHttpUrl, parseKeyValues, parseList, readPem } from '../core/parse.ts';
+import { DEFAULT_RETRY_POLICY } from '../core/retry.ts';
 import { parseIfNoFilesFound, parseKeyVersion, parseTransitKey } from '../core/signing/options.ts';
 import type { IfNoFilesFound } from '../core/signing/patterns.ts';
 import { DEFAULT_AGENT_SOCKET, parseWorkloadApiAddress } from '../core/spiffe/address.ts';
@@ -214,12 +216,15 @@ export function registryOptions(
   values: FlagValues,
   env: Env,
   logger: Logger,
-): { dockerConfigDir: string; insecureHosts: string[]; proxyEnv: Env; logger: Logger } {
+  /** How long each registry request keeps retrying (--timeout of the signing commands). */
+  timeoutMs?: number,
+): RegistryClientOptions {
   return {
     dockerConfigDir: defaultDockerConfigDir(env),
     insecureHosts: parseList(flagString(values, 'registry-insecure')),
     proxyEnv: env,
     logger,
+    ...(timeoutMs !== undefined ? { retry: { ...DEFAULT_RETRY_POLICY, deadlineMs: timeoutMs } } : {}),
   };
 }
 

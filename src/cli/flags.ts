@@ -80,7 +80,7 @@ export const VAULT_FLAGS: FlagGroup = {
     timeout: {
       type: 'string',
       value: 'DUR',
-      description: 'how long to keep retrying the Workload API, and Vault, each (default 60s)',
+      description: 'how long to keep retrying the Workload API, Vault and each registry request (default 60s)',
     },
   },
 };

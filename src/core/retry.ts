@@ -33,6 +33,11 @@ export interface RetryOptions<T> {
   readonly isRetryable: (error: unknown) => boolean;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /**
+   * How long the failure itself asks to wait (an HTTP Retry-After), if it says: the next attempt
+   * waits at least that long, and when that is past the deadline there is no next attempt.
+   */
+  readonly retryAfterMs?: (error: unknown) => number | undefined;
   /** Called before each wait, with the failure and the chosen delay. */
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** Builds the error thrown when the deadline passes; gets the last failure. */
@@ -53,12 +58,27 @@ export async function retry<T>(options: RetryOptions<T>): Promise<T> {
       const cap = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
       // Full jitter, but never below a tenth of the cap so retries do not spin.
       const delay = Math.max(cap / 10, random() * cap);
+      const asked = options.retryAfterMs?.(error) ?? 0;
       const remaining = deadline - clock.now();
-      if (remaining <= 0) {
+      if (remaining <= 0 || asked > remaining) {
         throw options.onDeadline ? options.onDeadline(error, attempt) : error;
       }
-      options.onRetry?.(error, attempt, Math.min(delay, remaining));
-      await clock.sleep(Math.min(delay, remaining));
+      const wait = Math.min(Math.max(delay, asked), remaining);
+      options.onRetry?.(error, attempt, wait);
+      await clock.sleep(wait);
     }
   }
+}
+
+/**
+ * An HTTP Retry-After value (RFC 9110: delay-seconds or an HTTP-date) in milliseconds from
+ * `nowMs`; undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP-date starts with the day's name ("Sun, 06 Nov 1994 08:49:37 GMT").
+  const date = /^[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseFlags } from '../../../src/cli/args.ts';
-import { parseLoginConfig, parseSigningConfig, parseTransitPath, parseVaultConfig } from '../../../src/cli/config.ts';
+import { NOOP_LOGGER } from '../../../src/core/logger.ts';
+import {
+  parseLoginConfig,
+  parseSigningConfig,
+  parseTransitPath,
+  parseVaultConfig,
+  registryOptions,
+} from '../../../src/cli/config.ts';
 import { LOGIN_FLAGS, mergeFlags, OUTPUT_FLAGS, SIGNING_FLAGS, VAULT_FLAGS } from '../../../src/cli/flags.ts';
 
 const specs = mergeFlags([LOGIN_FLAGS, VAULT_FLAGS, SIGNING_FLAGS, OUTPUT_FLAGS]);
@@ -171,5 +178,19 @@ describe('signing', () => {
     assert.throws(() => sign(['--transit-key=transit/cosign', 'x']), { message: /^--transit-key: / });
     assert.throws(() => sign(['--if-no-files-found=fail', 'x']), { message: /^--if-no-files-found: 'fail'/ });
     assert.throws(() => sign(['--transit-path=a b', 'x']), { message: /^--transit-path: / });
+  });
+});
+
+describe('registries', () => {
+  test('--timeout bounds the retries of each registry request; without it the default policy', () => {
+    const logger = NOOP_LOGGER;
+    const timed = registryOptions(
+      flags('--timeout=5s'),
+      {},
+      logger,
+      parseVaultConfig(flags('--timeout=5s'), { VAULT_ADDR: 'http://a' }, cwd).timeoutMs,
+    );
+    assert.equal(timed.retry?.deadlineMs, 5_000);
+    assert.equal(registryOptions(flags(), {}, logger).retry, undefined);
   });
 });

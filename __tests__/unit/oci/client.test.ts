@@ -75,6 +75,30 @@ test('503, 429 and a reset connection are retried; then the answer is used', asy
   assert.equal(clock.slept.length, 3);
 });
 
+test('Retry-After on a 429 or 503 (seconds or a date) is waited out before the next try', async () => {
+  fake.on('GET /v2/team/app/manifests/v1', [
+    { status: 429, headers: { 'retry-after': '3' } },
+    { status: 503, headers: { 'retry-after': new Date(5_000).toUTCString() } },
+    ok,
+  ]);
+  const clock = instantClock();
+  await resolveImage(client({ clock, retry: { initialDelayMs: 10, maxDelayMs: 100, deadlineMs: 10_000 } }), ref());
+  assert.equal(fake.seen.length, 3);
+  assert.deepEqual(clock.slept, [3_000, 2_000]);
+});
+
+test('a Retry-After longer than the time left fails at once and says what the registry asked', async () => {
+  fake.on('GET /v2/team/app/manifests/v1', [{ status: 429, headers: { 'retry-after': '120' } }]);
+  const clock = instantClock();
+  await assert.rejects(resolveImage(client({ clock }), ref()), (e: unknown) => {
+    assert.ok(code('REGISTRY_UNAVAILABLE')(e));
+    assert.match((e as Error).message, /429.*asked to wait 120 s more \(Retry-After\)/);
+    return true;
+  });
+  assert.equal(fake.seen.length, 1);
+  assert.deepEqual(clock.slept, []);
+});
+
 test('a registry that stays at 503 is REGISTRY_UNAVAILABLE after the deadline', async () => {
   fake.on('GET /v2/team/app/manifests/v1', [{ status: 503, body: '{"errors":[{"code":"UNAVAILABLE"}]}' }]);
   await assert.rejects(resolveImage(client(), ref()), (e: unknown) => {

@@ -55,7 +55,7 @@ export const signImageCommand: Command = {
         format,
         annotations,
         recursive: flags.values.recursive === true,
-        registry: registryOptions(flags.values, ctx.env, ctx.logger),
+        registry: registryOptions(flags.values, ctx.env, ctx.logger, vault.timeoutMs),
         logger: ctx.logger,
       });
       for (const image of signed) {

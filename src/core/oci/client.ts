@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
-import { DEFAULT_RETRY_POLICY, retry, SYSTEM_CLOCK, type Clock, type RetryPolicy } from '../retry.ts';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retry, SYSTEM_CLOCK, type Clock, type RetryPolicy } from '../retry.ts';
 import { RegistryAuthenticator, type AuthTarget } from './auth.ts';
 import { credentialsFor, readDockerConfig, type RegistryCredentials } from './docker-config.ts';
 import { isRetryableRegistryError, OciError, RegistryHttpError } from './errors.ts';
@@ -131,6 +131,7 @@ export class RegistryClient {
         policy: this.policy,
         clock: this.clock,
         isRetryable: isRetryableRegistryError,
+        retryAfterMs: (error) => this.retryAfterMs(error),
         onRetry: (error, attempt, delayMs) =>
           this.logger.debug(
             `${req.what}: attempt ${attempt} failed (${describeError(error)}); retrying in ${Math.round(delayMs)} ms`,
@@ -142,6 +143,13 @@ export class RegistryClient {
     }
   }
 
+  /** What a 429 or 503 asked for in Retry-After. */
+  private retryAfterMs(error: unknown): number | undefined {
+    if (!(error instanceof RegistryHttpError)) return undefined;
+    const value = error.headers['retry-after'];
+    return parseRetryAfter(Array.isArray(value) ? value[0] : value, this.clock.now());
+  }
+
   private toOciError(req: RegistryRequest, error: unknown): Error {
     if (error instanceof OciError || !(error instanceof RegistryHttpError)) return error as Error;
     const host = req.registry;
@@ -149,9 +157,11 @@ export class RegistryClient {
     const opts = { cause: error, host, status: error.status };
     if (error.status === 0 || isRetryableRegistryError(error)) {
       const why = error.status === 0 ? `no answer (${error.socketCode}: ${error.message})` : `${error.status}${detail}`;
+      const askedMs = this.retryAfterMs(error);
+      const asked = askedMs ? `; it asked to wait ${Math.ceil(askedMs / 1000)} s more (Retry-After)` : '';
       return new OciError(
         'REGISTRY_UNAVAILABLE',
-        `failed to ${req.what} at ${this.baseUrl(host)}: ${why}, still after retrying for ${Math.round(this.policy.deadlineMs / 1000)} s — check that the registry is up and reachable, then run again`,
+        `failed to ${req.what} at ${this.baseUrl(host)}: ${why}, still after retrying for up to ${Math.round(this.policy.deadlineMs / 1000)} s${asked} — check that the registry is up and reachable, then run again`,
         opts,
       );
     }

@@ -1,0 +1,66 @@
+// What the images benchmark can count and bound: the requests each side sent to the stack's
+// registry (crane's registry logs one line per request), and the floor, i.e. the time a fresh
+// Node process needs just to start and send that many requests to the same registry.
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackEnv } from '../__tests__/helpers/stack-env.ts';
+import { DEFAULT_REGISTRY_CONCURRENCY } from '../src/core/signing/images.ts';
+import { median } from './measure.ts';
+
+export interface RequestLog {
+  /** Where the log ends now. */
+  mark(): number;
+  /** Requests for `repository` logged since `mark`. */
+  countSince(mark: number, repository: string): number;
+}
+
+/** The request log of the stack's crane registry (STACK_REGISTRY). */
+export function registryRequestLog(stack: StackEnv): RequestLog {
+  const file = join(stack.STACK_STATE_DIR, 'registry.log');
+  return {
+    mark: () => statSync(file).size,
+    countSince(mark, repository) {
+      const length = statSync(file).size - mark;
+      const bytes = Buffer.alloc(length);
+      const fd = openSync(file, 'r');
+      try {
+        readSync(fd, bytes, 0, length, mark);
+      } finally {
+        closeSync(fd);
+      }
+      const needle = ` /v2/${repository}/`;
+      return bytes
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.includes(needle)).length;
+    },
+  };
+}
+
+/**
+ * Median wall time of `runs` fresh Node processes, each sending `requests` keep-alive GETs of
+ * the given images' manifests (`repository@digest`, without the registry) to the registry.
+ */
+export function bareRequestsMs(stack: StackEnv, requests: number, images: readonly string[], runs = 3): number {
+  const client = join(import.meta.dirname, 'bare-registry-client.cjs');
+  const args = [client, stack.STACK_REGISTRY, String(requests), String(DEFAULT_REGISTRY_CONCURRENCY), ...images];
+  const times = Array.from({ length: runs }, () => {
+    const started = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`the bare registry client failed: ${r.stderr.slice(0, 500)}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  });
+  return median(times);
+}
+
+/** Median wall time of `node -e 0`. */
+export function nodeStartMs(runs = 5): number {
+  return median(
+    Array.from({ length: runs }, () => {
+      const started = process.hrtime.bigint();
+      spawnSync(process.execPath, ['-e', '0']);
+      return Number(process.hrtime.bigint() - started) / 1e6;
+    }),
+  );
+}

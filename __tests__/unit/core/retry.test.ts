@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseRetryAfter, retry, type Clock } from '../../../src/core/retry.ts';
-
-function fakeClock(): Clock & { slept: number[] } {
-  let now = 0;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
-}
+import { parseRetryAfter, retry } from '../../../src/core/retry.ts';
+import { instantClock } from '../../helpers/instant-clock.ts';
 
 const policy = { initialDelayMs: 10, maxDelayMs: 100, deadlineMs: 5_000 };
 class Busy extends Error {
@@ -33,7 +21,7 @@ test('Retry-After: delay-seconds, an HTTP-date, and what is not one', () => {
 });
 
 test('a failure that asks for a wait gets at least that wait before the next attempt', async () => {
-  const clock = fakeClock();
+  const clock = instantClock();
   let attempts = 0;
   const result = await retry({
     policy,
@@ -54,7 +42,7 @@ test('a failure that asks for a wait gets at least that wait before the next att
 });
 
 test('a wait past the deadline ends the retries at once with the deadline error', async () => {
-  const clock = fakeClock();
+  const clock = instantClock();
   let attempts = 0;
   await assert.rejects(
     retry({

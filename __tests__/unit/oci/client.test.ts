@@ -9,7 +9,7 @@ import { OciError } from '../../../src/core/oci/errors.ts';
 import { getManifest, resolveImage, SINGLE_POST_MAX_BYTES, uploadBlob } from '../../../src/core/oci/manifests.ts';
 import { listReferrers, pushReferrer } from '../../../src/core/oci/referrers.ts';
 import { parseImageReference } from '../../../src/core/oci/reference.ts';
-import type { Clock } from '../../../src/core/retry.ts';
+import { instantClock } from '../../helpers/instant-clock.ts';
 import { FakeRegistry } from './fake-registry.ts';
 
 let fake: FakeRegistry;
@@ -19,20 +19,6 @@ beforeEach(async () => {
 });
 afterEach(() => fake.stop());
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** A clock whose sleeps return at once, so retries take no time. */
-function instantClock(): Clock & { slept: number[] } {
-  let now = 0;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
-}
 
 function client(extra: Partial<ConstructorParameters<typeof RegistryClient>[0]> = {}): RegistryClient {
   return new RegistryClient({

@@ -1,12 +1,11 @@
 // What the images benchmark can count and bound: the requests each side sent to the stack's
 // registry (crane's registry logs one line per request), and the floor, i.e. the time a fresh
 // Node process needs just to start and send that many requests to the same registry.
-import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackEnv } from '../__tests__/helpers/stack-env.ts';
 import { DEFAULT_REGISTRY_CONCURRENCY } from '../src/core/signing/images.ts';
-import { median } from './measure.ts';
+import { measure } from './measure.ts';
 
 export interface RequestLog {
   /** Where the log ends now. */
@@ -45,22 +44,10 @@ export function registryRequestLog(stack: StackEnv): RequestLog {
 export function bareRequestsMs(stack: StackEnv, requests: number, images: readonly string[], runs = 3): number {
   const client = join(import.meta.dirname, 'bare-registry-client.cjs');
   const args = [client, stack.STACK_REGISTRY, String(requests), String(DEFAULT_REGISTRY_CONCURRENCY), ...images];
-  const times = Array.from({ length: runs }, () => {
-    const started = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`the bare registry client failed: ${r.stderr.slice(0, 500)}`);
-    return Number(process.hrtime.bigint() - started) / 1e6;
-  });
-  return median(times);
+  return measure({ name: 'bare registry client', command: process.execPath, args }, runs, 0).medianMs;
 }
 
 /** Median wall time of `node -e 0`. */
 export function nodeStartMs(runs = 5): number {
-  return median(
-    Array.from({ length: runs }, () => {
-      const started = process.hrtime.bigint();
-      spawnSync(process.execPath, ['-e', '0']);
-      return Number(process.hrtime.bigint() - started) / 1e6;
-    }),
-  );
+  return measure({ name: 'node -e 0', command: process.execPath, args: ['-e', '0'] }, runs, 0).medianMs;
 }

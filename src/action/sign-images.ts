@@ -1,7 +1,6 @@
 import * as core from '@actions/core';
 import { defaultDockerConfigDir } from '../core/oci/index.ts';
 import { signImages, type SignedImage } from '../core/signing/images.ts';
-import { DEFAULT_RETRY_POLICY } from '../core/retry.ts';
 import type { TransitSigner } from '../core/vault/transit.ts';
 import type { ActionConfig } from './inputs.ts';
 import { actionsLogger } from './logger.ts';
@@ -27,7 +26,7 @@ export async function signImageReferences(options: {
       insecureHosts: signing.registryInsecure,
       proxyEnv: process.env,
       logger: actionsLogger,
-      retry: { ...DEFAULT_RETRY_POLICY, deadlineMs: config.timeoutMs },
+      retryDeadlineMs: config.timeoutMs,
     },
     logger: actionsLogger,
   });

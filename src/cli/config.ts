@@ -5,7 +5,6 @@ import type { Logger } from '../core/logger.ts';
 import type { RegistryClientOptions } from '../core/oci/client.ts';
 import { defaultDockerConfigDir } from '../core/oci/docker-config.ts';
 import { parseDuration, parseHttpUrl, parseKeyValues, parseList, readPem } from '../core/parse.ts';
-import { DEFAULT_RETRY_POLICY } from '../core/retry.ts';
 import { parseIfNoFilesFound, parseKeyVersion, parseTransitKey } from '../core/signing/options.ts';
 import type { IfNoFilesFound } from '../core/signing/patterns.ts';
 import { DEFAULT_AGENT_SOCKET, parseWorkloadApiAddress } from '../core/spiffe/address.ts';
@@ -224,7 +223,7 @@ export function registryOptions(
     insecureHosts: parseList(flagString(values, 'registry-insecure')),
     proxyEnv: env,
     logger,
-    ...(timeoutMs !== undefined ? { retry: { ...DEFAULT_RETRY_POLICY, deadlineMs: timeoutMs } } : {}),
+    ...(timeoutMs !== undefined ? { retryDeadlineMs: timeoutMs } : {}),
   };
 }
 

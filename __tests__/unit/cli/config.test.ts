@@ -190,7 +190,7 @@ describe('registries', () => {
       logger,
       parseVaultConfig(flags('--timeout=5s'), { VAULT_ADDR: 'http://a' }, cwd).timeoutMs,
     );
-    assert.equal(timed.retry?.deadlineMs, 5_000);
-    assert.equal(registryOptions(flags(), {}, logger).retry, undefined);
+    assert.equal(timed.retryDeadlineMs, 5_000);
+    assert.equal(registryOptions(flags(), {}, logger).retryDeadlineMs, undefined);
   });
 });

@@ -18,6 +18,8 @@ export interface RegistryClientOptions {
   /** Hosts (host or host:port) spoken to over plain http. Loopback hosts always are. */
   readonly insecureHosts?: readonly string[];
   readonly retry?: RetryPolicy;
+  /** How long one request keeps retrying (the adapters' timeout); overrides `retry.deadlineMs`. */
+  readonly retryDeadlineMs?: number;
   readonly clock?: Clock;
   readonly requestTimeoutMs?: number;
   /** HTTP_PROXY / HTTPS_PROXY / NO_PROXY as the adapter read them. */
@@ -66,7 +68,8 @@ export class RegistryClient {
   constructor(options: RegistryClientOptions = {}) {
     this.logger = options.logger ?? NOOP_LOGGER;
     this.clock = options.clock ?? SYSTEM_CLOCK;
-    this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.policy = options.retryDeadlineMs === undefined ? policy : { ...policy, deadlineMs: options.retryDeadlineMs };
     this.send =
       options.send ??
       createHttpSend({

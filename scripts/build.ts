@@ -45,9 +45,9 @@ const corePlatformStub: Plugin = {
 
 const result = await build({
   entryPoints: {
-    main: 'src/action/main.ts',
-    post: 'src/action/post.ts',
-    cli: 'src/cli/main.ts',
+    main: 'src/entry/action-main.ts',
+    post: 'src/entry/action-post.ts',
+    cli: 'src/entry/cli.ts',
   },
   outdir,
   bundle: true,

@@ -1,40 +1,40 @@
-import * as core from '@actions/core';
+/** Exports the Vault environment to the following steps; the token only with export-token. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActionConfig } from './inputs.ts';
+import { baoTwins, vaultEnvironment } from '../core/vault/environment.ts';
+import type { ActionConfig } from './config.ts';
+import type { ActionRunner } from './runner.ts';
 
-/**
- * What later steps (vault CLI, cosign's hashivault:// KMS, OpenBao's bao) read: the address,
- * namespace, transit mount and CA as a file path (what they all take), and the token.
- */
-export function vaultEnvironment(config: ActionConfig, token: string): Record<string, string> {
-  const env: Record<string, string> = {
-    VAULT_ADDR: config.vaultAddr,
-    // cosign's hashivault:// KMS reads the transit mount from here.
-    TRANSIT_SECRET_ENGINE_PATH: config.signing.transitPath,
-    VAULT_TOKEN: token,
-  };
-  if (config.namespace) env.VAULT_NAMESPACE = config.namespace;
-  const caFile = caCertFile(config);
-  if (caFile) env.VAULT_CACERT = caFile;
-  if (config.tls.skipVerify) env.VAULT_SKIP_VERIFY = 'true';
-  return env;
+export interface ExportOptions {
+  readonly runner: ActionRunner;
+  readonly config: ActionConfig;
+  readonly token: string;
 }
 
-/** Exports the Vault environment to the following steps; the token only with export-token. */
-export function exportVaultEnvironment(config: ActionConfig, token: string): void {
-  for (const [name, value] of Object.entries(vaultEnvironment(config, token))) {
-    if (name !== 'VAULT_TOKEN' || config.exportToken) core.exportVariable(name, value);
+/** The variables later steps (and the run command) get: VAULT_* and their BAO_* twins. */
+export function stepEnvironment({ runner, config, token }: ExportOptions): Record<string, string> {
+  const caCertFile = inlineCaFile(runner, config);
+  const env = vaultEnvironment(config.connection, {
+    token,
+    transitPath: config.transit.transitPath,
+    ...(caCertFile ? { caCertFile } : {}),
+  });
+  return { ...env, ...baoTwins(runner.env, env) };
+}
+
+export function exportVaultEnvironment(options: ExportOptions): void {
+  const { runner, config } = options;
+  for (const [name, value] of Object.entries(stepEnvironment(options))) {
+    if (!/^(VAULT|BAO)_TOKEN$/.test(name) || config.exportToken) runner.exportVariable(name, value);
   }
-  if (!config.exportToken) core.info('export-token is false: VAULT_TOKEN is not exported to later steps');
+  if (!config.exportToken) runner.info('export-token is false: VAULT_TOKEN is not exported to later steps');
 }
 
-function caCertFile(config: ActionConfig): string | undefined {
-  if (config.caCertInput) return config.caCertInput;
-  if (!config.tls.caCert) return undefined;
-  const dir = process.env.RUNNER_TEMP;
-  if (!dir) return undefined;
-  const file = join(dir, 'spiffe-vault-action-ca.pem');
-  writeFileSync(file, config.tls.caCert, { mode: 0o644 });
+/** A CA given as PEM text is written to the runner's temp folder, so later steps can use it. */
+function inlineCaFile(runner: ActionRunner, config: ActionConfig): string | undefined {
+  const { tls, tlsFiles } = config.connection;
+  if (tlsFiles.caCert || !tls.caCert || !runner.env.RUNNER_TEMP) return undefined;
+  const file = join(runner.env.RUNNER_TEMP, 'spiffe-vault-action-ca.pem');
+  writeFileSync(file, tls.caCert, { mode: 0o644 });
   return file;
 }

@@ -1,69 +1,93 @@
-import * as core from '@actions/core';
+/**
+ * The action's main step: log in with the runner's SPIFFE identity, mask and export the token,
+ * sign what the inputs name, run the `run` command, and leave the post step what it needs to
+ * revoke every token. `run()` takes its runner and login method as arguments, so unit tests
+ * drive it in-process.
+ */
 import { describeError, errorCode } from '../core/errors.ts';
-import { loginWithIdentity, type IdentityLoginResult } from '../core/login.ts';
+import { createLogin, type CreateLoginOptions } from '../core/login/create.ts';
+import type { LoginToken, VaultLogin } from '../core/login/types.ts';
+import { rawValue } from '../core/options/spec.ts';
+import { OPTIONS } from '../core/options/table.ts';
+import { tlsSkipVerifyWarning } from '../core/vault/connect.ts';
 import { VaultSession } from '../core/vault/session.ts';
-import { createWorkloadApiClient } from './clients.ts';
+import { actionOptionSource, parseActionConfig, type ActionConfig } from './config.ts';
 import { exportVaultEnvironment } from './environment.ts';
-import { envInputReader, parseActionInputs, type ActionConfig } from './inputs.ts';
-import { actionsLogger, maskSecret } from './logger.ts';
-import { rememberMintedToken } from './state.ts';
+import { githubRunner, maskSecret, type ActionRunner } from './runner.ts';
+import { savedConnection, StateKeeper } from './state.ts';
 import { writeLoginSummary } from './summary.ts';
-import { createVaultClient, warnIfTlsUnchecked } from './vault-client.ts';
 
-export async function run(): Promise<void> {
-  let closeWorkloadApi = () => {};
+export interface MainDependencies {
+  readonly runner: ActionRunner;
+  readonly createLogin: (options: CreateLoginOptions) => VaultLogin;
+}
+
+export function defaultMainDependencies(): MainDependencies {
+  return { runner: githubRunner(), createLogin };
+}
+
+export async function run(deps: MainDependencies = defaultMainDependencies()): Promise<void> {
+  const { runner } = deps;
+  let login: VaultLogin | undefined;
   try {
-    const config = parseActionInputs(envInputReader(process.env), process.env);
-    const svids = createWorkloadApiClient(config, actionsLogger);
-    closeWorkloadApi = () => svids.close();
-    warnIfTlsUnchecked(config, actionsLogger);
-    const vault = createVaultClient(config, actionsLogger, config.timeoutMs);
-    const login = () =>
-      loginWithIdentity({
-        svids,
-        vault,
-        audiences: config.audiences,
-        spiffeId: config.spiffeId,
-        role: config.role,
-        authPath: config.authPath,
-        ...(config.maxTokenTtlSeconds !== undefined ? { maxTokenTtlSeconds: config.maxTokenTtlSeconds } : {}),
-        onSecret: maskSecret,
-        logger: actionsLogger,
-      });
-    const first = await login();
+    const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
+    const config = parseActionConfig(runner.env, workspace);
+    const warning = tlsSkipVerifyWarning(config.connection);
+    if (warning) runner.warning(warning);
+    login = deps.createLogin({
+      connection: config.connection,
+      login: config.login,
+      logger: runner,
+      onSecret: (secret) => maskSecret(runner, secret),
+      proxyEnv: runner.env,
+    });
+    const state = new StateKeeper(runner, {
+      connection: savedConnection(config.connection, clientKeyVariable(runner)),
+      revoke: config.revoke,
+    });
+    const first = await login.login();
     // Every token the session mints (the first, and any re-login during a long signing run) is
-    // remembered at once, so the post step revokes them all even if a later step of ours fails.
+    // saved at once, so the post step revokes them all even if a later step of ours fails.
     const session = VaultSession.from(
-      { login: async () => (await login()).token, onToken: rememberMintedToken, logger: actionsLogger },
-      first.token,
+      {
+        login: () => (login as VaultLogin).login(),
+        onToken: (token) => state.rememberToken(token.token),
+        logger: runner,
+      },
+      first,
     );
-    exportVaultEnvironment(config, session.current.token);
-    setLoginOutputs(config, first);
-    if (config.signing.blobs.length > 0 || config.signing.images.length > 0) {
-      // Initialised only when there is something to sign (the bundler defers a dynamically
-      // imported module): a login-only run does not pay for it.
+    exportVaultEnvironment({ runner, config, token: first.token });
+    setLoginOutputs(runner, config, first);
+    if (config.blobs.length > 0 || config.images.length > 0) {
+      // Initialised only when there is something to sign: a login-only run does not pay for it.
       const { signStep } = await import('./signing.ts');
-      await signStep({ config, session, vault });
-      if (session.current.token !== first.token.token) exportVaultEnvironment(config, session.current.token);
+      await signStep({ runner, config, session, vault: login.vault, workspace });
+      if (session.current.token !== first.token) {
+        exportVaultEnvironment({ runner, config, token: session.current.token });
+      }
     }
     if (config.run) {
       const { runWithToken } = await import('./run-command.ts');
-      await runWithToken({ config, session, vault });
+      await runWithToken({ runner, config, session, vault: login.vault, workspace });
     }
-    await writeLoginSummary(config, first);
+    await writeLoginSummary(runner, { config, first });
   } catch (error: unknown) {
-    core.setFailed(`spiffe-vault-action${errorCode(error)}: ${describeError(error)}`);
+    runner.setFailed(`spiffe-vault-action${errorCode(error)}: ${describeError(error)}`);
   } finally {
-    closeWorkloadApi();
+    login?.close();
   }
 }
 
-function setLoginOutputs(config: ActionConfig, result: IdentityLoginResult): void {
-  core.setOutput('spiffe-id', result.spiffeId);
-  core.setOutput('token-expires-at', result.token.expiresAt.toISOString());
-  core.setOutput('token-ttl', String(result.token.ttlSeconds));
-  core.setOutput('token-policies', result.token.policies.join(','));
-  if (config.outputToken) core.setOutput('token', result.token.token);
+/** Where the post step finds a client key given as PEM text: its input or variable. */
+function clientKeyVariable(runner: ActionRunner): string {
+  const raw = rawValue(actionOptionSource(runner.env), OPTIONS['client-key']);
+  return raw.fromEnv ? raw.source : 'INPUT_CLIENT-KEY';
 }
 
-void run();
+function setLoginOutputs(runner: ActionRunner, config: ActionConfig, token: LoginToken): void {
+  runner.setOutput('spiffe-id', token.spiffeId);
+  runner.setOutput('token-expires-at', token.expiresAt.toISOString());
+  runner.setOutput('token-ttl', String(token.ttlSeconds));
+  runner.setOutput('token-policies', token.policies.join(','));
+  if (config.outputToken) runner.setOutput('token', token.token);
+}

@@ -1,45 +1,73 @@
-import * as core from '@actions/core';
+/**
+ * The action's post step: revokes every token the main step minted, from the saved state alone
+ * (never the inputs). It never fails the job: problems are warnings.
+ */
 import { describeError } from '../core/errors.ts';
-import { revokeSelf } from '../core/vault/token.ts';
-import { createVaultClient } from './vault-client.ts';
-import { envInputReader, parseActionInputs } from './inputs.ts';
-import { actionsLogger } from './logger.ts';
-import { readMintedTokens } from './state.ts';
+import { REVOKE_DEADLINE_MS, revokeTokens, type RevokeReport } from '../core/login/revoke.ts';
+import { connectVault } from '../core/vault/connect.ts';
+import { readPem } from '../core/parse.ts';
+import type { VaultConnection } from '../core/options/config.ts';
+import { githubRunner, type ActionRunner } from './runner.ts';
+import { readSavedState, type SavedConnection } from './state.ts';
 
-const REVOKE_DEADLINE_MS = 15_000;
+export interface PostDependencies {
+  readonly runner: ActionRunner;
+  readonly revoke: (connection: VaultConnection, tokens: readonly string[]) => Promise<RevokeReport>;
+}
 
-/** Revokes every token the main step minted. Never fails the job: problems are warnings. */
-export async function runPost(): Promise<void> {
-  const tokens = readMintedTokens();
-  for (const { token } of tokens) core.setSecret(token);
-  if (tokens.length === 0) {
-    core.info('No Vault token to revoke.');
+export function defaultPostDependencies(): PostDependencies {
+  const runner = githubRunner();
+  return {
+    runner,
+    revoke: (connection, tokens) =>
+      revokeTokens(connectVault(connection, { logger: runner, proxyEnv: runner.env, deadlineMs: REVOKE_DEADLINE_MS }), {
+        tokens,
+        logger: runner,
+      }),
+  };
+}
+
+export async function run(deps: PostDependencies = defaultPostDependencies()): Promise<void> {
+  const { runner } = deps;
+  const state = readSavedState(runner);
+  if (!state || state.tokens.length === 0) {
+    runner.info('No Vault token to revoke.');
+    return;
+  }
+  for (const token of state.tokens) runner.setSecret(token);
+  if (!state.revoke) {
+    runner.info(`revoke is false: leaving ${state.tokens.length} Vault token(s) to expire at their TTL.`);
     return;
   }
   try {
-    const config = parseActionInputs(envInputReader(process.env), process.env);
-    if (!config.revoke) {
-      core.info(`revoke is false: leaving ${tokens.length} Vault token(s) to expire at their TTL.`);
-      return;
-    }
-    const vault = createVaultClient(config, actionsLogger, REVOKE_DEADLINE_MS);
-    for (const [index, { token }] of tokens.entries()) {
-      const label = tokens.length > 1 ? `Vault token ${index + 1} of ${tokens.length}` : 'Vault token';
-      try {
-        const outcome = await revokeSelf(vault, token);
-        core.info(
-          outcome === 'revoked' ? `Revoked the ${label}.` : `The ${label} had already expired or been revoked.`,
-        );
-      } catch (error: unknown) {
-        core.warning(
-          `could not revoke the ${label}: ${describeError(error)}. It stays valid until its TTL ends; ` +
-            'check that Vault is reachable from the runner and that the token may use auth/token/revoke-self (the default policy allows it).',
-        );
-      }
-    }
+    const report = await deps.revoke(connectionFrom(runner, state.connection), state.tokens);
+    if (report.failed > 0)
+      runner.warning(`${report.failed} of ${state.tokens.length} Vault token(s) stay valid until their TTL ends.`);
   } catch (error: unknown) {
-    core.warning(`could not revoke the Vault token(s): ${describeError(error)}. They stay valid until their TTL ends.`);
+    runner.warning(
+      `could not revoke the Vault token(s): ${describeError(error)}. They stay valid until their TTL ends.`,
+    );
   }
 }
 
-void runPost();
+function connectionFrom(runner: ActionRunner, saved: SavedConnection): VaultConnection {
+  const from = saved.clientKeyFrom;
+  const clientKey =
+    from === undefined
+      ? undefined
+      : 'file' in from
+        ? readPem('client-key', from.file)
+        : readPem(from.variable, runner.env[from.variable] ?? '');
+  return {
+    vaultAddr: saved.vaultAddr,
+    namespace: saved.namespace,
+    tls: {
+      ...(saved.caCert ? { caCert: saved.caCert } : {}),
+      ...(saved.clientCert ? { clientCert: saved.clientCert } : {}),
+      ...(clientKey ? { clientKey } : {}),
+      skipVerify: saved.skipVerify,
+    },
+    tlsFiles: {},
+    timeoutMs: REVOKE_DEADLINE_MS,
+  };
+}

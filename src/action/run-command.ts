@@ -1,11 +1,15 @@
-import * as core from '@actions/core';
+/**
+ * The `run` input: the command gets the token in its own environment only. When the token is
+ * not exported to later steps, every token of the session is revoked as soon as it ends.
+ */
 import { exec } from '@actions/exec';
 import { CodedError } from '../core/errors.ts';
-import { revokeSelf } from '../core/vault/token.ts';
+import { revokeTokens } from '../core/login/revoke.ts';
 import type { VaultClient } from '../core/vault/client.ts';
 import type { VaultSession } from '../core/vault/session.ts';
-import { vaultEnvironment } from './environment.ts';
-import type { ActionConfig } from './inputs.ts';
+import type { ActionConfig } from './config.ts';
+import { stepEnvironment } from './environment.ts';
+import type { ActionRunner } from './runner.ts';
 
 export class RunCommandError extends CodedError<'RUN_COMMAND_FAILED'> {
   constructor(message: string) {
@@ -13,42 +17,28 @@ export class RunCommandError extends CodedError<'RUN_COMMAND_FAILED'> {
   }
 }
 
-/**
- * `run`: the command gets the token in its own environment only. When the token is not exported
- * to later steps, it is revoked as soon as the command ends, whatever the outcome.
- */
 export async function runWithToken(options: {
+  readonly runner: ActionRunner;
   readonly config: ActionConfig;
   readonly session: VaultSession;
   readonly vault: VaultClient;
+  readonly workspace: string;
 }): Promise<void> {
-  const { config, session, vault } = options;
+  const { runner, config, session, vault } = options;
   const token = await session.getToken();
-  const env = { ...(process.env as Record<string, string>), ...vaultEnvironment(config, token) };
+  const env = { ...(runner.env as Record<string, string>), ...stepEnvironment({ runner, config, token }) };
   let code: number;
   try {
-    code = await exec(config.run, [], {
-      env,
-      ignoreReturnCode: true,
-      ...(process.env.GITHUB_WORKSPACE ? { cwd: process.env.GITHUB_WORKSPACE } : {}),
-    });
+    code = await exec(config.run, [], { env, ignoreReturnCode: true, cwd: options.workspace });
   } catch (error: unknown) {
     throw new RunCommandError(
       `could not start the run command '${config.run}': ${error instanceof Error ? error.message : String(error)} — check the program name and that it is on PATH`,
     );
   } finally {
-    if (!config.exportToken) await revokeAll(session, vault);
-  }
-  if (code !== 0) throw new RunCommandError(`the run command '${config.run}' exited with code ${code}`);
-}
-
-async function revokeAll(session: VaultSession, vault: VaultClient): Promise<void> {
-  for (const minted of session.tokens) {
-    try {
-      await revokeSelf(vault, minted.token);
-    } catch {
-      core.warning('could not revoke a Vault token after the run command; the post step will try again');
+    if (!config.exportToken) {
+      const report = await revokeTokens(vault, { tokens: session.tokens.map((t) => t.token), logger: runner });
+      if (report.failed > 0) runner.warning('the post step will try again to revoke what could not be revoked now');
     }
   }
-  core.info('Revoked the Vault token(s) after the run command.');
+  if (code !== 0) throw new RunCommandError(`the run command '${config.run}' exited with code ${code}`);
 }

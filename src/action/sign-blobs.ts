@@ -1,5 +1,4 @@
-import * as core from '@actions/core';
-import { isAbsolute, resolve } from 'node:path';
+/** sign-blobs: resolves the patterns, signs the files, writes the public key, reports. */
 import {
   checkFilesFound,
   resolveFilePatterns,
@@ -9,34 +8,40 @@ import {
   type SignedBlob,
 } from '../core/signing/index.ts';
 import type { TransitSigner } from '../core/vault/transit.ts';
-import type { ActionConfig } from './inputs.ts';
-import { actionsLogger } from './logger.ts';
+import type { ActionConfig } from './config.ts';
+import type { ActionRunner } from './runner.ts';
 
 /** The files sign-blobs names, with if-no-files-found applied. */
-export async function resolveBlobFiles(config: ActionConfig, workspace: string): Promise<string[]> {
-  const resolved = await resolveFilePatterns(config.signing.blobs, { cwd: workspace, logger: actionsLogger });
-  return checkFilesFound(resolved, config.signing.ifNoFilesFound, actionsLogger);
+export async function resolveBlobFiles(options: {
+  readonly runner: ActionRunner;
+  readonly config: ActionConfig;
+  readonly workspace: string;
+}): Promise<string[]> {
+  const { runner, config, workspace } = options;
+  const resolved = await resolveFilePatterns(config.blobs, { cwd: workspace, logger: runner });
+  return checkFilesFound(resolved, config.blobOutput.ifNoFilesFound, runner);
 }
 
 /** Signs the files, writes the public key, and publishes outputs and a summary. */
 export async function signBlobFiles(options: {
+  readonly runner: ActionRunner;
   readonly config: ActionConfig;
   readonly signer: TransitSigner;
   readonly files: readonly string[];
   readonly workspace: string;
 }): Promise<void> {
-  const { config, signer, files, workspace } = options;
-  const { signing } = config;
-  core.info(`Signing ${files.length} file(s) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`);
-  const signatureDir = signing.signatureDir ? absolute(signing.signatureDir, workspace) : '';
+  const { runner, config, signer, files, workspace } = options;
+  const signing = { ...config.blobOutput, transitKey: config.transit.transitKey };
+  runner.info(`Signing ${files.length} file(s) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`);
+  const { signatureDir } = signing;
   let signed: readonly SignedBlob[];
   try {
-    signed = await signBlobs({ files, signer, signatureDir, writeBundle: signing.bundle, logger: actionsLogger });
+    signed = await signBlobs({ files, signer, signatureDir, writeBundle: signing.bundle, logger: runner });
   } catch (error: unknown) {
     // What was signed before the failure stays valid: say so, in the outputs too.
     if (error instanceof SigningError && error.signed.length > 0) {
-      setSignedBlobsOutput(error.signed);
-      core.warning(`${error.signed.length} file(s) were signed before the failure; their signatures are valid.`);
+      setSignedBlobsOutput(runner, error.signed);
+      runner.warning(`${error.signed.length} file(s) were signed before the failure; their signatures are valid.`);
     }
     throw error;
   }
@@ -46,13 +51,13 @@ export async function signBlobFiles(options: {
     keyVersion: signer.keyVersion,
     publicKeyPem: signer.publicKeyPem,
   });
-  setSignedBlobsOutput(signed);
-  core.setOutput('public-key-path', publicKeyPath);
-  core.info(`Signed ${signed.length} file(s); public key of version ${signer.keyVersion} in ${publicKeyPath}`);
-  await writeSummary(signed, signer, publicKeyPath, workspace);
+  setSignedBlobsOutput(runner, signed);
+  runner.setOutput('public-key-path', publicKeyPath);
+  runner.info(`Signed ${signed.length} file(s); public key of version ${signer.keyVersion} in ${publicKeyPath}`);
+  await writeSummary(runner, { signed, signer, publicKeyPath, workspace });
 }
 
-function setSignedBlobsOutput(signed: readonly SignedBlob[]): void {
+function setSignedBlobsOutput(runner: ActionRunner, signed: readonly SignedBlob[]): void {
   const list = signed.map((blob) => ({
     path: blob.path,
     sha256: blob.sha256,
@@ -60,37 +65,29 @@ function setSignedBlobsOutput(signed: readonly SignedBlob[]): void {
     ...(blob.bundlePath ? { bundle: blob.bundlePath } : {}),
     keyVersion: blob.keyVersion,
   }));
-  core.setOutput('signed-blobs', JSON.stringify(list));
+  runner.setOutput('signed-blobs', JSON.stringify(list));
 }
 
 async function writeSummary(
-  signed: readonly SignedBlob[],
-  signer: TransitSigner,
-  publicKeyPath: string,
-  workspace: string,
+  runner: ActionRunner,
+  options: {
+    readonly signed: readonly SignedBlob[];
+    readonly signer: TransitSigner;
+    readonly publicKeyPath: string;
+    readonly workspace: string;
+  },
 ): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const { signed, signer, publicKeyPath, workspace } = options;
   const shown = signed.slice(0, 100);
   const relative = (path: string) => (path.startsWith(`${workspace}/`) ? path.slice(workspace.length + 1) : path);
-  await core.summary
-    .addHeading(`Signed ${signed.length} file(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`, 3)
-    .addTable([
-      [
-        { data: 'File', header: true },
-        { data: 'SHA-256', header: true },
-        { data: 'Signature', header: true },
-      ],
+  const more =
+    signed.length > shown.length ? `…and ${signed.length - shown.length} more (see the signed-blobs output)\n` : '';
+  await runner.writeSummary({
+    heading: `Signed ${signed.length} file(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`,
+    rows: [
+      ['File', 'SHA-256', 'Signature'],
       ...shown.map((blob) => [relative(blob.path), blob.sha256, relative(blob.signaturePath)]),
-    ])
-    .addRaw(
-      signed.length > shown.length ? `…and ${signed.length - shown.length} more (see the signed-blobs output)\n` : '',
-    )
-    .addRaw(
-      `\nVerify: \`cosign verify-blob --key ${relative(publicKeyPath)} --signature FILE.sig --insecure-ignore-tlog=true FILE\`\n`,
-    )
-    .write();
-}
-
-function absolute(path: string, base: string): string {
-  return isAbsolute(path) ? path : resolve(base, path);
+    ],
+    footer: `${more}\nVerify: \`cosign verify-blob --key ${relative(publicKeyPath)} --signature FILE.sig --insecure-ignore-tlog=true FILE\`\n`,
+  });
 }

@@ -1,42 +1,43 @@
-import * as core from '@actions/core';
+/** sign-images: signs the images in their registries, sets the outputs and the summary. */
 import { defaultDockerConfigDir } from '../core/oci/index.ts';
 import { signImages, type SignedImage } from '../core/signing/images.ts';
 import type { TransitSigner } from '../core/vault/transit.ts';
-import type { ActionConfig } from './inputs.ts';
-import { actionsLogger } from './logger.ts';
+import type { ActionConfig } from './config.ts';
+import type { ActionRunner } from './runner.ts';
 
 /** Signs the images in their registries and publishes outputs and a summary. */
 export async function signImageReferences(options: {
+  readonly runner: ActionRunner;
   readonly config: ActionConfig;
   readonly signer: TransitSigner;
 }): Promise<void> {
-  const { config, signer } = options;
-  const { signing } = config;
-  core.info(
-    `Signing ${signing.images.length} image(s) (${signing.imageSignatureFormat} format) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`,
+  const { runner, config, signer } = options;
+  const signing = config.imageSigning;
+  runner.info(
+    `Signing ${config.images.length} image(s) (${signing.format} format) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`,
   );
   const signed = await signImages({
-    references: signing.images,
+    references: config.images,
     signer,
-    format: signing.imageSignatureFormat,
+    format: signing.format,
     annotations: signing.annotations,
     recursive: signing.recursive,
     registry: {
-      dockerConfigDir: defaultDockerConfigDir(process.env),
+      dockerConfigDir: defaultDockerConfigDir(runner.env),
       insecureHosts: signing.registryInsecure,
-      proxyEnv: process.env,
-      logger: actionsLogger,
-      retryDeadlineMs: config.timeoutMs,
+      proxyEnv: runner.env,
+      logger: runner,
+      retryDeadlineMs: config.connection.timeoutMs,
     },
-    logger: actionsLogger,
+    logger: runner,
   });
-  core.setOutput('signed-images', JSON.stringify(signed.map(toOutput)));
+  runner.setOutput('signed-images', JSON.stringify(signed.map(toOutput)));
   for (const image of signed) {
-    core.info(
+    runner.info(
       `Signed ${image.repository}@${image.digest}${image.platform ? ` (${image.platform})` : ''} — ${where(image)}`,
     );
   }
-  await writeSummary(signed, signer);
+  await writeSummary(runner, signed, signer);
 }
 
 function toOutput(image: SignedImage) {
@@ -59,22 +60,17 @@ function where(image: SignedImage): string {
   return places.join(', ');
 }
 
-async function writeSummary(signed: readonly SignedImage[], signer: TransitSigner): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary
-    .addHeading(`Signed ${signed.length} image(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`, 3)
-    .addTable([
-      [
-        { data: 'Image', header: true },
-        { data: 'Digest', header: true },
-        { data: 'Signature', header: true },
-      ],
+async function writeSummary(runner: ActionRunner, signed: readonly SignedImage[], signer: TransitSigner) {
+  await runner.writeSummary({
+    heading: `Signed ${signed.length} image(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`,
+    rows: [
+      ['Image', 'Digest', 'Signature'],
       ...signed.map((image) => [
         image.reference + (image.platform ? ` (${image.platform})` : ''),
         image.digest,
         where(image),
       ]),
-    ])
-    .addRaw(`\nVerify: \`cosign verify --key ${signer.key}.pub --insecure-ignore-tlog=true IMAGE@DIGEST\`\n`)
-    .write();
+    ],
+    footer: `\nVerify: \`cosign verify --key ${signer.key}.pub --insecure-ignore-tlog=true IMAGE@DIGEST\`\n`,
+  });
 }

@@ -1,29 +1,72 @@
-import * as core from '@actions/core';
+/**
+ * What the main step hands the post step: how to reach Vault (address, namespace, TLS material
+ * or where it lives) and every token it minted. The post step works from this alone, never from
+ * the inputs. Tokens are masked before they are saved.
+ */
+import type { VaultConnection } from '../core/options/config.ts';
+import type { ActionRunner } from './runner.ts';
 
-/** What the main step hands to the post step. Tokens are masked before they are saved. */
-export interface MintedToken {
-  readonly token: string;
-  readonly accessor: string;
+const STATE = 'spiffe-vault';
+
+/** The connection as the post step needs it. A client key given as PEM text is not saved: */
+/** the post step reads it again from where it came (`clientKeyFrom`). */
+export interface SavedConnection {
+  readonly vaultAddr: string;
+  readonly namespace: string;
+  readonly caCert?: string;
+  readonly clientCert?: string;
+  /** A file path, or the name of the input/variable that holds the PEM text. */
+  readonly clientKeyFrom?: { readonly file: string } | { readonly variable: string };
+  readonly skipVerify: boolean;
 }
 
-const TOKENS_STATE = 'minted-tokens';
-
-// getState only sees what earlier steps saved, so the list minted in this step is kept here and
-// saved whole each time (the runner keeps the last value saved under a name).
-const mintedThisStep: MintedToken[] = [];
-
-export function rememberMintedToken(minted: MintedToken): void {
-  mintedThisStep.push({ token: minted.token, accessor: minted.accessor });
-  core.saveState(TOKENS_STATE, JSON.stringify(mintedThisStep));
+export interface SavedState {
+  readonly connection: SavedConnection;
+  readonly revoke: boolean;
+  readonly tokens: readonly string[];
 }
 
-export function readMintedTokens(): MintedToken[] {
-  const raw = core.getState(TOKENS_STATE);
-  if (!raw) return [];
+/** Saves the state whole each time (the runner keeps the last value saved under a name). */
+export class StateKeeper {
+  private readonly runner: ActionRunner;
+  private readonly base: Omit<SavedState, 'tokens'>;
+  private readonly tokens: string[] = [];
+
+  constructor(runner: ActionRunner, base: Omit<SavedState, 'tokens'>) {
+    this.runner = runner;
+    this.base = base;
+  }
+
+  rememberToken(token: string): void {
+    this.tokens.push(token);
+    this.runner.saveState(STATE, JSON.stringify({ ...this.base, tokens: this.tokens }));
+  }
+}
+
+export function savedConnection(connection: VaultConnection, clientKeyVariable: string): SavedConnection {
+  const { tls, tlsFiles } = connection;
+  return {
+    vaultAddr: connection.vaultAddr,
+    namespace: connection.namespace,
+    ...(tls.caCert ? { caCert: tls.caCert } : {}),
+    ...(tls.clientCert ? { clientCert: tls.clientCert } : {}),
+    ...(tlsFiles.clientKey
+      ? { clientKeyFrom: { file: tlsFiles.clientKey } }
+      : tls.clientKey
+        ? { clientKeyFrom: { variable: clientKeyVariable } }
+        : {}),
+    skipVerify: tls.skipVerify ?? false,
+  };
+}
+
+/** The saved state, or undefined when the main step minted nothing (or saved nothing readable). */
+export function readSavedState(runner: ActionRunner): SavedState | undefined {
+  const raw = runner.getState(STATE);
+  if (!raw) return undefined;
   try {
-    const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? (parsed as MintedToken[]) : [];
+    const parsed = JSON.parse(raw) as SavedState;
+    return Array.isArray(parsed.tokens) && typeof parsed.connection?.vaultAddr === 'string' ? parsed : undefined;
   } catch {
-    return [];
+    return undefined;
   }
 }

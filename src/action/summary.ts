@@ -1,23 +1,23 @@
-import * as core from '@actions/core';
-import type { IdentityLoginResult } from '../core/login.ts';
-import type { ActionConfig } from './inputs.ts';
+/** The job summary of a login: who logged in where, with what rights, until when. No secrets. */
+import type { LoginToken } from '../core/login/types.ts';
+import type { ActionConfig } from './config.ts';
+import type { ActionRunner } from './runner.ts';
 
-/** The job summary: who logged in where, with what rights, until when. No secrets. */
-export async function writeLoginSummary(config: ActionConfig, result: IdentityLoginResult): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary
-    .addHeading('Vault login with SPIFFE identity', 3)
-    .addTable([
-      [
-        { data: 'What', header: true },
-        { data: 'Value', header: true },
-      ],
-      ['SPIFFE ID', result.spiffeId],
-      ['Vault', config.vaultAddr + (config.namespace ? ` (namespace ${config.namespace})` : '')],
-      ['Role', `${config.role} (auth/${config.authPath})`],
-      ['Policies', result.token.policies.join(', ') || '(none)'],
-      ['Token expires', `${result.token.expiresAt.toISOString()} (ttl ${result.token.ttlSeconds} s)`],
+export async function writeLoginSummary(
+  runner: ActionRunner,
+  { config, first }: { readonly config: ActionConfig; readonly first: LoginToken },
+): Promise<void> {
+  const { connection, login } = config;
+  await runner.writeSummary({
+    heading: 'Vault login with SPIFFE identity',
+    rows: [
+      ['What', 'Value'],
+      ['SPIFFE ID', first.spiffeId],
+      ['Vault', connection.vaultAddr + (connection.namespace ? ` (namespace ${connection.namespace})` : '')],
+      ['Role', `${login.role} (auth/${login.authPath})`],
+      ['Policies', first.policies.join(', ') || '(none)'],
+      ['Token expires', `${first.expiresAt.toISOString()} (ttl ${first.ttlSeconds} s)`],
       ['Revoked at job end', config.revoke ? 'yes' : 'no'],
-    ])
-    .write();
+    ],
+  });
 }

@@ -1,130 +1,65 @@
+/**
+ * The CLI's flags, in groups for the help. Every flag that is an option comes from the shared
+ * option table (its name, help, default, Go CLI aliases); only the CLI's own flags (verification
+ * inputs, output) are defined here.
+ */
+import type { OptionRow } from '../core/options/spec.ts';
+import { OPTIONS, OPTION_GROUPS, type OptionName } from '../core/options/table.ts';
 import type { FlagSpec, FlagSpecs } from './args.ts';
 
-/**
- * Every flag of every command, in groups, defined once. The names are the GitHub action's input
- * names; the Go spiffe-vault CLI's spellings (`-authPath`, `-socketPath`) are aliases.
- */
 export interface FlagGroup {
   readonly title: string;
   readonly flags: FlagSpecs;
 }
 
-export const LOGIN_FLAGS: FlagGroup = {
-  title: 'Login (SPIFFE identity → Vault token)',
-  flags: {
-    role: { type: 'string', value: 'ROLE', description: 'Vault JWT role to log in with' },
-    audience: {
-      type: 'string',
-      value: 'AUD',
-      description: "JWT-SVID audience, in the role's bound_audiences; several: a,b (default vault)",
+/** A table row as a flag; `help` replaces the row's text where the flag means something else. */
+export function optionFlag(row: OptionRow<unknown>, help?: string): [string, FlagSpec] {
+  const shown = row.defaultHelp ?? row.default;
+  const description = help ?? `${row.help}${shown ? ` (default ${shown})` : ''}`;
+  return [
+    row.flag ?? row.name,
+    {
+      type: row.kind,
+      description,
+      ...(row.aliases ? { aliases: row.aliases } : {}),
+      ...(row.metavar ? { value: row.metavar } : {}),
     },
-    'auth-path': {
-      type: 'string',
-      value: 'PATH',
-      aliases: ['authPath'],
-      description: 'mount path of the JWT auth method (default jwt)',
-    },
-    'socket-path': {
-      type: 'string',
-      value: 'ADDR',
-      aliases: ['socketPath'],
-      description:
-        'Workload API: unix:///path, tcp://IP:PORT or /path (default $SPIFFE_ENDPOINT_SOCKET, then unix:///tmp/spire-agent/public/api.sock)',
-    },
-    'spiffe-id': {
-      type: 'string',
-      value: 'ID',
-      aliases: ['spiffeId'],
-      description: 'SPIFFE ID to use when the workload has several (default the first)',
-    },
-    'max-token-ttl': {
-      type: 'string',
-      value: 'DUR',
-      description: 'fail, and revoke, if Vault issues a token living longer (e.g. 60s, 5m)',
-    },
-  },
-};
+  ];
+}
 
-export const VAULT_FLAGS: FlagGroup = {
-  title: 'Vault connection',
-  flags: {
-    'vault-addr': {
-      type: 'string',
-      value: 'URL',
-      description: 'Vault/OpenBao address (default $VAULT_ADDR, then $BAO_ADDR)',
-    },
-    namespace: {
-      type: 'string',
-      value: 'NS',
-      description: 'Vault Enterprise/OpenBao namespace (default $VAULT_NAMESPACE)',
-    },
-    'ca-cert': {
-      type: 'string',
-      value: 'PEM',
-      description: "CA that signed Vault's certificate, file or PEM text (default $VAULT_CACERT)",
-    },
-    'client-cert': {
-      type: 'string',
-      value: 'PEM',
-      description: 'client certificate for mutual TLS (default $VAULT_CLIENT_CERT)',
-    },
-    'client-key': {
-      type: 'string',
-      value: 'PEM',
-      description: 'its private key (default $VAULT_CLIENT_KEY)',
-    },
-    'tls-skip-verify': {
-      type: 'boolean',
-      description: "do not check Vault's certificate: tests only (default $VAULT_SKIP_VERIFY)",
-    },
-    timeout: {
-      type: 'string',
-      value: 'DUR',
-      description: 'how long to keep retrying the Workload API, Vault and each registry request (default 60s)',
-    },
-  },
-};
+function group(title: string, names: readonly OptionName[]): FlagGroup {
+  const rows = names.map((name) => OPTIONS[name] as OptionRow<unknown>).filter((row) => row.fronts.includes('cli'));
+  return { title, flags: Object.fromEntries(rows.map((row) => optionFlag(row))) };
+}
 
-export const TRANSIT_PATH_FLAG: FlagGroup = {
-  title: 'Transit',
-  flags: {
-    'transit-path': {
-      type: 'string',
-      value: 'PATH',
-      description: 'mount path of the transit engine (default $TRANSIT_SECRET_ENGINE_PATH, then transit)',
-    },
-  },
-};
+export const LOGIN_FLAGS = group('Login (SPIFFE identity → Vault token)', OPTION_GROUPS.login);
+export const VAULT_FLAGS = group('Vault connection', OPTION_GROUPS.connection);
+export const TRANSIT_PATH_FLAG = group('Transit', ['transit-path']);
+export const SIGNING_FLAGS = group('Signing', [
+  'transit-path',
+  'transit-key',
+  'key-version',
+  'signature-dir',
+  'bundle',
+  'if-no-files-found',
+]);
+export const IMAGE_SIGNING_FLAGS = group('Image signing', [
+  'transit-path',
+  'transit-key',
+  'key-version',
+  'image-signature-format',
+  'annotations',
+  'recursive',
+  'registry-insecure',
+]);
 
-export const SIGNING_FLAGS: FlagGroup = {
-  title: 'Signing',
-  flags: {
-    ...TRANSIT_PATH_FLAG.flags,
-    'transit-key': {
-      type: 'string',
-      value: 'KEY',
-      description: 'transit key name, an ecdsa-p256 key (default cosign)',
-    },
-    'key-version': {
-      type: 'string',
-      value: 'N',
-      description: 'key version to sign with (default latest, pinned for the whole run)',
-    },
-    'signature-dir': {
-      type: 'string',
-      value: 'DIR',
-      description: 'write signatures and bundles here (default next to each file)',
-    },
-    bundle: {
-      type: 'boolean',
-      description: 'also write FILE.sigstore.json; --bundle=false for .sig only (default true)',
-    },
-    'if-no-files-found': {
-      type: 'string',
-      value: 'WHAT',
-      description: 'a pattern that matches nothing: error, warn or ignore (default error)',
-    },
-  },
+export const IMAGE_VERIFY_FLAGS: FlagGroup = {
+  title: 'Image verification',
+  flags: Object.fromEntries([
+    ['key', { type: 'string', value: 'PUB', description: 'public key PEM file (the transit key version that signed)' }],
+    optionFlag(OPTIONS.annotations, 'key=value pairs every accepted signature must have signed (as cosign verify -a)'),
+    optionFlag(OPTIONS['registry-insecure']),
+  ]),
 };
 
 export const VERIFY_FLAGS: FlagGroup = {
@@ -138,45 +73,6 @@ export const VERIFY_FLAGS: FlagGroup = {
 
 const QUIET: FlagSpec = { type: 'boolean', aliases: ['q'], description: 'print only warnings and errors on stderr' };
 const HELP: FlagSpec = { type: 'boolean', aliases: ['h'], description: 'show this help' };
-
-export const IMAGE_SIGNING_FLAGS: FlagGroup = {
-  title: 'Image signing',
-  flags: {
-    ...TRANSIT_PATH_FLAG.flags,
-    'transit-key': SIGNING_FLAGS.flags['transit-key'] as FlagSpec,
-    'key-version': SIGNING_FLAGS.flags['key-version'] as FlagSpec,
-    format: {
-      type: 'string',
-      value: 'FORMAT',
-      description:
-        'legacy (the .sig tag: cosign v2 and v3 verify it), bundle (a Sigstore bundle referrer; cosign v3), or both (default legacy)',
-    },
-    annotations: {
-      type: 'string',
-      value: 'K=V,…',
-      description: 'key=value pairs signed into the signature (cosign verify -a key=value checks them)',
-    },
-    recursive: { type: 'boolean', description: 'for a multi-platform index, also sign each platform manifest' },
-    'registry-insecure': {
-      type: 'string',
-      value: 'HOST,…',
-      description: 'registries to speak plain http to (loopback registries always are)',
-    },
-  },
-};
-
-export const IMAGE_VERIFY_FLAGS: FlagGroup = {
-  title: 'Image verification',
-  flags: {
-    key: { type: 'string', value: 'PUB', description: 'public key PEM file (the transit key version that signed)' },
-    annotations: {
-      type: 'string',
-      value: 'K=V,…',
-      description: 'key=value pairs every accepted signature must have signed (as cosign verify -a)',
-    },
-    'registry-insecure': IMAGE_SIGNING_FLAGS.flags['registry-insecure'] as FlagSpec,
-  },
-};
 
 export const OUTPUT_FLAGS: FlagGroup = {
   title: 'Output',
@@ -192,5 +88,5 @@ export const QUIET_HELP_FLAGS: FlagGroup = { title: 'Output', flags: { quiet: QU
 
 /** The flags of several groups, for parsing. */
 export function mergeFlags(groups: readonly FlagGroup[]): FlagSpecs {
-  return Object.assign({}, ...groups.map((group) => group.flags)) as FlagSpecs;
+  return Object.assign({}, ...groups.map((g) => g.flags)) as FlagSpecs;
 }

@@ -2,21 +2,22 @@ import { InputError } from '../core/errors.ts';
 import type { VaultClient } from '../core/vault/client.ts';
 import type { TokenProvider } from '../core/vault/session.ts';
 import type { CommandContext } from './command.ts';
-import { flagString, parseLoginConfig, type LoginConfig, type VaultConfig } from './config.ts';
+import type { LoginOptions, VaultConnection } from '../core/options/config.ts';
+import { flagString, parseLoginConfig } from './config.ts';
 import type { FlagValues } from './args.ts';
 import { exitAfterSignal, LOGIN_ABORT_GRACE_MS, settledWithin, TerminationWatch } from './signals.ts';
 
 /** Where a signing command's tokens come from: a login with the identity, or $VAULT_TOKEN. */
 export interface SigningTokens {
-  readonly vault: VaultConfig;
+  readonly vault: VaultConnection;
   /** Set with --role: log in (again when a short token expires) and revoke at the end. */
-  readonly login: LoginConfig | undefined;
+  readonly login: LoginOptions | undefined;
   /** $VAULT_TOKEN (e.g. inside `spiffe-vault exec`), used as is when there is no --role. */
   readonly envToken: string;
 }
 
 /** Checks, before any work, that the command will have a token. */
-export function prepareSigningTokens(ctx: CommandContext, values: FlagValues, vault: VaultConfig): SigningTokens {
+export function prepareSigningTokens(ctx: CommandContext, values: FlagValues, vault: VaultConnection): SigningTokens {
   const envToken = ctx.env.VAULT_TOKEN?.trim() || ctx.env.BAO_TOKEN?.trim() || '';
   ctx.logger.redact(envToken);
   const useLogin = flagString(values, 'role') !== '';
@@ -40,14 +41,14 @@ export async function withSigningTokens(
   { vault, login, envToken }: SigningTokens,
   sign: (client: VaultClient, tokens: TokenProvider) => Promise<void>,
 ): Promise<void> {
-  const { createIdentityLogin, createVaultClient, revokeTokens } = await import('./vault.ts');
+  const { cliLogin, cliVaultClient, cliRevoke } = await import('./vault.ts');
   if (!login) {
     ctx.logger.info('Using the Vault token in $VAULT_TOKEN (no --role given).');
     const { FixedTokenProvider } = await import('../core/vault/session.ts');
-    await sign(createVaultClient(vault, ctx.logger, vault.timeoutMs), new FixedTokenProvider(envToken));
+    await sign(cliVaultClient(ctx, vault), new FixedTokenProvider(envToken));
     return;
   }
-  const identity = createIdentityLogin(vault, login, ctx.logger);
+  const identity = cliLogin(ctx, { connection: vault, login });
   const watch = new TerminationWatch();
   let stopped = false;
   const minted: string[] = [];
@@ -58,16 +59,16 @@ export async function withSigningTokens(
     ctx.logger.warning(`stopped by ${signal}: revoking the Vault token(s)`);
     // A login under way may still bring a token: wait for it (briefly) so it is revoked too.
     void settledWithin(loggingIn, LOGIN_ABORT_GRACE_MS)
-      .then(() => revokeTokens(vault, minted, ctx.logger))
+      .then(() => cliRevoke(ctx, vault, minted))
       .finally(() => exitAfterSignal(signal));
   });
   const mint = async () => {
     const attempt = identity.login();
     loggingIn = attempt;
     const result = await attempt;
-    minted.push(result.token.token);
+    minted.push(result.token);
     if (stopped) throw new Error('stopped by a signal');
-    return result.token;
+    return result;
   };
   try {
     const { VaultSession } = await import('../core/vault/session.ts');
@@ -77,7 +78,7 @@ export async function withSigningTokens(
     identity.close();
     if (!stopped) {
       watch.dispose();
-      await revokeTokens(vault, minted, ctx.logger);
+      await cliRevoke(ctx, vault, minted);
     }
   }
 }

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseFlags } from '../../../src/cli/args.ts';
 import { NOOP_LOGGER } from '../../../src/core/logger.ts';
+import { vaultEnvironment } from '../../../src/core/vault/environment.ts';
 import {
   parseLoginConfig,
   parseSigningConfig,
-  parseTransitPath,
+  parseTransitConfig,
   parseVaultConfig,
   registryOptions,
 } from '../../../src/cli/config.ts';
@@ -59,10 +60,10 @@ describe('Vault connection', () => {
     writeFileSync(join(dir, 'ca.pem'), PEM);
     const config = parseVaultConfig(flags('--ca-cert', 'ca.pem'), { VAULT_ADDR: 'https://v' }, dir);
     assert.equal(config.tls.caCert, PEM);
-    assert.deepEqual(config.tlsEnv, { VAULT_CACERT: join(dir, 'ca.pem') });
+    assert.equal(vaultEnvironment(config, { token: 't', transitPath: 'transit' }).VAULT_CACERT, join(dir, 'ca.pem'));
     const inline = parseVaultConfig(flags('--ca-cert', PEM), { VAULT_ADDR: 'https://v' }, dir);
     assert.equal(inline.tls.caCert, PEM);
-    assert.deepEqual(inline.tlsEnv, {});
+    assert.equal(vaultEnvironment(inline, { token: 't', transitPath: 'transit' }).VAULT_CACERT, undefined);
     assert.throws(() => parseVaultConfig(flags('--client-cert', PEM), { VAULT_ADDR: 'https://v' }, dir), {
       code: 'INVALID_INPUT',
       message: /^--client-key: missing/,
@@ -72,7 +73,11 @@ describe('Vault connection', () => {
   test('--tls-skip-verify, else VAULT_SKIP_VERIFY as the vault CLI reads it', () => {
     const env = (v: string) => ({ VAULT_ADDR: 'https://v', VAULT_SKIP_VERIFY: v });
     assert.equal(parseVaultConfig(flags(), env('1'), cwd).tls.skipVerify, true);
-    assert.equal(parseVaultConfig(flags(), env('true'), cwd).tlsEnv.VAULT_SKIP_VERIFY, 'true');
+    assert.equal(
+      vaultEnvironment(parseVaultConfig(flags(), env('true'), cwd), { token: 't', transitPath: 'transit' })
+        .VAULT_SKIP_VERIFY,
+      'true',
+    );
     assert.equal(parseVaultConfig(flags(), env('false'), cwd).tls.skipVerify, false);
     assert.equal(parseVaultConfig(flags('--tls-skip-verify=false'), env('true'), cwd).tls.skipVerify, false);
     assert.equal(parseVaultConfig(flags('--tls-skip-verify'), { VAULT_ADDR: 'https://v' }, cwd).tls.skipVerify, true);
@@ -168,7 +173,10 @@ describe('signing', () => {
 
   test('TRANSIT_SECRET_ENGINE_PATH is the default transit path (set by exec and the action)', () => {
     assert.equal(sign(['x'], { TRANSIT_SECRET_ENGINE_PATH: 'other' }).transitPath, 'other');
-    assert.equal(parseTransitPath(flags('--transit-path', 'mine'), { TRANSIT_SECRET_ENGINE_PATH: 'other' }), 'mine');
+    assert.equal(
+      parseTransitConfig(flags('--transit-path', 'mine'), { TRANSIT_SECRET_ENGINE_PATH: 'other' }).transitPath,
+      'mine',
+    );
   });
 
   test('wrong values name the flag', () => {
@@ -187,10 +195,12 @@ describe('registries', () => {
     const timed = registryOptions(
       flags('--timeout=5s'),
       {},
-      logger,
-      parseVaultConfig(flags('--timeout=5s'), { VAULT_ADDR: 'http://a' }, cwd).timeoutMs,
+      {
+        logger,
+        timeoutMs: parseVaultConfig(flags('--timeout=5s'), { VAULT_ADDR: 'http://a' }, cwd).timeoutMs,
+      },
     );
     assert.equal(timed.retryDeadlineMs, 5_000);
-    assert.equal(registryOptions(flags(), {}, logger).retryDeadlineMs, undefined);
+    assert.equal(registryOptions(flags(), {}, { logger }).retryDeadlineMs, undefined);
   });
 });

@@ -1,6 +1,7 @@
 import { shellQuote } from '../args.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { parseLoginConfig, parseTransitPath, parseVaultConfig, vaultEnvironment } from '../config.ts';
+import { parseLoginConfig, parseTransitConfig, parseVaultConfig } from '../config.ts';
+import { vaultEnvironment } from '../../core/vault/environment.ts';
 import { LOGIN_FLAGS, OUTPUT_FLAGS, TRANSIT_PATH_FLAG, VAULT_FLAGS } from '../flags.ts';
 
 export const authCommand: Command = {
@@ -28,26 +29,26 @@ export const authCommand: Command = {
     if (!flags) return 0;
     const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
     const login = parseLoginConfig(flags.values, ctx.env);
-    const transitPath = parseTransitPath(flags.values, ctx.env);
-    const { createIdentityLogin } = await import('../vault.ts');
-    const identity = createIdentityLogin(vault, login, ctx.logger);
+    const { transitPath } = parseTransitConfig(flags.values, ctx.env);
+    const { cliLogin } = await import('../vault.ts');
+    const identity = cliLogin(ctx, { connection: vault, login });
     let result;
     try {
       result = await identity.login();
     } finally {
       identity.close();
     }
-    const env = vaultEnvironment(vault, result.token.token, transitPath);
+    const env = vaultEnvironment(vault, { token: result.token, transitPath });
     if (flags.values.json === true) {
       printJson(ctx, {
         vaultAddr: vault.vaultAddr,
         namespace: vault.namespace,
-        token: result.token.token,
-        accessor: result.token.accessor,
+        token: result.token,
+        accessor: result.accessor,
         spiffeId: result.spiffeId,
-        policies: result.token.policies,
-        ttlSeconds: result.token.ttlSeconds,
-        expiresAt: result.token.expiresAt.toISOString(),
+        policies: result.policies,
+        ttlSeconds: result.ttlSeconds,
+        expiresAt: result.expiresAt.toISOString(),
         env,
       });
     } else {

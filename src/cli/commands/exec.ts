@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { InputError } from '../../core/errors.ts';
-import type { IdentityLoginResult } from '../../core/login.ts';
+import type { LoginToken, VaultLogin } from '../../core/login/types.ts';
+import type { VaultConnection } from '../../core/options/config.ts';
+import { baoTwins, vaultEnvironment } from '../../core/vault/environment.ts';
 import { splitAtCommand } from '../args.ts';
 import { parseCommandFlags, type Command, type CommandContext } from '../command.ts';
-import { parseLoginConfig, parseTransitPath, parseVaultConfig, vaultEnvironment, type VaultConfig } from '../config.ts';
+import { parseLoginConfig, parseTransitConfig, parseVaultConfig } from '../config.ts';
 import { CliError } from '../errors.ts';
 import { LOGIN_FLAGS, mergeFlags, QUIET_HELP_FLAGS, TRANSIT_PATH_FLAG, VAULT_FLAGS } from '../flags.ts';
 import { LOGIN_ABORT_GRACE_MS, settledWithin, signalExitCode, TerminationWatch } from '../signals.ts';
-import type { IdentityLogin } from '../vault.ts';
 
 /** After a stop signal is forwarded, the command may use the token this long before it is revoked. */
 export const EXEC_REVOKE_GRACE_MS = 5_000;
@@ -46,16 +47,17 @@ export const execCommand: Command = {
     }
     const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
     const login = parseLoginConfig(flags.values, ctx.env);
-    const transitPath = parseTransitPath(flags.values, ctx.env);
+    const { transitPath } = parseTransitConfig(flags.values, ctx.env);
 
-    const { createIdentityLogin } = await import('../vault.ts');
+    const { cliLogin } = await import('../vault.ts');
     const watch = new TerminationWatch();
     try {
-      const result = await loginUnlessStopped(ctx, watch, vault, createIdentityLogin(vault, login, ctx.logger));
+      const result = await loginUnlessStopped(ctx, watch, vault, cliLogin(ctx, { connection: vault, login }));
       if (!result) return signalExitCode(watch.received ?? 'SIGTERM');
       ctx.logger.debug(`running ${command[0]} with the Vault token in its environment`);
-      const env = childEnvironment(ctx.env, vaultEnvironment(vault, result.token.token, transitPath));
-      return await runAndRevoke({ ctx, vault, token: result.token.token, command, env, watch });
+      const ours = vaultEnvironment(vault, { token: result.token, transitPath });
+      const env = { ...ctx.env, ...ours, ...baoTwins(ctx.env, ours) };
+      return await runAndRevoke({ ctx, vault, token: result.token, command, env, watch });
     } finally {
       watch.dispose();
     }
@@ -66,35 +68,22 @@ export const execCommand: Command = {
 async function loginUnlessStopped(
   ctx: CommandContext,
   watch: TerminationWatch,
-  vault: VaultConfig,
-  identity: IdentityLogin,
-): Promise<IdentityLoginResult | undefined> {
+  vault: VaultConnection,
+  identity: VaultLogin,
+): Promise<LoginToken | undefined> {
   const pending = identity.login().finally(() => identity.close());
   pending.catch(() => undefined); // awaited below, or abandoned after a signal
   const first = await Promise.race([pending, watch.signaled()]);
   if (typeof first === 'object' && !watch.received) return first;
   const late = await settledWithin(pending, LOGIN_ABORT_GRACE_MS);
   ctx.logger.warning(`stopped by ${watch.received} before the command started`);
-  if (late) await (await import('../vault.ts')).revokeTokens(vault, [late.token.token], ctx.logger);
+  if (late) await (await import('../vault.ts')).cliRevoke(ctx, vault, [late.token]);
   return undefined;
-}
-
-/**
- * The caller's environment plus ours. OpenBao's bao CLI prefers BAO_* to VAULT_*: a BAO_TOKEN
- * (or BAO_ADDR, BAO_NAMESPACE) the caller has is replaced with ours too, not left to win.
- */
-function childEnvironment(parent: NodeJS.ProcessEnv, vault: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...parent, ...vault };
-  for (const [name, value] of Object.entries(vault)) {
-    const bao = name.replace(/^VAULT_/, 'BAO_');
-    if (bao !== name && parent[bao] !== undefined) env[bao] = value;
-  }
-  return env;
 }
 
 interface RunOptions {
   readonly ctx: CommandContext;
-  readonly vault: VaultConfig;
+  readonly vault: VaultConnection;
   readonly token: string;
   readonly command: readonly string[];
   readonly env: NodeJS.ProcessEnv;
@@ -103,9 +92,9 @@ interface RunOptions {
 
 /** Runs the command, forwarding stop signals, and revokes the token however it ends. */
 async function runAndRevoke({ ctx, vault, token, command, env, watch }: RunOptions): Promise<number> {
-  const { revokeTokens } = await import('../vault.ts');
+  const { cliRevoke } = await import('../vault.ts');
   let revoking: Promise<boolean> | undefined;
-  const revokeOnce = () => (revoking ??= revokeTokens(vault, [token], ctx.logger));
+  const revokeOnce = () => (revoking ??= cliRevoke(ctx, vault, [token]));
   let graceTimer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<number>((resolve) => {

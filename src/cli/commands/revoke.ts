@@ -21,8 +21,9 @@ export const revokeCommand: Command = {
     if (!token) throw new InputError('VAULT_TOKEN: not set — there is no token to revoke');
     const config = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
     const { revokeSelf } = await import('../../core/vault/token.ts');
-    const { createVaultClient } = await import('../vault.ts');
-    const outcome = await revokeSelf(createVaultClient(config, ctx.logger, config.timeoutMs), token);
+    const { cliVaultClient } = await import('../vault.ts');
+    // Unlike the routine that cleans up after us, `revoke` is asked for: a failure fails it.
+    const outcome = await revokeSelf(cliVaultClient(ctx, config), token);
     ctx.logger.info(
       outcome === 'revoked' ? 'Revoked the Vault token.' : 'The Vault token had already expired or been revoked.',
     );

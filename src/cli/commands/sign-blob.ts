@@ -2,7 +2,7 @@ import type { SignedBlob } from '../../core/signing/types.ts';
 import type { VaultClient } from '../../core/vault/client.ts';
 import type { TokenProvider } from '../../core/vault/session.ts';
 import { parseCommandFlags, printJson, type Command, type CommandContext } from '../command.ts';
-import { parseSigningConfig, parseVaultConfig, type SigningConfig } from '../config.ts';
+import { parseSigningConfig, parseVaultConfig, type BlobSigningConfig } from '../config.ts';
 import { LOGIN_FLAGS, OUTPUT_FLAGS, SIGNING_FLAGS, VAULT_FLAGS } from '../flags.ts';
 import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
@@ -52,7 +52,7 @@ export const signBlobCommand: Command = {
 
 interface SignFilesOptions {
   readonly ctx: CommandContext;
-  readonly signing: SigningConfig;
+  readonly signing: BlobSigningConfig;
   readonly files: readonly string[];
   readonly json: boolean;
   readonly client: VaultClient;

@@ -1,7 +1,6 @@
 import { InputError } from '../../core/errors.ts';
-import { parseImageSignatureFormat } from '../../core/signing/options.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { flagString, parseAnnotationsFlag, parseSigningConfig, parseVaultConfig, registryOptions } from '../config.ts';
+import { parseImageSigningConfig, parseTransitConfig, parseVaultConfig, registryOptions } from '../config.ts';
 import { IMAGE_SIGNING_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, VAULT_FLAGS } from '../flags.ts';
 import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
@@ -29,12 +28,8 @@ export const signImageCommand: Command = {
         'no IMAGE given — name the images to sign, e.g. spiffe-vault sign-image registry.example.com/app:1.0',
       );
     }
-    const { transitPath, transitKey, keyVersion } = parseSigningConfig(flags.values, ctx.env, {
-      positionals: flags.positionals,
-      cwd: ctx.cwd,
-    });
-    const format = parseImageSignatureFormat('--format', flagString(flags.values, 'format'));
-    const annotations = parseAnnotationsFlag(flags.values);
+    const { transitPath, transitKey, keyVersion } = parseTransitConfig(flags.values, ctx.env);
+    const { format, annotations, recursive } = parseImageSigningConfig(flags.values, ctx.env);
     const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
     const tokens = prepareSigningTokens(ctx, flags.values, vault);
 
@@ -54,8 +49,8 @@ export const signImageCommand: Command = {
         signer,
         format,
         annotations,
-        recursive: flags.values.recursive === true,
-        registry: registryOptions(flags.values, ctx.env, ctx.logger, vault.timeoutMs),
+        recursive,
+        registry: registryOptions(flags.values, ctx.env, { logger: ctx.logger, timeoutMs: vault.timeoutMs }),
         logger: ctx.logger,
       });
       for (const image of signed) {

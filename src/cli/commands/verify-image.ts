@@ -1,7 +1,7 @@
 import { describeError, InputError } from '../../core/errors.ts';
 import { readPem } from '../../core/parse.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { flagString, parseAnnotationsFlag, registryOptions } from '../config.ts';
+import { flagString, parseImageSigningConfig, registryOptions } from '../config.ts';
 import { IMAGE_VERIFY_FLAGS, OUTPUT_FLAGS } from '../flags.ts';
 
 export const verifyImageCommand: Command = {
@@ -43,7 +43,7 @@ export const verifyImageCommand: Command = {
         'no IMAGE given — name the images to check, e.g. spiffe-vault verify-image --key cosign.pub registry.example.com/app:1.0',
       );
     }
-    const annotations = parseAnnotationsFlag(flags.values);
+    const { annotations } = parseImageSigningConfig(flags.values, ctx.env);
     const { parseImageReference } = await import('../../core/oci/index.ts');
     for (const reference of flags.positionals) {
       try {
@@ -62,7 +62,7 @@ export const verifyImageCommand: Command = {
       references: flags.positionals,
       publicKey,
       annotations,
-      registry: registryOptions(flags.values, ctx.env, ctx.logger),
+      registry: registryOptions(flags.values, ctx.env, { logger: ctx.logger }),
       logger: ctx.logger,
     });
     for (const r of results) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { loginWithIdentity, type JwtSvidSource } from '../../../src/core/login.ts';
+import { JwtSvidLogin, type JwtSvidSource } from '../../../src/core/login/jwt-svid-login.ts';
 import { VaultClient } from '../../../src/core/vault/client.ts';
 import { FAST_RETRY, LOGIN_OK, startFakeVault, type FakeVault } from '../vault/fake-vault.ts';
 
@@ -15,7 +15,7 @@ test('secrets are handed to onSecret before anything is logged', async () => {
   fake = await startFakeVault([LOGIN_OK]);
   const events: string[] = [];
   const log = (m: string) => events.push(`log:${m}`);
-  const result = await loginWithIdentity({
+  const result = await new JwtSvidLogin({
     svids,
     vault: new VaultClient({ address: fake.address, retryPolicy: FAST_RETRY }),
     audiences: ['vault'],
@@ -23,8 +23,9 @@ test('secrets are handed to onSecret before anything is logged', async () => {
     authPath: 'jwt',
     onSecret: (s) => events.push(`secret:${s}`),
     logger: { debug: log, info: log, warning: log },
-  });
-  assert.equal(result.token.token, 's.secret-token');
+  }).login();
+  assert.equal(result.token, 's.secret-token');
+  assert.equal(result.spiffeId, 'spiffe://td/ci');
   assert.equal(events[0], `secret:${JWT}`);
   const tokenAt = events.indexOf('secret:s.secret-token');
   assert.ok(tokenAt > 0);
@@ -35,7 +36,7 @@ test('secrets are handed to onSecret before anything is logged', async () => {
 test('a token living longer than maxTokenTtlSeconds is revoked and refused', async () => {
   fake = await startFakeVault([LOGIN_OK, { status: 204 }]);
   await assert.rejects(
-    loginWithIdentity({
+    new JwtSvidLogin({
       svids,
       vault: new VaultClient({ address: fake.address, retryPolicy: FAST_RETRY }),
       audiences: ['vault'],
@@ -43,7 +44,7 @@ test('a token living longer than maxTokenTtlSeconds is revoked and refused', asy
       authPath: 'jwt',
       maxTokenTtlSeconds: 30,
       onSecret: () => {},
-    }),
+    }).login(),
     { code: 'VAULT_TOKEN_TTL_EXCEEDED' },
   );
   assert.equal(fake.requests[1]?.url, '/v1/auth/token/revoke-self');

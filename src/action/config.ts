@@ -1,0 +1,66 @@
+/**
+ * The action's inputs (INPUT_* variables, '' when unset) through the shared option table into
+ * one typed config. Nothing here validates: the table's rows do, for every front end alike.
+ */
+import {
+  parseBlobOutputOptions,
+  parseImageSigningOptions,
+  parseLoginOptions,
+  parseTransitOptions,
+  parseVaultConnection,
+  type BlobOutputOptions,
+  type ImageSigningOptions,
+  type LoginOptions,
+  type TransitOptions,
+  type VaultConnection,
+} from '../core/options/config.ts';
+import { readOption, type OptionSource } from '../core/options/spec.ts';
+import { OPTIONS } from '../core/options/table.ts';
+
+export interface ActionConfig {
+  readonly connection: VaultConnection;
+  readonly login: LoginOptions;
+  readonly transit: TransitOptions;
+  /** sign-blobs patterns; empty for a run that signs no file. */
+  readonly blobs: readonly string[];
+  readonly blobOutput: BlobOutputOptions;
+  /** sign-images references; empty for a run that signs no image. */
+  readonly images: readonly string[];
+  readonly imageSigning: ImageSigningOptions;
+  readonly exportToken: boolean;
+  readonly outputToken: boolean;
+  readonly revoke: boolean;
+  /** A command line to run with the token in its environment only; '' for none. */
+  readonly run: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** An input as the runner passes it: `INPUT_<NAME>` (spaces as _, upper case). */
+export function actionInput(env: Env, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+export function actionOptionSource(env: Env): OptionSource {
+  return { env, given: (row) => actionInput(env, row.name), spell: (row) => row.name };
+}
+
+/** Relative paths (files to sign, signature-dir, PEM files) are relative to `workspace`. */
+export function parseActionConfig(env: Env, workspace: string): ActionConfig {
+  const source = actionOptionSource(env);
+  const run = readOption(source, OPTIONS.run);
+  return Object.freeze({
+    connection: parseVaultConnection(source, { cwd: workspace }),
+    login: parseLoginOptions(source),
+    transit: parseTransitOptions(source),
+    blobs: readOption(source, OPTIONS['sign-blobs']),
+    blobOutput: parseBlobOutputOptions(source, { cwd: workspace }),
+    images: readOption(source, OPTIONS['sign-images']),
+    imageSigning: parseImageSigningOptions(source),
+    // With `run`, the token goes to that command only, unless export-token says otherwise.
+    exportToken: readOption(source, OPTIONS['export-token']) ?? run === '',
+    outputToken: readOption(source, OPTIONS['output-token']),
+    revoke: readOption(source, OPTIONS.revoke),
+    run,
+  });
+}

@@ -1,0 +1,31 @@
+/** Builds the configured login method (today: JWT-SVID) from the parsed options. */
+import type { Logger } from '../logger.ts';
+import type { LoginOptions, VaultConnection } from '../options/config.ts';
+import { WorkloadApiClient } from '../spiffe/client.ts';
+import { connectVault } from '../vault/connect.ts';
+import { JwtSvidLogin } from './jwt-svid-login.ts';
+import type { VaultLogin } from './types.ts';
+
+export interface CreateLoginOptions {
+  readonly connection: VaultConnection;
+  readonly login: LoginOptions;
+  readonly logger: Logger;
+  /** Masks a secret (the adapter's setSecret or redaction) the moment it exists. */
+  readonly onSecret: (secret: string) => void;
+  readonly proxyEnv: Readonly<Record<string, string | undefined>>;
+}
+
+export function createLogin(options: CreateLoginOptions): VaultLogin {
+  const { connection, login, logger } = options;
+  return new JwtSvidLogin({
+    svids: new WorkloadApiClient({ address: login.socketAddress, logger, timeoutMs: connection.timeoutMs }),
+    vault: connectVault(connection, { logger, proxyEnv: options.proxyEnv }),
+    audiences: login.audiences,
+    spiffeId: login.spiffeId,
+    role: login.role,
+    authPath: login.authPath,
+    maxTokenTtlSeconds: login.maxTokenTtlSeconds,
+    onSecret: options.onSecret,
+    logger,
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The one revocation routine: the action's post step, its `run` input, the CLI's exec, signing
+ * commands and `revoke` all revoke through it. It never throws: a token it cannot revoke is a
+ * warning (the token then lives until its TTL ends), and the report says how it went.
+ */
+import { describeError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { VaultClient } from '../vault/client.ts';
+import { revokeSelf } from '../vault/token.ts';
+
+/** Revocation gets its own, short budget: it also runs while a CI runner is stopping the job. */
+export const REVOKE_DEADLINE_MS = 15_000;
+
+export interface RevokeReport {
+  readonly revoked: number;
+  readonly alreadyGone: number;
+  readonly failed: number;
+}
+
+export async function revokeTokens(
+  vault: VaultClient,
+  options: { readonly tokens: readonly string[]; readonly logger: Logger },
+): Promise<RevokeReport> {
+  const { tokens, logger } = options;
+  let revoked = 0;
+  let alreadyGone = 0;
+  let failed = 0;
+  for (const [index, token] of tokens.entries()) {
+    const label = tokens.length > 1 ? `Vault token ${index + 1} of ${tokens.length}` : 'Vault token';
+    try {
+      if ((await revokeSelf(vault, token)) === 'revoked') {
+        revoked++;
+        logger.info(`Revoked the ${label}.`);
+      } else {
+        alreadyGone++;
+        logger.info(`The ${label} had already expired or been revoked.`);
+      }
+    } catch (error: unknown) {
+      failed++;
+      logger.warning(
+        `could not revoke the ${label}: ${describeError(error)}. It stays valid until its TTL ends; ` +
+          'check that Vault is reachable and that the token may use auth/token/revoke-self (the default policy allows it).',
+      );
+    }
+  }
+  return { revoked, alreadyGone, failed };
+}

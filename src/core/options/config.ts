@@ -1,0 +1,139 @@
+/**
+ * The typed configs every front end gets from the option table: the same values give the same
+ * config, and the same bad value the same error code, whichever front end they came through.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { InputError } from '../errors.ts';
+import { readPem } from '../parse.ts';
+import type { ImageSignatureFormat } from '../signing/image-format.ts';
+import type { IfNoFilesFound } from '../signing/patterns.ts';
+import type { VaultTlsOptions } from '../vault/transport.ts';
+import { rawValue, readOption, type OptionSource, type RawValue } from './spec.ts';
+import { OPTIONS } from './table.ts';
+
+export interface VaultConnection {
+  readonly vaultAddr: string;
+  readonly namespace: string;
+  readonly tls: VaultTlsOptions;
+  /** Absolute paths of the TLS files given as files (later steps are pointed at them). */
+  readonly tlsFiles: Readonly<{ caCert?: string; clientCert?: string; clientKey?: string }>;
+  readonly timeoutMs: number;
+}
+
+export interface LoginOptions {
+  readonly role: string;
+  readonly audiences: readonly string[];
+  readonly authPath: string;
+  readonly socketAddress: string;
+  /** '' = the first SVID the agent returns. */
+  readonly spiffeId: string;
+  readonly maxTokenTtlSeconds: number | undefined;
+}
+
+export interface TransitOptions {
+  readonly transitPath: string;
+  readonly transitKey: string;
+  /** undefined = the key's latest version, resolved once and used for every signature. */
+  readonly keyVersion: number | undefined;
+}
+
+export interface BlobOutputOptions {
+  /** Absolute, or '' for "next to each file". */
+  readonly signatureDir: string;
+  readonly bundle: boolean;
+  readonly ifNoFilesFound: IfNoFilesFound;
+}
+
+export interface ImageSigningOptions {
+  readonly format: ImageSignatureFormat;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly recursive: boolean;
+  /** Registry hosts (host or host:port) spoken to over plain http; loopback always is. */
+  readonly registryInsecure: readonly string[];
+}
+
+/** Relative paths are relative to this folder (the workspace, or the CLI's working directory). */
+export interface PathBase {
+  readonly cwd: string;
+}
+
+export function parseVaultConnection(source: OptionSource, base: PathBase): VaultConnection {
+  const ca = readOption(source, OPTIONS['ca-cert']);
+  const cert = readOption(source, OPTIONS['client-cert']);
+  const key = readOption(source, OPTIONS['client-key']);
+  if ((cert.value === '') !== (key.value === '')) {
+    const absent = cert.value === '' ? cert : key;
+    throw new InputError(`${absent.source}: missing — give both client-cert and client-key (mutual TLS) or neither`);
+  }
+  const asFile = (raw: RawValue) =>
+    raw.value && !raw.value.startsWith('-----BEGIN ') ? absolute(raw.value, base) : undefined;
+  const pem = (raw: RawValue) => (raw.value ? readPem(raw.source, asFile(raw) ?? raw.value) : undefined);
+  const caPem = pem(ca);
+  const certPem = pem(cert);
+  const keyPem = pem(key);
+  const tls: VaultTlsOptions = {
+    ...(caPem ? { caCert: caPem } : {}),
+    ...(certPem ? { clientCert: certPem } : {}),
+    ...(keyPem ? { clientKey: keyPem } : {}),
+    skipVerify: readOption(source, OPTIONS['tls-skip-verify']),
+  };
+  const tlsFiles = {
+    ...(asFile(ca) ? { caCert: asFile(ca) as string } : {}),
+    ...(asFile(cert) ? { clientCert: asFile(cert) as string } : {}),
+    ...(asFile(key) ? { clientKey: asFile(key) as string } : {}),
+  };
+  return Object.freeze({
+    vaultAddr: readOption(source, OPTIONS['vault-addr']),
+    namespace: readOption(source, OPTIONS.namespace),
+    tls: Object.freeze(tls),
+    tlsFiles: Object.freeze(tlsFiles),
+    timeoutMs: readOption(source, OPTIONS.timeout),
+  });
+}
+
+export function parseLoginOptions(source: OptionSource): LoginOptions {
+  return Object.freeze({
+    role: readOption(source, OPTIONS.role),
+    audiences: readOption(source, OPTIONS.audience),
+    authPath: readOption(source, OPTIONS['auth-path']),
+    socketAddress: readOption(source, OPTIONS['socket-path']),
+    spiffeId: readOption(source, OPTIONS['spiffe-id']),
+    maxTokenTtlSeconds: readOption(source, OPTIONS['max-token-ttl']),
+  });
+}
+
+export function parseTransitOptions(source: OptionSource): TransitOptions {
+  return Object.freeze({
+    transitPath: readOption(source, OPTIONS['transit-path']),
+    transitKey: readOption(source, OPTIONS['transit-key']),
+    keyVersion: readOption(source, OPTIONS['key-version']),
+  });
+}
+
+export function parseBlobOutputOptions(source: OptionSource, base: PathBase): BlobOutputOptions {
+  const signatureDir = readOption(source, OPTIONS['signature-dir']);
+  return Object.freeze({
+    signatureDir: signatureDir ? absolute(signatureDir, base) : '',
+    bundle: readOption(source, OPTIONS.bundle),
+    ifNoFilesFound: readOption(source, OPTIONS['if-no-files-found']),
+  });
+}
+
+export function parseImageSigningOptions(source: OptionSource): ImageSigningOptions {
+  return Object.freeze({
+    format: readOption(source, OPTIONS['image-signature-format']),
+    annotations: readOption(source, OPTIONS.annotations),
+    recursive: readOption(source, OPTIONS.recursive),
+    registryInsecure: readOption(source, OPTIONS['registry-insecure']),
+  });
+}
+
+/** Whether the user set the option anywhere (front end or environment). */
+export function isGiven(source: OptionSource, name: keyof typeof OPTIONS): boolean {
+  const row = OPTIONS[name];
+  return rawValue(source, { ...row, default: '' }).value !== '';
+}
+
+function absolute(path: string, base: PathBase): string {
+  return isAbsolute(path) ? path : resolve(base.cwd, path);
+}

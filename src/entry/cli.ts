@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// dist/cli.js: the `spiffe-vault` command line (see src/cli/main.ts and `spiffe-vault --help`).
+import { CLI_NODE_FIX, nodeVersionProblem } from './node-version.ts';
+
+const problem = nodeVersionProblem(process.version, CLI_NODE_FIX);
+if (problem) {
+  process.stderr.write(`spiffe-vault: error [NODE_VERSION_UNSUPPORTED]: ${problem}\n`);
+  process.exitCode = 1;
+} else {
+  void import('../cli/main.ts').then(({ main }) => main());
+}

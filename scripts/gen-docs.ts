@@ -15,7 +15,8 @@ function replaceBetween(text: string, start: string, end: string, body: string):
 }
 
 const writers: Record<string, (text: string) => string> = {
-  'action.yml': (text) => replaceBetween(text, 'inputs:\n', '\noutputs:', renderActionInputs().slice('inputs:\n'.length)),
+  'action.yml': (text) =>
+    replaceBetween(text, 'inputs:\n', '\noutputs:', renderActionInputs().slice('inputs:\n'.length)),
   'README.md': (text) => replaceBetween(text, README_START, README_END, `\n\n${renderReadmeInputs()}\n\n`),
 };
 for (const [file, write] of Object.entries(writers)) writeFileSync(file, write(readFileSync(file, 'utf8')));

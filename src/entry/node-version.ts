@@ -12,5 +12,5 @@ export function nodeVersionProblem(version: string, fix: string): string | undef
 }
 
 export const ACTION_NODE_FIX =
-  'use an Actions runner release that supports `using: node24` (v2.328.0 or newer), or with act put Node 24 first on its PATH';
+  'use an Actions runner release that supports `using: node24`, or with act put Node 24 first on its PATH';
 export const CLI_NODE_FIX = 'install Node 24 (https://nodejs.org) and run spiffe-vault with it';

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { LoginOptions, VaultConnection } from '../options/config.ts';
 import { WorkloadApiClient } from '../spiffe/client.ts';
 import { connectVault } from '../vault/connect.ts';
+import { checkDefaultSocket, withAudienceHint } from './go-cli-defaults.ts';
 import { JwtSvidLogin } from './jwt-svid-login.ts';
 import type { VaultLogin } from './types.ts';
 
@@ -17,7 +18,8 @@ export interface CreateLoginOptions {
 
 export function createLogin(options: CreateLoginOptions): VaultLogin {
   const { connection, login, logger } = options;
-  return new JwtSvidLogin({
+  checkDefaultSocket(login);
+  const method = new JwtSvidLogin({
     svids: new WorkloadApiClient({ address: login.socketAddress, logger, timeoutMs: connection.timeoutMs }),
     vault: connectVault(connection, { logger, proxyEnv: options.proxyEnv }),
     audiences: login.audiences,
@@ -28,4 +30,9 @@ export function createLogin(options: CreateLoginOptions): VaultLogin {
     onSecret: options.onSecret,
     logger,
   });
+  return {
+    vault: method.vault,
+    login: () => method.login().catch((error: unknown) => Promise.reject(withAudienceHint(error, login))),
+    close: () => method.close(),
+  };
 }

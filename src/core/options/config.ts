@@ -28,6 +28,8 @@ export interface LoginOptions {
   /** '' = the first SVID the agent returns. */
   readonly spiffeId: string;
   readonly maxTokenTtlSeconds: number | undefined;
+  /** Which values are our defaults, not the user's: a failure then says which flag to add. */
+  readonly defaulted: { readonly socket: boolean; readonly audience: boolean };
 }
 
 export interface TransitOptions {
@@ -99,6 +101,7 @@ export function parseLoginOptions(source: OptionSource): LoginOptions {
     socketAddress: readOption(source, OPTIONS['socket-path']),
     spiffeId: readOption(source, OPTIONS['spiffe-id']),
     maxTokenTtlSeconds: readOption(source, OPTIONS['max-token-ttl']),
+    defaulted: Object.freeze({ socket: !isGiven(source, 'socket-path'), audience: !isGiven(source, 'audience') }),
   });
 }
 

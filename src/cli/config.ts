@@ -2,17 +2,7 @@
  * Flags (and the environment variables the option table names) into the core's typed configs.
  * Validation lives in the table's rows, the same for the action and the components.
  */
-import {
-  parseBlobOutputOptions,
-  parseImageSigningOptions,
-  parseLoginOptions,
-  parseTransitOptions,
-  parseVaultConnection,
-  type BlobOutputOptions,
-  type LoginOptions,
-  type TransitOptions,
-  type VaultConnection,
-} from '../core/options/config.ts';
+import * as options from '../core/options/config.ts';
 import type { OptionSource } from '../core/options/spec.ts';
 import { InputError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
@@ -39,19 +29,19 @@ export function cliOptionSource(values: FlagValues, env: Env): OptionSource {
   };
 }
 
-export function parseVaultConfig(values: FlagValues, env: Env, cwd: string): VaultConnection {
-  return parseVaultConnection(cliOptionSource(values, env), { cwd });
+export function parseVaultConfig(values: FlagValues, env: Env, cwd: string): options.VaultConnection {
+  return options.parseVaultConnection(cliOptionSource(values, env), { cwd });
 }
 
-export function parseLoginConfig(values: FlagValues, env: Env): LoginOptions {
-  return parseLoginOptions(cliOptionSource(values, env));
+export function parseLoginConfig(values: FlagValues, env: Env): options.LoginOptions {
+  return options.parseLoginOptions(cliOptionSource(values, env));
 }
 
-export function parseTransitConfig(values: FlagValues, env: Env): TransitOptions {
-  return parseTransitOptions(cliOptionSource(values, env));
+export function parseTransitConfig(values: FlagValues, env: Env): options.TransitOptions {
+  return options.parseTransitOptions(cliOptionSource(values, env));
 }
 
-export interface BlobSigningConfig extends TransitOptions, BlobOutputOptions {
+export interface BlobSigningConfig extends options.TransitOptions, options.BlobOutputOptions {
   readonly patterns: readonly string[];
 }
 
@@ -67,13 +57,13 @@ export function parseSigningConfig(
   const source = cliOptionSource(values, env);
   return Object.freeze({
     patterns: Object.freeze(patterns),
-    ...parseTransitOptions(source),
-    ...parseBlobOutputOptions(source, { cwd: input.cwd }),
+    ...options.parseTransitOptions(source),
+    ...options.parseBlobOutputOptions(source, { cwd: input.cwd }),
   });
 }
 
 export function parseImageSigningConfig(values: FlagValues, env: Env) {
-  return parseImageSigningOptions(cliOptionSource(values, env));
+  return options.parseImageSigningOptions(cliOptionSource(values, env));
 }
 
 /** Registry access for sign-image and verify-image: Docker config credentials, insecure hosts. */

@@ -2,11 +2,25 @@
 import { DEFAULT_TIMEOUT } from '../defaults.ts';
 import { InputError } from '../errors.ts';
 import { parseDuration, parseHttpUrl } from '../parse.ts';
-import { defineOption, type Front } from './spec.ts';
+import { defineOption, type Front, type RawValue } from './spec.ts';
 import { booleanValue } from './values.ts';
 
 const ALL: readonly Front[] = ['action', 'cli', 'gitlab'];
 const NOT_GITLAB: readonly Front[] = ['action', 'cli'];
+
+/** TLS material, PEM text or a file: read by the connection parser (relative to the workspace). */
+function pemOption(row: { name: string; help: string; variable: string }) {
+  return defineOption({
+    name: row.name,
+    kind: 'string',
+    metavar: 'PEM',
+    help: row.help,
+    defaultHelp: `$VAULT_${row.variable}, then $BAO_${row.variable}`,
+    env: [`VAULT_${row.variable}`, `BAO_${row.variable}`],
+    fronts: NOT_GITLAB,
+    parse: (raw: RawValue) => raw,
+  });
+}
 
 export const CONNECTION_OPTIONS = {
   'vault-addr': defineOption({
@@ -39,35 +53,20 @@ export const CONNECTION_OPTIONS = {
       return raw.value.replace(/^\/+|\/+$/g, '');
     },
   }),
-  'ca-cert': defineOption({
+  'ca-cert': pemOption({
     name: 'ca-cert',
-    kind: 'string',
-    metavar: 'PEM',
     help: "CA certificate (PEM text or file) that signed Vault's certificate",
-    defaultHelp: '$VAULT_CACERT, then $BAO_CACERT',
-    env: ['VAULT_CACERT', 'BAO_CACERT'],
-    fronts: NOT_GITLAB,
-    parse: (raw) => raw,
+    variable: 'CACERT',
   }),
-  'client-cert': defineOption({
+  'client-cert': pemOption({
     name: 'client-cert',
-    kind: 'string',
-    metavar: 'PEM',
     help: 'client certificate (PEM text or file) for mutual TLS to Vault; give client-key too',
-    defaultHelp: '$VAULT_CLIENT_CERT, then $BAO_CLIENT_CERT',
-    env: ['VAULT_CLIENT_CERT', 'BAO_CLIENT_CERT'],
-    fronts: NOT_GITLAB,
-    parse: (raw) => raw,
+    variable: 'CLIENT_CERT',
   }),
-  'client-key': defineOption({
+  'client-key': pemOption({
     name: 'client-key',
-    kind: 'string',
-    metavar: 'PEM',
     help: "the client certificate's private key (PEM text or file)",
-    defaultHelp: '$VAULT_CLIENT_KEY, then $BAO_CLIENT_KEY',
-    env: ['VAULT_CLIENT_KEY', 'BAO_CLIENT_KEY'],
-    fronts: NOT_GITLAB,
-    parse: (raw) => raw,
+    variable: 'CLIENT_KEY',
   }),
   'tls-skip-verify': defineOption({
     name: 'tls-skip-verify',

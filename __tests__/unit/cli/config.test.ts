@@ -95,6 +95,7 @@ describe('login', () => {
       socketAddress: 'unix:///run/agent.sock',
       spiffeId: '',
       maxTokenTtlSeconds: undefined,
+      defaulted: { socket: false, audience: true },
     });
   });
 

@@ -57,7 +57,7 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
       first,
     );
     exportVaultEnvironment({ runner, config, token: first.token });
-    setLoginOutputs(runner, config, first);
+    setLoginOutputs(runner, { config, token: first });
     if (config.blobs.length > 0 || config.images.length > 0) {
       // Initialised only when there is something to sign: a login-only run does not pay for it.
       const { signStep } = await import('./signing.ts');
@@ -84,7 +84,10 @@ function clientKeyVariable(runner: ActionRunner): string {
   return raw.fromEnv ? raw.source : 'INPUT_CLIENT-KEY';
 }
 
-function setLoginOutputs(runner: ActionRunner, config: ActionConfig, token: LoginToken): void {
+function setLoginOutputs(
+  runner: ActionRunner,
+  { config, token }: { readonly config: ActionConfig; readonly token: LoginToken },
+): void {
   runner.setOutput('spiffe-id', token.spiffeId);
   runner.setOutput('token-expires-at', token.expiresAt.toISOString());
   runner.setOutput('token-ttl', String(token.ttlSeconds));

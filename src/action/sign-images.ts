@@ -37,7 +37,7 @@ export async function signImageReferences(options: {
       `Signed ${image.repository}@${image.digest}${image.platform ? ` (${image.platform})` : ''} — ${where(image)}`,
     );
   }
-  await writeSummary(runner, signed, signer);
+  await writeSummary(runner, { signed, signer });
 }
 
 function toOutput(image: SignedImage) {
@@ -60,7 +60,10 @@ function where(image: SignedImage): string {
   return places.join(', ');
 }
 
-async function writeSummary(runner: ActionRunner, signed: readonly SignedImage[], signer: TransitSigner) {
+async function writeSummary(
+  runner: ActionRunner,
+  { signed, signer }: { readonly signed: readonly SignedImage[]; readonly signer: TransitSigner },
+): Promise<void> {
   await runner.writeSummary({
     heading: `Signed ${signed.length} image(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`,
     rows: [

@@ -29,7 +29,10 @@ export function cliOptionSource(values: FlagValues, env: Env): OptionSource {
   };
 }
 
-export function parseVaultConfig(values: FlagValues, env: Env, cwd: string): options.VaultConnection {
+export function parseVaultConfig(
+  values: FlagValues,
+  { env, cwd }: { readonly env: Env; readonly cwd: string },
+): options.VaultConnection {
   return options.parseVaultConnection(cliOptionSource(values, env), { cwd });
 }
 

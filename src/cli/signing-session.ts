@@ -17,7 +17,10 @@ export interface SigningTokens {
 }
 
 /** Checks, before any work, that the command will have a token. */
-export function prepareSigningTokens(ctx: CommandContext, values: FlagValues, vault: VaultConnection): SigningTokens {
+export function prepareSigningTokens(
+  ctx: CommandContext,
+  { values, vault }: { readonly values: FlagValues; readonly vault: VaultConnection },
+): SigningTokens {
   const envToken = ctx.env.VAULT_TOKEN?.trim() || ctx.env.BAO_TOKEN?.trim() || '';
   ctx.logger.redact(envToken);
   const useLogin = flagString(values, 'role') !== '';
@@ -45,7 +48,7 @@ export async function withSigningTokens(
   if (!login) {
     ctx.logger.info('Using the Vault token in $VAULT_TOKEN (no --role given).');
     const { FixedTokenProvider } = await import('../core/vault/session.ts');
-    await sign(cliVaultClient(ctx, vault), new FixedTokenProvider(envToken));
+    await sign(cliVaultClient(ctx, { connection: vault }), new FixedTokenProvider(envToken));
     return;
   }
   const identity = cliLogin(ctx, { connection: vault, login });
@@ -59,7 +62,7 @@ export async function withSigningTokens(
     ctx.logger.warning(`stopped by ${signal}: revoking the Vault token(s)`);
     // A login under way may still bring a token: wait for it (briefly) so it is revoked too.
     void settledWithin(loggingIn, LOGIN_ABORT_GRACE_MS)
-      .then(() => cliRevoke(ctx, vault, minted))
+      .then(() => cliRevoke(ctx, { connection: vault, tokens: minted }))
       .finally(() => exitAfterSignal(signal));
   });
   const mint = async () => {
@@ -78,7 +81,7 @@ export async function withSigningTokens(
     identity.close();
     if (!stopped) {
       watch.dispose();
-      await cliRevoke(ctx, vault, minted);
+      await cliRevoke(ctx, { connection: vault, tokens: minted });
     }
   }
 }

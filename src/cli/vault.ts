@@ -21,7 +21,10 @@ function warnOnce(ctx: Ctx, connection: VaultConnection): void {
 }
 
 /** The Vault client the connection describes; retries stop at `deadlineMs` (default its timeout). */
-export function cliVaultClient(ctx: Ctx, connection: VaultConnection, deadlineMs?: number): VaultClient {
+export function cliVaultClient(
+  ctx: Ctx,
+  { connection, deadlineMs }: { readonly connection: VaultConnection; readonly deadlineMs?: number },
+): VaultClient {
   warnOnce(ctx, connection);
   return connectVault(connection, {
     logger: ctx.logger,
@@ -42,9 +45,12 @@ export function cliLogin(ctx: Ctx, config: { connection: VaultConnection; login:
 }
 
 /** Revokes tokens we minted, never throwing; whether every token is gone. */
-export async function cliRevoke(ctx: Ctx, connection: VaultConnection, tokens: readonly string[]): Promise<boolean> {
+export async function cliRevoke(
+  ctx: Ctx,
+  { connection, tokens }: { readonly connection: VaultConnection; readonly tokens: readonly string[] },
+): Promise<boolean> {
   if (tokens.length === 0) return true;
-  const report: RevokeReport = await revokeTokens(cliVaultClient(ctx, connection, REVOKE_DEADLINE_MS), {
+  const report: RevokeReport = await revokeTokens(cliVaultClient(ctx, { connection, deadlineMs: REVOKE_DEADLINE_MS }), {
     tokens,
     logger: ctx.logger,
   });

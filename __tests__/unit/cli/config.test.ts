@@ -22,49 +22,53 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 describe('Vault connection', () => {
   test('VAULT_ADDR (or BAO_ADDR) unless --vault-addr; VAULT_NAMESPACE unless --namespace', () => {
-    assert.equal(parseVaultConfig(flags(), { VAULT_ADDR: 'http://a:8200/' }, cwd).vaultAddr, 'http://a:8200');
-    assert.equal(parseVaultConfig(flags(), { BAO_ADDR: 'http://b:8200' }, cwd).vaultAddr, 'http://b:8200');
-    const config = parseVaultConfig(
-      flags('--vault-addr', 'https://c', '--namespace', 'ns1'),
-      {
-        VAULT_ADDR: 'http://a',
-        VAULT_NAMESPACE: 'ns0',
-      },
+    assert.equal(parseVaultConfig(flags(), { env: { VAULT_ADDR: 'http://a:8200/' }, cwd }).vaultAddr, 'http://a:8200');
+    assert.equal(parseVaultConfig(flags(), { env: { BAO_ADDR: 'http://b:8200' }, cwd }).vaultAddr, 'http://b:8200');
+    const config = parseVaultConfig(flags('--vault-addr', 'https://c', '--namespace', 'ns1'), {
+      env: { VAULT_ADDR: 'http://a', VAULT_NAMESPACE: 'ns0' },
       cwd,
-    );
+    });
     assert.equal(config.vaultAddr, 'https://c');
     assert.equal(config.namespace, 'ns1');
-    assert.equal(parseVaultConfig(flags(), { VAULT_ADDR: 'http://a', VAULT_NAMESPACE: 'ns0' }, cwd).namespace, 'ns0');
+    assert.equal(
+      parseVaultConfig(flags(), { env: { VAULT_ADDR: 'http://a', VAULT_NAMESPACE: 'ns0' }, cwd }).namespace,
+      'ns0',
+    );
     assert.equal(config.timeoutMs, 60_000);
   });
 
   test('errors name the flag or variable the value came from', () => {
-    assert.throws(() => parseVaultConfig(flags(), {}, cwd), {
+    assert.throws(() => parseVaultConfig(flags(), { env: {}, cwd }), {
       code: 'INVALID_INPUT',
       message: /^--vault-addr: not set/,
     });
-    assert.throws(() => parseVaultConfig(flags(), { VAULT_ADDR: 'ftp://x' }, cwd), { message: /^VAULT_ADDR: / });
-    assert.throws(() => parseVaultConfig(flags('--vault-addr=nope'), {}, cwd), {
+    assert.throws(() => parseVaultConfig(flags(), { env: { VAULT_ADDR: 'ftp://x' }, cwd }), {
+      message: /^VAULT_ADDR: /,
+    });
+    assert.throws(() => parseVaultConfig(flags('--vault-addr=nope'), { env: {}, cwd }), {
       message: /^--vault-addr: 'nope' is not a URL/,
     });
-    assert.throws(() => parseVaultConfig(flags('--timeout=soon'), { VAULT_ADDR: 'http://a' }, cwd), {
+    assert.throws(() => parseVaultConfig(flags('--timeout=soon'), { env: { VAULT_ADDR: 'http://a' }, cwd }), {
       message: /^--timeout: 'soon'/,
     });
-    assert.throws(() => parseVaultConfig(flags(), { VAULT_ADDR: 'http://a', VAULT_CACERT: '/nonexistent.pem' }, cwd), {
-      message: /^VAULT_CACERT: cannot read/,
-    });
+    assert.throws(
+      () => parseVaultConfig(flags(), { env: { VAULT_ADDR: 'http://a', VAULT_CACERT: '/nonexistent.pem' }, cwd }),
+      {
+        message: /^VAULT_CACERT: cannot read/,
+      },
+    );
   });
 
   test('TLS: files or PEM text; client cert and key together; VAULT_* passed on as absolute paths', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-config-'));
     writeFileSync(join(dir, 'ca.pem'), PEM);
-    const config = parseVaultConfig(flags('--ca-cert', 'ca.pem'), { VAULT_ADDR: 'https://v' }, dir);
+    const config = parseVaultConfig(flags('--ca-cert', 'ca.pem'), { env: { VAULT_ADDR: 'https://v' }, cwd: dir });
     assert.equal(config.tls.caCert, PEM);
     assert.equal(vaultEnvironment(config, { token: 't', transitPath: 'transit' }).VAULT_CACERT, join(dir, 'ca.pem'));
-    const inline = parseVaultConfig(flags('--ca-cert', PEM), { VAULT_ADDR: 'https://v' }, dir);
+    const inline = parseVaultConfig(flags('--ca-cert', PEM), { env: { VAULT_ADDR: 'https://v' }, cwd: dir });
     assert.equal(inline.tls.caCert, PEM);
     assert.equal(vaultEnvironment(inline, { token: 't', transitPath: 'transit' }).VAULT_CACERT, undefined);
-    assert.throws(() => parseVaultConfig(flags('--client-cert', PEM), { VAULT_ADDR: 'https://v' }, dir), {
+    assert.throws(() => parseVaultConfig(flags('--client-cert', PEM), { env: { VAULT_ADDR: 'https://v' }, cwd: dir }), {
       code: 'INVALID_INPUT',
       message: /^--client-key: missing/,
     });
@@ -72,16 +76,21 @@ describe('Vault connection', () => {
 
   test('--tls-skip-verify, else VAULT_SKIP_VERIFY as the vault CLI reads it', () => {
     const env = (v: string) => ({ VAULT_ADDR: 'https://v', VAULT_SKIP_VERIFY: v });
-    assert.equal(parseVaultConfig(flags(), env('1'), cwd).tls.skipVerify, true);
+    assert.equal(parseVaultConfig(flags(), { env: env('1'), cwd }).tls.skipVerify, true);
     assert.equal(
-      vaultEnvironment(parseVaultConfig(flags(), env('true'), cwd), { token: 't', transitPath: 'transit' })
+      vaultEnvironment(parseVaultConfig(flags(), { env: env('true'), cwd }), { token: 't', transitPath: 'transit' })
         .VAULT_SKIP_VERIFY,
       'true',
     );
-    assert.equal(parseVaultConfig(flags(), env('false'), cwd).tls.skipVerify, false);
-    assert.equal(parseVaultConfig(flags('--tls-skip-verify=false'), env('true'), cwd).tls.skipVerify, false);
-    assert.equal(parseVaultConfig(flags('--tls-skip-verify'), { VAULT_ADDR: 'https://v' }, cwd).tls.skipVerify, true);
-    assert.throws(() => parseVaultConfig(flags(), env('maybe'), cwd), { message: /^VAULT_SKIP_VERIFY: 'maybe'/ });
+    assert.equal(parseVaultConfig(flags(), { env: env('false'), cwd }).tls.skipVerify, false);
+    assert.equal(parseVaultConfig(flags('--tls-skip-verify=false'), { env: env('true'), cwd }).tls.skipVerify, false);
+    assert.equal(
+      parseVaultConfig(flags('--tls-skip-verify'), { env: { VAULT_ADDR: 'https://v' }, cwd }).tls.skipVerify,
+      true,
+    );
+    assert.throws(() => parseVaultConfig(flags(), { env: env('maybe'), cwd }), {
+      message: /^VAULT_SKIP_VERIFY: 'maybe'/,
+    });
   });
 });
 
@@ -198,7 +207,7 @@ describe('registries', () => {
       {},
       {
         logger,
-        timeoutMs: parseVaultConfig(flags('--timeout=5s'), { VAULT_ADDR: 'http://a' }, cwd).timeoutMs,
+        timeoutMs: parseVaultConfig(flags('--timeout=5s'), { env: { VAULT_ADDR: 'http://a' }, cwd }).timeoutMs,
       },
     );
     assert.equal(timed.retryDeadlineMs, 5_000);

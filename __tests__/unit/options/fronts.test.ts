@@ -21,7 +21,7 @@ function viaCli(values: Record<string, string>, env: Record<string, string> = {}
   const argv = Object.entries(values).map(([k, v]) => `--${k}=${v}`);
   const flags = parseFlags(argv, specs).values;
   return {
-    connection: parseVaultConfig(flags, env, '/work'),
+    connection: parseVaultConfig(flags, { env, cwd: '/work' }),
     login: parseLoginConfig(flags, env),
     transit: parseTransitConfig(flags, env),
   };

@@ -27,7 +27,7 @@ export const authCommand: Command = {
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
-    const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
+    const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
     const login = parseLoginConfig(flags.values, ctx.env);
     const { transitPath } = parseTransitConfig(flags.values, ctx.env);
     const { cliLogin } = await import('../vault.ts');

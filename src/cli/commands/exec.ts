@@ -45,7 +45,7 @@ export const execCommand: Command = {
     if (flags.positionals.length > 0 || command.length === 0) {
       throw new InputError('no command given — spiffe-vault exec --role ROLE -- COMMAND [ARGS...]');
     }
-    const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
+    const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
     const login = parseLoginConfig(flags.values, ctx.env);
     const { transitPath } = parseTransitConfig(flags.values, ctx.env);
 
@@ -77,7 +77,7 @@ async function loginUnlessStopped(
   if (typeof first === 'object' && !watch.received) return first;
   const late = await settledWithin(pending, LOGIN_ABORT_GRACE_MS);
   ctx.logger.warning(`stopped by ${watch.received} before the command started`);
-  if (late) await (await import('../vault.ts')).cliRevoke(ctx, vault, [late.token]);
+  if (late) await (await import('../vault.ts')).cliRevoke(ctx, { connection: vault, tokens: [late.token] });
   return undefined;
 }
 
@@ -94,7 +94,7 @@ interface RunOptions {
 async function runAndRevoke({ ctx, vault, token, command, env, watch }: RunOptions): Promise<number> {
   const { cliRevoke } = await import('../vault.ts');
   let revoking: Promise<boolean> | undefined;
-  const revokeOnce = () => (revoking ??= cliRevoke(ctx, vault, [token]));
+  const revokeOnce = () => (revoking ??= cliRevoke(ctx, { connection: vault, tokens: [token] }));
   let graceTimer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<number>((resolve) => {

@@ -19,11 +19,11 @@ export const revokeCommand: Command = {
     const token = ctx.env.VAULT_TOKEN?.trim() || ctx.env.BAO_TOKEN?.trim() || '';
     ctx.logger.redact(token);
     if (!token) throw new InputError('VAULT_TOKEN: not set — there is no token to revoke');
-    const config = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
+    const config = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
     const { revokeSelf } = await import('../../core/vault/token.ts');
     const { cliVaultClient } = await import('../vault.ts');
     // Unlike the routine that cleans up after us, `revoke` is asked for: a failure fails it.
-    const outcome = await revokeSelf(cliVaultClient(ctx, config), token);
+    const outcome = await revokeSelf(cliVaultClient(ctx, { connection: config }), token);
     ctx.logger.info(
       outcome === 'revoked' ? 'Revoked the Vault token.' : 'The Vault token had already expired or been revoked.',
     );

@@ -30,8 +30,8 @@ export const signBlobCommand: Command = {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
     const signing = parseSigningConfig(flags.values, ctx.env, { positionals: flags.positionals, cwd: ctx.cwd });
-    const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
-    const tokens = prepareSigningTokens(ctx, flags.values, vault);
+    const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
+    const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
     const json = flags.values.json === true;
 
     // Resolve the files before logging in: when nothing matches, no token is minted.

@@ -30,8 +30,8 @@ export const signImageCommand: Command = {
     }
     const { transitPath, transitKey, keyVersion } = parseTransitConfig(flags.values, ctx.env);
     const { format, annotations, recursive } = parseImageSigningConfig(flags.values, ctx.env);
-    const vault = parseVaultConfig(flags.values, ctx.env, ctx.cwd);
-    const tokens = prepareSigningTokens(ctx, flags.values, vault);
+    const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
+    const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
 
     await withSigningTokens(ctx, tokens, async (client, provider) => {
       const { TransitSigner } = await import('../../core/vault/transit.ts');

@@ -1,0 +1,54 @@
+// Real answers (HTTP status + the `errors` array) of OpenBao and HashiCorp Vault to the failures
+// the classifiers handle. Where each came from:
+// - OPENBAO: captured from OpenBao v2.6.2 (`bao server -dev`, the project's stack) by
+//   __tests__/integration/diagnose.test.ts, which asks the live server again and fails when an
+//   answer here no longer matches it.
+// - VAULT: HashiCorp Vault v1.21.4 (`vault server -dev`), as recorded side by side with OpenBao
+//   in the project's Vault build notes; the JWT plugin's refusals are the same plugin's words as
+//   OpenBao's (vault-plugin-auth-jwt v0.25.0, whose validator is hashicorp/cap's jwt package).
+
+export interface RecordedAnswer {
+  readonly status: number;
+  readonly errors: readonly string[];
+}
+
+export const OPENBAO = {
+  /** JWT login with a role the mount does not have. */
+  unknownRole: { status: 400, errors: ['role "no-such-role" could not be found'] },
+  /** JWT login (no token) to a path where no auth method is mounted. */
+  noAuthMount: { status: 403, errors: ['permission denied'] },
+  /** A JWT-SVID for an audience the role does not bind. */
+  wrongAudience: {
+    status: 400,
+    errors: [
+      'error validating token: invalid audience (aud) claim: audience claim does not match any expected audience',
+    ],
+  },
+  /** A JWT-SVID whose sub is not the role's bound_subject. */
+  wrongSubject: { status: 400, errors: ['error validating token: invalid subject (sub) claim'] },
+  /** Any request to a sealed server. */
+  sealed: { status: 503, errors: ['Vault is sealed'] },
+  /** A revoked token (lookup-self, or any request). */
+  invalidToken: { status: 403, errors: ['permission denied'] },
+  /** transit sign with a live token whose policies lack the path. */
+  signDenied: { status: 403, errors: ['1 error occurred:\n\t* permission denied\n\n'] },
+  /** Reading a transit key that does not exist. */
+  keyMissingRead: { status: 404, errors: [] },
+  /** Signing with a transit key that does not exist. */
+  keyMissingSign: { status: 400, errors: ['signing key not found'] },
+  /** Reading a key under a mount where nothing is mounted. */
+  noTransitMount: { status: 404, errors: ['no handler for route "no-such-mount/keys/cosign". route entry not found.'] },
+  /** A sign batch over the listener's JSON string limit. */
+  batchTooLarge: { status: 400, errors: ['refused JSON input due to high complexity'] },
+} as const satisfies Record<string, RecordedAnswer>;
+
+export const VAULT = {
+  unknownRole: { status: 400, errors: ['role "no-such-role" could not be found'] },
+  noAuthMount: { status: 403, errors: ['permission denied'] },
+  sealed: { status: 503, errors: ['Vault is sealed'] },
+  /** Vault names the dead token, wrapped by go-multierror. */
+  invalidToken: { status: 403, errors: ['2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n'] },
+  signDenied: { status: 403, errors: ['1 error occurred:\n\t* permission denied\n\n'] },
+  /** The HTTP layer's JSON limits answer 500 (listener setting max_json_array_element_count). */
+  batchTooLarge: { status: 500, errors: ['JSON array exceeds allowed element count'] },
+} as const satisfies Record<string, RecordedAnswer>;

@@ -1,8 +1,9 @@
 // Real answers (HTTP status + the `errors` array) of OpenBao and HashiCorp Vault to the failures
 // the classifiers handle. Where each came from:
-// - OPENBAO: captured from OpenBao v2.6.2 (`bao server -dev`, the project's stack) by
-//   __tests__/integration/diagnose.test.ts, which asks the live server again and fails when an
-//   answer here no longer matches it.
+// - OPENBAO: captured from OpenBao v2.6.2 (dd9c19c3, `bao server -dev`, the binary the project's
+//   installer builds) on 2026-11-30, with a JWT auth mount, a transit mount and an ecdsa-p256 key
+//   set up as scripts/stack/up.sh sets them up; __tests__/integration/diagnose.test.ts asks the
+//   stack's OpenBao again and fails when an answer here no longer matches it.
 // - VAULT: HashiCorp Vault v1.21.4 (`vault server -dev`), as recorded side by side with OpenBao
 //   in the project's Vault build notes; the JWT plugin's refusals are the same plugin's words as
 //   OpenBao's (vault-plugin-auth-jwt v0.25.0, whose validator is hashicorp/cap's jwt package).
@@ -26,6 +27,23 @@ export const OPENBAO = {
   },
   /** A JWT-SVID whose sub is not the role's bound_subject. */
   wrongSubject: { status: 400, errors: ['error validating token: invalid subject (sub) claim'] },
+  /** An expired JWT-SVID. */
+  expired: {
+    status: 400,
+    errors: ['error validating token: invalid expiration time (exp) claim: token is expired'],
+  },
+  /** A JWT-SVID signed by a key the auth method does not have. */
+  unverifiable: {
+    status: 400,
+    errors: [
+      'error validating token: error verifying token signature: no known key successfully validated the token signature',
+    ],
+  },
+  /** A login, with a token, to a path where no auth method is mounted. */
+  noAuthMountWithToken: {
+    status: 404,
+    errors: ['no handler for route "auth/nowhere/login". route entry not found.'],
+  },
   /** Any request to a sealed server. */
   sealed: { status: 503, errors: ['Vault is sealed'] },
   /** A revoked token (lookup-self, or any request). */
@@ -39,7 +57,10 @@ export const OPENBAO = {
   /** Reading a key under a mount where nothing is mounted. */
   noTransitMount: { status: 404, errors: ['no handler for route "no-such-mount/keys/cosign". route entry not found.'] },
   /** A sign batch over the listener's JSON string limit. */
-  batchTooLarge: { status: 400, errors: ['refused JSON input due to high complexity'] },
+  batchTooLarge: {
+    status: 400,
+    errors: ['refused JSON input due to high complexity: exceeded maximum number of strings'],
+  },
 } as const satisfies Record<string, RecordedAnswer>;
 
 export const VAULT = {

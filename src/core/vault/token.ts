@@ -9,6 +9,7 @@ import {
   tokenTtlExceeded,
   type LoginContext,
 } from '../diagnose/vault.ts';
+import { isForbiddenAnswer } from '../diagnose/vault-answers.ts';
 import { VaultHttpError, vaultErrorFrom, type VaultError } from './errors.ts';
 import type { VaultClient } from './client.ts';
 
@@ -88,7 +89,7 @@ export async function lookupSelf(client: VaultClient, token: string): Promise<To
     }>({ method: 'GET', path: '/auth/token/lookup-self', token });
     return { ttlSeconds: data.ttl, expireTime: data.expire_time, policies: data.policies, accessor: data.accessor };
   } catch (error: unknown) {
-    throw describeFailure(client, 'look up the Vault token', error);
+    throw requestFailure(client, { action: 'look up the Vault token', error });
   }
 }
 
@@ -98,9 +99,9 @@ export async function revokeSelf(client: VaultClient, token: string): Promise<'r
     await client.request({ method: 'POST', path: '/auth/token/revoke-self', token });
     return 'revoked';
   } catch (error: unknown) {
-    // Vault answers 403 for a token it no longer knows: it expired or was revoked already.
-    if (error instanceof VaultHttpError && error.status === 403) return 'already-gone';
-    throw describeFailure(client, 'revoke the Vault token', error, 'VAULT_REVOKE_FAILED');
+    // Vault and OpenBao answer 403 for a token they no longer know: it expired or was revoked.
+    if (error instanceof VaultHttpError && isForbiddenAnswer(error)) return 'already-gone';
+    throw requestFailure(client, { action: 'revoke the Vault token', error, code: 'VAULT_REVOKE_FAILED' });
   }
 }
 
@@ -122,14 +123,13 @@ function loginContext(client: VaultClient, options: JwtLoginOptions): LoginConte
 }
 
 /** A request failure as a VaultError: `failed to <action> at <address>: … — <fix>`. */
-export function describeFailure(
+function requestFailure(
   client: VaultClient,
-  action: string,
-  error: unknown,
-  code?: VaultError['code'],
+  failure: { readonly action: string; readonly error: unknown; readonly code?: VaultError['code'] },
 ): VaultError {
-  const what = `failed to ${action} at ${client.address}`;
-  return vaultErrorFrom(diagnoseVaultRequest(error, { what, ...(code ? { code } : {}) }), error);
+  const what = `failed to ${failure.action} at ${client.address}`;
+  const code = failure.code ? { code: failure.code } : {};
+  return vaultErrorFrom(diagnoseVaultRequest(failure.error, { what, ...code }), failure.error);
 }
 
 function trimSlashes(value: string): string {

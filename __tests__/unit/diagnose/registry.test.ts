@@ -55,7 +55,7 @@ describe('registry failures', () => {
     assert.equal(finding.reason, 'server-error');
     assert.match(
       renderFinding(finding),
-      /429 \(TOOMANYREQUESTS\)\): still failing after retrying for up to 60 s; it asked to wait 120 s more/,
+      /: 429 \(TOOMANYREQUESTS\), still after retrying for up to 60 s; it asked to wait 120 s more \(Retry-After\) — check/,
     );
   });
 
@@ -64,7 +64,7 @@ describe('registry failures', () => {
     const finding = diagnoseRegistryFailure(reset, CONTEXT);
     assert.equal(finding.reason, 'no-answer');
     assert.equal(finding.status, undefined);
-    assert.match(finding.answer ?? '', /ECONNRESET/);
+    assert.match(finding.why ?? '', /^no answer \(ECONNRESET: socket hang up\), still after retrying/);
   });
 
   test('an unexpected status: REGISTRY_PROTOCOL_ERROR', () => {

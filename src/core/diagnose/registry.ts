@@ -43,13 +43,13 @@ export function diagnoseRegistryFailure(error: RegistryHttpError, context: Regis
     const asked = context.retryAfterMs
       ? `; it asked to wait ${Math.ceil(context.retryAfterMs / 1000)} s more (Retry-After)`
       : '';
+    const last = error.status === 0 ? `no answer (${error.socketCode}: ${error.message})` : `${error.status}${codes}`;
     return {
       code: 'REGISTRY_UNAVAILABLE',
       area,
       reason: error.status === 0 ? 'no-answer' : 'server-error',
       what: `failed to ${what} at ${context.baseUrl}`,
-      answer: error.status === 0 ? `no answer (${error.socketCode}: ${error.message})` : `${error.status}${codes}`,
-      why: `still failing after retrying for up to ${Math.round(context.retriedForMs / 1000)} s${asked}`,
+      why: `${last}, still after retrying for up to ${Math.round(context.retriedForMs / 1000)} s${asked}`,
       fix: 'check that the registry is up and reachable, then run again',
       ...status,
     };

@@ -145,7 +145,7 @@ function loginFix(reason: JwtLoginRefusal, context: LoginContext): Pick<VaultFin
     case 'jwt-expired':
     case 'jwt-not-yet-valid':
       return {
-        fix: "Vault's clock and the SPIRE agent's disagree, or the JWT-SVID outlived its TTL before it was used — check both clocks and the SVID TTL",
+        fix: "Vault's clock and the SPIRE agent's disagree, or the JWT-SVID outlived its TTL before it was used: check both clocks and the SVID TTL",
       };
     case 'audience-mismatch':
       return {

@@ -81,7 +81,7 @@ function rejectedFix(details: string): string {
 /** The finding for an operation that failed for good (or whose deadline passed). */
 export function diagnoseWorkloadApiFailure(error: unknown, context: WorkloadApiFailureContext): WorkloadApiFinding {
   const { what, address, attempts, elapsedMs } = context;
-  const tried = `${attempts} attempt${attempts === 1 ? '' : 's'} over ${(elapsedMs / 1000).toFixed(1)} s`;
+  const tried = `after ${attempts} attempt${attempts === 1 ? '' : 's'} over ${(elapsedMs / 1000).toFixed(1)} s`;
   const at = `the SPIFFE Workload API at ${address.original}`;
   const area = 'workload-api' as const;
   if (!isServiceError(error)) {
@@ -89,7 +89,7 @@ export function diagnoseWorkloadApiFailure(error: unknown, context: WorkloadApiF
       code: 'WORKLOAD_API_UNAVAILABLE',
       area,
       reason: 'call-failed',
-      what: `${what} at ${at} failed (${tried})`,
+      what: `${what} at ${at} failed ${tried}`,
       answer: describeGrpcFailure(error),
     };
   }
@@ -100,7 +100,7 @@ export function diagnoseWorkloadApiFailure(error: unknown, context: WorkloadApiF
         code: 'WORKLOAD_NOT_REGISTERED',
         area,
         reason: 'no-identity',
-        what: `${what}: ${at} issued no identity to this workload (${tried})`,
+        what: `${what}: ${at} issued no identity to this workload ${tried}`,
         answer,
         fix:
           'check the registration entry (selectors, e.g. unix:uid) with `spire-server entry show`, ' +
@@ -111,7 +111,7 @@ export function diagnoseWorkloadApiFailure(error: unknown, context: WorkloadApiF
       return {
         code: 'WORKLOAD_API_UNAVAILABLE',
         area,
-        what: `${what}: could not reach ${at} (${tried})`,
+        what: `${what}: could not reach ${at} ${tried}`,
         answer,
         ...unreachable(error.details, address),
       };
@@ -121,7 +121,7 @@ export function diagnoseWorkloadApiFailure(error: unknown, context: WorkloadApiF
         code: 'WORKLOAD_API_UNAVAILABLE',
         area,
         reason: 'no-answer-in-time',
-        what: `${what}: ${at} did not answer in time (${tried})`,
+        what: `${what}: ${at} did not answer in time ${tried}`,
         answer,
         fix: 'check that the SPIRE agent is healthy (`spire-agent healthcheck`) and can reach its server',
         commands: ['spire-agent healthcheck'],

@@ -4,9 +4,10 @@
 //   installer builds) on 2026-11-30, with a JWT auth mount, a transit mount and an ecdsa-p256 key
 //   set up as scripts/stack/up.sh sets them up; __tests__/integration/diagnose.test.ts asks the
 //   stack's OpenBao again and fails when an answer here no longer matches it.
-// - VAULT: HashiCorp Vault v1.21.4 (`vault server -dev`), as recorded side by side with OpenBao
-//   in the project's Vault build notes; the JWT plugin's refusals are the same plugin's words as
-//   OpenBao's (vault-plugin-auth-jwt v0.25.0, whose validator is hashicorp/cap's jwt package).
+// - VAULT: captured the same day with the same requests from HashiCorp Vault v1.21.4 (`vault server
+//   -dev`, built from the Go module proxy as the installer builds it). It answers as OpenBao does
+//   but for a dead token and the JSON limits; where it agrees, the entry points at OpenBao's.
+//   The stack runs OpenBao only, so no test re-asks Vault: re-capture after a Vault upgrade.
 
 export interface RecordedAnswer {
   readonly status: number;
@@ -64,12 +65,20 @@ export const OPENBAO = {
 } as const satisfies Record<string, RecordedAnswer>;
 
 export const VAULT = {
-  unknownRole: { status: 400, errors: ['role "no-such-role" could not be found'] },
-  noAuthMount: { status: 403, errors: ['permission denied'] },
-  sealed: { status: 503, errors: ['Vault is sealed'] },
-  /** Vault names the dead token, wrapped by go-multierror. */
+  unknownRole: OPENBAO.unknownRole,
+  noAuthMount: OPENBAO.noAuthMount,
+  wrongAudience: OPENBAO.wrongAudience,
+  wrongSubject: OPENBAO.wrongSubject,
+  expired: OPENBAO.expired,
+  unverifiable: OPENBAO.unverifiable,
+  noAuthMountWithToken: OPENBAO.noAuthMountWithToken,
+  sealed: OPENBAO.sealed,
+  /** Vault names the dead token (lookup-self, sign, revoke-self alike), wrapped by go-multierror. */
   invalidToken: { status: 403, errors: ['2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n'] },
-  signDenied: { status: 403, errors: ['1 error occurred:\n\t* permission denied\n\n'] },
-  /** The HTTP layer's JSON limits answer 500 (listener setting max_json_array_element_count). */
+  signDenied: OPENBAO.signDenied,
+  keyMissingRead: OPENBAO.keyMissingRead,
+  keyMissingSign: OPENBAO.keyMissingSign,
+  noTransitMount: OPENBAO.noTransitMount,
+  /** The HTTP layer's JSON limits answer 500 (listener setting max_json_array_element_count, 10,000). */
   batchTooLarge: { status: 500, errors: ['JSON array exceeds allowed element count'] },
 } as const satisfies Record<string, RecordedAnswer>;

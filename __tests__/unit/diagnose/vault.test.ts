@@ -59,6 +59,7 @@ describe('JWT login refusals, the same on both servers', () => {
 
   const refusals: [string, RecordedAnswer, string, RegExp][] = [
     ['wrong audience', OPENBAO.wrongAudience, 'audience-mismatch', /audience 'vault'.*bound_audiences/],
+    ['wrong audience (Vault)', VAULT.wrongAudience, 'audience-mismatch', /bound_audiences/],
     ['wrong subject', OPENBAO.wrongSubject, 'subject-mismatch', /spiffe:\/\/example.org\/ci.*bound_subject/],
     [
       'bound claims (the old wording, "claim" named)',

@@ -1,15 +1,26 @@
+import type { Finding } from './diagnose/finding.ts';
+
 /**
  * One error class per area, each with a stable string code that tests and adapters match on,
- * and the underlying `cause`. Messages say what failed, for what, why, and what to do.
+ * and the underlying `cause`. Messages say what failed, for what, why, and what to do; server
+ * failures carry the `finding` (src/core/diagnose) their message was rendered from.
  */
 export abstract class CodedError<Code extends string> extends Error {
   readonly code: Code;
+  /** The diagnosis as data, when the error was classified from a server's answer. */
+  readonly finding: Finding<Code> | undefined;
 
-  constructor(code: Code, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: Code, message: string, options?: CodedErrorOptions<Code>) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.finding = options?.finding;
     this.name = new.target.name;
   }
+}
+
+export interface CodedErrorOptions<Code extends string> {
+  readonly cause?: unknown;
+  readonly finding?: Finding<Code>;
 }
 
 /** Bad configuration or input: names the input and the fix. */

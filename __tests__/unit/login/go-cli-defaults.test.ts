@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkDefaultSocket, withAudienceHint } from '../../../src/core/login/go-cli-defaults.ts';
 import { parseLoginConfig } from '../../../src/cli/config.ts';
+import { VaultError } from '../../../src/core/vault/errors.ts';
 
 const login = (values: Record<string, string>, env: Record<string, string> = {}) =>
   parseLoginConfig({ role: 'ci', ...values }, env);
@@ -31,11 +32,14 @@ describe("the Go spiffe-vault CLI's defaults", () => {
   });
 
   test('an audience denial with the default audience names -audience CI; nothing else changes', () => {
-    const denied = () =>
-      Object.assign(new Error('… not in the role’s bound_audiences (audience vault)'), { code: 'VAULT_LOGIN_DENIED' });
+    const refusal = (reason: string) =>
+      new VaultError('VAULT_LOGIN_DENIED', 'failed to log in', {
+        finding: { code: 'VAULT_LOGIN_DENIED', area: 'vault', reason, what: 'failed to log in' },
+      });
+    const denied = () => refusal('audience-mismatch');
     assert.match((withAudienceHint(denied(), login({})) as Error).message, /add -audience CI$/);
     assert.doesNotMatch((withAudienceHint(denied(), login({ audience: 'vault' })) as Error).message, /-audience CI/);
-    const other = Object.assign(new Error('role "ci" could not be found'), { code: 'VAULT_LOGIN_DENIED' });
+    const other = refusal('role-not-found');
     assert.doesNotMatch((withAudienceHint(other, login({})) as Error).message, /-audience/);
   });
 });

@@ -84,6 +84,33 @@ describe('a dead token', () => {
     assert.equal(f.requests[2]?.headers['x-vault-token'], FRESH_TOKEN);
   });
 
+  test("HashiCorp Vault's 403 names the invalid token: renewed without asking lookup-self", async () => {
+    const vaultInvalidToken = {
+      status: 403,
+      body: { errors: ['2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n'] },
+    };
+    const { client, tokens, f } = await setUp([vaultInvalidToken, keyReply([KEY])]);
+    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    assert.equal(signer.keyVersion, 1);
+    assert.deepEqual(tokens.renewed, [TOKEN]);
+    assert.deepEqual(calls(f), ['GET /v1/transit/keys/cosign old', 'GET /v1/transit/keys/cosign new']);
+  });
+
+  test('a denial carries its finding: the reason, the answer and the policy lines', async () => {
+    const replies = [
+      keyReply([KEY]),
+      DENIED,
+      LOOKUP_OK,
+      { status: 200, body: { data: { 'transit/sign/cosign/sha2-256': ['deny'] } } },
+    ];
+    const { client, tokens } = await setUp(replies);
+    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    const error = await rejectsWith(signer.signDigests([sha256(Buffer.from('x'))]), 'TRANSIT_PERMISSION_DENIED');
+    assert.equal(error.finding?.reason, 'capability-missing');
+    assert.equal(error.finding?.answer, '403 permission denied');
+    assert.deepEqual(error.finding?.policy, POLICY.split('\n'));
+  });
+
   test('the provider cannot renew: TRANSIT_TOKEN_EXPIRED with the cause and the signed count', async () => {
     const data = Array.from({ length: 4 }, (_, i) => Buffer.from(`file ${i}`));
     const replies = [keyReply([KEY]), batchReply(signedItems(data.slice(0, 2), 0, KEY)), DENIED, DENIED];

@@ -279,6 +279,19 @@ describe('TransitSigner.signDigests', () => {
     assert.equal(warnings.length, 1);
   });
 
+  test("HashiCorp Vault's 500 for a JSON array over its limit is not retried: the batch is halved", async () => {
+    const data = blobs(4);
+    const items = signedItems(data, 0, KEY);
+    const overLimit = { status: 500, body: { errors: ['JSON array exceeds allowed element count'] } };
+    const replies = [keyReply([KEY]), overLimit, batchReply(items.slice(0, 2)), batchReply(items.slice(2))];
+    const { signer, fake: f } = await openSigner(replies, { batchSize: 4 });
+    assertVerifies(data, await signer.signDigests(data.map(sha256)));
+    assert.deepEqual(
+      signBodies(f).map((b) => b.batch_input.length),
+      [4, 2, 2],
+    );
+  });
+
   test('the key deleted while signing: TRANSIT_KEY_NOT_FOUND with the signed count', async () => {
     const data = blobs(4);
     const replies = [

@@ -5,6 +5,7 @@
  * user chose); a session that fails for that reason says, in one line, which flag to add.
  */
 import { existsSync } from 'node:fs';
+import { findingOf } from '../diagnose/finding.ts';
 import { InputError, isCodedError } from '../errors.ts';
 import type { LoginOptions } from '../options/config.ts';
 import { DEFAULT_AGENT_SOCKET } from '../spiffe/address.ts';
@@ -31,8 +32,8 @@ export function checkDefaultSocket(login: LoginOptions, exists: (path: string) =
 
 /** A login denied for its audience, with the audience left at our default, names the flag to add. */
 export function withAudienceHint(error: unknown, login: LoginOptions): unknown {
-  if (!login.defaulted.audience || !isCodedError(error) || error.code !== 'VAULT_LOGIN_DENIED') return error;
-  if (!/audience/i.test(error.message)) return error;
+  if (!login.defaulted.audience || !isCodedError(error)) return error;
+  if (findingOf(error)?.reason !== 'audience-mismatch') return error;
   error.message += AUDIENCE_HINT;
   return error;
 }

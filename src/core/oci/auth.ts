@@ -1,7 +1,8 @@
 import type { Clock } from '../retry.ts';
 import { parseAuthChallenge, type AuthChallenge } from './challenge.ts';
 import type { RegistryCredentials } from './docker-config.ts';
-import { OciError, RegistryHttpError } from './errors.ts';
+import { tokenServiceRefused } from '../diagnose/registry.ts';
+import { ociErrorFrom, OciError, RegistryHttpError } from './errors.ts';
 import { header, type HttpSend } from './transport.ts';
 
 /** Where a request goes and what it needs: registry (as named), API base URL, token scope. */
@@ -107,13 +108,14 @@ export class RegistryAuthenticator {
       response = await this.send({ method: 'GET', url, headers: authorization ? { authorization } : {} });
     }
     if (response.status === 401 || response.status === 403) {
-      throw new OciError(
-        'REGISTRY_AUTH_REQUIRED',
-        `the token service of registry ${target.registry} (${realm.origin}${realm.pathname}) refused ` +
-          `${creds ? 'the credentials from the Docker config' : 'an anonymous token'} for '${scope}' (${response.status}) — ` +
-          `log in with \`docker login ${target.registry}\` (or add it to auths in $DOCKER_CONFIG/config.json)`,
-        { host: target.registry, status: response.status },
-      );
+      const refused = tokenServiceRefused({
+        host: target.registry,
+        realm: `${realm.origin}${realm.pathname}`,
+        scope,
+        withCredentials: creds !== undefined,
+        status: response.status,
+      });
+      throw ociErrorFrom(refused, { host: target.registry });
     }
     if (response.status >= 500 || response.status === 429) {
       throw new RegistryHttpError({

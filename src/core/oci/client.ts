@@ -4,7 +4,8 @@ import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retry, SYSTEM_CLOCK, type Clock, type RetryPolicy } from '../retry.ts';
 import { RegistryAuthenticator, type AuthTarget } from './auth.ts';
 import { credentialsFor, readDockerConfig, type RegistryCredentials } from './docker-config.ts';
-import { isRetryableRegistryError, OciError, RegistryHttpError } from './errors.ts';
+import { diagnoseRegistryFailure } from '../diagnose/registry.ts';
+import { isRetryableRegistryError, ociErrorFrom, OciError, RegistryHttpError } from './errors.ts';
 import { apiHost, hostName, isLoopbackHost } from './reference.ts';
 import { createHttpSend, header, type HttpResponse, type HttpSend } from './transport.ts';
 
@@ -155,46 +156,18 @@ export class RegistryClient {
 
   private toOciError(req: RegistryRequest, error: unknown): Error {
     if (error instanceof OciError || !(error instanceof RegistryHttpError)) return error as Error;
-    const host = req.registry;
-    const detail = error.registryCodes.length ? ` (${error.registryCodes.join(', ')})` : '';
-    const opts = { cause: error, host, status: error.status };
-    if (error.status === 0 || isRetryableRegistryError(error)) {
-      const why = error.status === 0 ? `no answer (${error.socketCode}: ${error.message})` : `${error.status}${detail}`;
-      const askedMs = this.retryAfterMs(error);
-      const asked = askedMs ? `; it asked to wait ${Math.ceil(askedMs / 1000)} s more (Retry-After)` : '';
-      return new OciError(
-        'REGISTRY_UNAVAILABLE',
-        `failed to ${req.what} at ${this.baseUrl(host)}: ${why}, still after retrying for up to ${Math.round(this.policy.deadlineMs / 1000)} s${asked} — check that the registry is up and reachable, then run again`,
-        opts,
-      );
-    }
-    if (error.status === 401) {
-      const creds = this.auth.hasCredentials(host)
-        ? `the credentials for ${host} in ${this.configPath ?? 'the options'} were refused`
-        : `no credentials for ${host} were found${this.configPath ? ` in ${this.configPath}` : ' (no Docker config)'}`;
-      return new OciError(
-        'REGISTRY_AUTH_REQUIRED',
-        `failed to ${req.what}: registry ${host} requires authentication and ${creds} — log in with \`docker login ${host}\` ` +
-          `(or write an auths entry for ${host} to $DOCKER_CONFIG/config.json) before this step`,
-        opts,
-      );
-    }
-    if (error.status === 403) {
-      return new OciError(
-        'REGISTRY_PUSH_DENIED',
-        `failed to ${req.what}: registry ${host} denied it (403${detail}) — the account logged in for ${host} needs ` +
-          `${req.access === 'push' ? 'push (write)' : 'pull (read)'} access to ${req.repository}`,
-        opts,
-      );
-    }
-    if (error.status === 404) {
-      return new OciError('IMAGE_NOT_FOUND', `failed to ${req.what}: not found on ${host} (404${detail})`, opts);
-    }
-    return new OciError(
-      'REGISTRY_PROTOCOL_ERROR',
-      `failed to ${req.what}: registry ${host} answered ${error.status}${detail}: ${error.message}`,
-      opts,
-    );
+    const finding = diagnoseRegistryFailure(error, {
+      what: req.what,
+      host: req.registry,
+      baseUrl: this.baseUrl(req.registry),
+      repository: req.repository,
+      access: req.access,
+      hasCredentials: this.auth.hasCredentials(req.registry),
+      configPath: this.configPath,
+      retriedForMs: this.policy.deadlineMs,
+      retryAfterMs: this.retryAfterMs(error),
+    });
+    return ociErrorFrom(finding, { host: req.registry, cause: error });
   }
 }
 

@@ -1,4 +1,5 @@
 import { CodedError } from '../errors.ts';
+import { renderFinding, type Finding } from '../diagnose/finding.ts';
 
 /** Everything that goes wrong talking to an OCI registry. Tests and adapters match on `code`. */
 export type OciErrorCode =
@@ -21,11 +22,24 @@ export class OciError extends CodedError<OciErrorCode> {
   /** The last HTTP status, when the registry answered. */
   readonly status: number | undefined;
 
-  constructor(code: OciErrorCode, message: string, options?: { cause?: unknown; host?: string; status?: number }) {
+  constructor(
+    code: OciErrorCode,
+    message: string,
+    options?: { cause?: unknown; host?: string; status?: number; finding?: Finding<OciErrorCode> },
+  ) {
     super(code, message, options);
     this.host = options?.host;
     this.status = options?.status;
   }
+}
+
+/** The error for a finding (src/core/diagnose/registry.ts) about `host`. */
+export function ociErrorFrom(finding: Finding<OciErrorCode>, options: { host: string; cause?: unknown }): OciError {
+  return new OciError(finding.code, renderFinding(finding), {
+    ...options,
+    ...(finding.status !== undefined ? { status: finding.status } : {}),
+    finding,
+  });
 }
 
 /** One failed HTTP exchange before it is turned into an OciError (retry decisions look at it). */

@@ -1,4 +1,5 @@
 import { CodedError } from '../errors.ts';
+import type { Finding } from '../diagnose/finding.ts';
 
 /**
  * Everything that goes wrong in the SPIFFE area: reaching the Workload API, what the agent
@@ -43,7 +44,7 @@ export class WorkloadApiError extends CodedError<WorkloadApiErrorCode> {
   constructor(
     code: WorkloadApiErrorCode,
     message: string,
-    options?: { cause?: unknown; grpcStatus?: string; attempts?: number },
+    options?: { cause?: unknown; grpcStatus?: string; attempts?: number; finding?: Finding<WorkloadApiErrorCode> },
   ) {
     super(code, redactJwts(message), options);
     this.grpcStatus = options?.grpcStatus;

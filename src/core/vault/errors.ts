@@ -1,4 +1,11 @@
+/**
+ * The Vault area's errors: VaultError (coded, carrying its finding) and VaultHttpError (one failed
+ * exchange reduced to what is safe to keep), and which failures are worth a retry.
+ */
 import { CodedError } from '../errors.ts';
+import type { Finding } from '../diagnose/finding.ts';
+import { renderFinding } from '../diagnose/finding.ts';
+import { isBatchTooLargeAnswer, isSealedAnswer, isTlsAnswer } from '../diagnose/vault-answers.ts';
 
 export type VaultErrorCode =
   | 'VAULT_UNREACHABLE'
@@ -14,10 +21,23 @@ export class VaultError extends CodedError<VaultErrorCode> {
   /** HTTP status, when Vault answered. */
   readonly status: number | undefined;
 
-  constructor(code: VaultErrorCode, message: string, options?: { cause?: unknown; status?: number | undefined }) {
+  constructor(
+    code: VaultErrorCode,
+    message: string,
+    options?: { cause?: unknown; status?: number | undefined; finding?: Finding<VaultErrorCode> },
+  ) {
     super(code, message, options);
     this.status = options?.status;
   }
+}
+
+/** The error for a finding (src/core/diagnose/vault.ts): its code, its status, its rendered text. */
+export function vaultErrorFrom(finding: Finding<VaultErrorCode>, cause?: unknown): VaultError {
+  return new VaultError(finding.code, renderFinding(finding), {
+    ...(cause !== undefined ? { cause } : {}),
+    status: finding.status,
+    finding,
+  });
 }
 
 /**
@@ -38,30 +58,11 @@ export class VaultHttpError extends Error {
   }
 }
 
-const TLS_CODES = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
-
-export function isTlsFailure(error: VaultHttpError): boolean {
-  return error.socketCode !== undefined && (TLS_CODES.has(error.socketCode) || error.socketCode.startsWith('ERR_SSL'));
-}
-
-export function isSealed(error: VaultHttpError): boolean {
-  return error.status === 503 && error.vaultErrors.some((e) => /sealed/i.test(e));
-}
-
-/** What the design says is retryable: connection failures, 5xx (but not sealed), 412, 429. */
+/** What the design says is retryable: connection failures, 5xx (but not sealed, nor a body over
+ * Vault's JSON limits, which it answers with 500), 412, 429. */
 export function isRetryableVaultFailure(error: unknown): boolean {
   if (!(error instanceof VaultHttpError)) return false;
-  if (isTlsFailure(error) || isSealed(error)) return false;
+  if (isTlsAnswer(error) || isSealedAnswer(error) || isBatchTooLargeAnswer(error)) return false;
   if (error.status === undefined) return true;
   return error.status >= 500 || error.status === 412 || error.status === 429;
 }

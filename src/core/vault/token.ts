@@ -1,5 +1,17 @@
-import { VaultError, VaultHttpError, isSealed, isTlsFailure } from './errors.ts';
-import { summarize, type VaultClient } from './client.ts';
+/**
+ * The Vault token's life: JWT login, lookup-self, revoke-self and the TTL check. Failures are
+ * classified by src/core/diagnose/vault.ts and thrown as VaultErrors carrying the finding.
+ */
+import {
+  diagnoseLogin,
+  diagnoseVaultRequest,
+  loginAnswerWithoutToken,
+  tokenTtlExceeded,
+  type LoginContext,
+} from '../diagnose/vault.ts';
+import { isForbiddenAnswer } from '../diagnose/vault-answers.ts';
+import { VaultHttpError, vaultErrorFrom, type VaultError } from './errors.ts';
+import type { VaultClient } from './client.ts';
 
 /** A Vault token as the domain sees it. `token` is a secret: never log it. */
 export interface VaultToken {
@@ -47,15 +59,10 @@ export async function loginWithJwt(client: VaultClient, options: JwtLoginOptions
       ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
     });
   } catch (error: unknown) {
-    throw describeLoginFailure(client, options, error);
+    throw vaultErrorFrom(diagnoseLogin(error, loginContext(client, options)), error);
   }
   const auth = response.auth;
-  if (!auth?.client_token) {
-    throw new VaultError(
-      'VAULT_REQUEST_FAILED',
-      `${loginContext(client, options)}: the answer held no auth.client_token — is ${client.address} a Vault server?`,
-    );
-  }
+  if (!auth?.client_token) throw vaultErrorFrom(loginAnswerWithoutToken(loginContext(client, options)));
   const ttlSeconds = auth.lease_duration ?? 0;
   const now = options.now ?? Date.now;
   return {
@@ -82,7 +89,7 @@ export async function lookupSelf(client: VaultClient, token: string): Promise<To
     }>({ method: 'GET', path: '/auth/token/lookup-self', token });
     return { ttlSeconds: data.ttl, expireTime: data.expire_time, policies: data.policies, accessor: data.accessor };
   } catch (error: unknown) {
-    throw describeFailure(client, 'look up the Vault token', error);
+    throw requestFailure(client, { action: 'look up the Vault token', error });
   }
 }
 
@@ -92,100 +99,37 @@ export async function revokeSelf(client: VaultClient, token: string): Promise<'r
     await client.request({ method: 'POST', path: '/auth/token/revoke-self', token });
     return 'revoked';
   } catch (error: unknown) {
-    // Vault answers 403 for a token it no longer knows: it expired or was revoked already.
-    if (error instanceof VaultHttpError && error.status === 403) return 'already-gone';
-    throw describeFailure(client, 'revoke the Vault token', error, 'VAULT_REVOKE_FAILED');
+    // Vault and OpenBao answer 403 for a token they no longer know: it expired or was revoked.
+    if (error instanceof VaultHttpError && isForbiddenAnswer(error)) return 'already-gone';
+    throw requestFailure(client, { action: 'revoke the Vault token', error, code: 'VAULT_REVOKE_FAILED' });
   }
 }
 
 /** Throws (after the caller revokes) when Vault issued a token that lives longer than allowed. */
 export function assertTokenTtl(token: VaultToken, maxTtlSeconds: number | undefined, role: string): void {
   if (maxTtlSeconds === undefined || token.ttlSeconds <= maxTtlSeconds) return;
-  throw new VaultError(
-    'VAULT_TOKEN_TTL_EXCEEDED',
-    `Vault issued a token for role '${role}' that lives ${token.ttlSeconds} s, longer than the allowed ${maxTtlSeconds} s; ` +
-      `it was revoked — lower the role's token_ttl/token_max_ttl, or raise max-token-ttl`,
-  );
+  throw vaultErrorFrom(tokenTtlExceeded({ role, ttlSeconds: token.ttlSeconds, maxTtlSeconds }));
 }
 
-function loginContext(client: VaultClient, options: JwtLoginOptions): string {
-  const ns = options.namespace ?? client.namespace;
-  return (
-    `failed to log in to Vault at ${client.address} with role '${options.role}' ` +
-    `(auth path '${trimSlashes(options.authPath)}'${ns ? `, namespace '${ns}'` : ''})`
-  );
+function loginContext(client: VaultClient, options: JwtLoginOptions): LoginContext {
+  return {
+    address: client.address,
+    role: options.role,
+    authPath: trimSlashes(options.authPath),
+    namespace: options.namespace ?? client.namespace,
+    ...(options.audience !== undefined ? { audience: options.audience } : {}),
+    ...(options.spiffeId !== undefined ? { spiffeId: options.spiffeId } : {}),
+  };
 }
 
-function describeLoginFailure(client: VaultClient, options: JwtLoginOptions, error: unknown): VaultError {
-  if (!(error instanceof VaultHttpError) || error.status === undefined || error.status >= 500 || isSealed(error)) {
-    return describeFailure(client, 'log in', error, undefined, loginContext(client, options));
-  }
-  const text = error.vaultErrors.join('; ');
-  const path = trimSlashes(options.authPath);
-  const context = `${loginContext(client, options)}: ${error.status} ${text}`;
-  let hint = 'check the role and the JWT auth configuration';
-  if (error.status === 403) {
-    hint = `there is no JWT auth method at 'auth/${path}' here — check auth-path (\`vault auth list\`) and the namespace`;
-  } else if (/role .* could not be found/i.test(text)) {
-    hint = `check the role name (\`vault list auth/${path}/role\`)`;
-  } else if (/audience|\baud\b/i.test(text)) {
-    hint = `the JWT-SVID was issued for audience '${options.audience ?? '?'}', which is not in the role's bound_audiences — set audience to one of them (\`vault read auth/${path}/role/${options.role}\`)`;
-  } else if (/subject|sub\b|claim/i.test(text)) {
-    hint = `the SPIFFE ID '${options.spiffeId ?? '?'}' does not match the role's bound_subject/bound_claims (\`vault read auth/${path}/role/${options.role}\`)`;
-  } else if (/signature|public key|jwks|keys/i.test(text)) {
-    hint = `Vault cannot verify the JWT-SVID: give auth/${path}/config SPIRE's JWT keys (jwks_url or jwt_validation_pubkeys) and jwt_supported_algs`;
-  }
-  return new VaultError('VAULT_LOGIN_DENIED', `${context} — ${hint}`, { cause: error, status: error.status });
-}
-
-/** Maps failures that are not specific to one endpoint: unreachable, TLS, sealed, denied. */
-export function describeFailure(
+/** A request failure as a VaultError: `failed to <action> at <address>: … — <fix>`. */
+function requestFailure(
   client: VaultClient,
-  action: string,
-  error: unknown,
-  code?: VaultError['code'],
-  context = `failed to ${action} at ${client.address}`,
+  failure: { readonly action: string; readonly error: unknown; readonly code?: VaultError['code'] },
 ): VaultError {
-  if (!(error instanceof VaultHttpError)) {
-    return new VaultError(code ?? 'VAULT_REQUEST_FAILED', `${context}: ${summarize(error)}`, { cause: error });
-  }
-  const status = error.status;
-  if (isTlsFailure(error)) {
-    return new VaultError(
-      code ?? 'VAULT_TLS_FAILED',
-      `${context}: TLS failed (${error.socketCode}: ${error.message}) — give the CA that signed Vault's certificate with ca-cert, or check vault-addr's scheme and host`,
-      { cause: error },
-    );
-  }
-  if (status === undefined) {
-    return new VaultError(
-      code ?? 'VAULT_UNREACHABLE',
-      `${context}: Vault did not answer (${error.socketCode}: ${error.message}) — check vault-addr, that Vault runs and that this runner can reach it (proxy: HTTPS_PROXY/NO_PROXY)`,
-      { cause: error },
-    );
-  }
-  if (isSealed(error)) {
-    return new VaultError(
-      code ?? 'VAULT_SEALED',
-      `${context}: Vault is sealed — unseal it (\`vault operator unseal\`) and retry`,
-      {
-        cause: error,
-        status,
-      },
-    );
-  }
-  const detail = `${status} ${error.vaultErrors.join('; ')}`.trim();
-  if (status === 403) {
-    return new VaultError(
-      code ?? 'VAULT_PERMISSION_DENIED',
-      `${context}: ${detail} — the token's policies do not allow this`,
-      {
-        cause: error,
-        status,
-      },
-    );
-  }
-  return new VaultError(code ?? 'VAULT_REQUEST_FAILED', `${context}: ${detail}`, { cause: error, status });
+  const what = `failed to ${failure.action} at ${client.address}`;
+  const code = failure.code ? { code: failure.code } : {};
+  return vaultErrorFrom(diagnoseVaultRequest(failure.error, { what, ...code }), failure.error);
 }
 
 function trimSlashes(value: string): string {

@@ -1,17 +1,22 @@
+/**
+ * Transit requests with the provider's token: a dead token is replaced and the request sent once
+ * more; a live token's refusal becomes TRANSIT_PERMISSION_DENIED with what it lacks.
+ */
 import type { Logger } from '../logger.ts';
-import { describeError, errorCode } from '../errors.ts';
+import {
+  diagnoseDenial,
+  neededCapabilities,
+  renewalFailed,
+  type HeldCapabilities,
+  type TransitOperation,
+} from '../diagnose/transit.ts';
+import { isForbiddenAnswer, isInvalidTokenAnswer } from '../diagnose/vault-answers.ts';
 import type { VaultClient } from './client.ts';
 import type { TokenProvider } from './session.ts';
 import { VaultHttpError } from './errors.ts';
-import {
-  describeTarget,
-  keyPath,
-  leastPrivilegePolicy,
-  signPath,
-  TransitError,
-  vaultAnswer,
-  type TransitTarget,
-} from './transit-errors.ts';
+import { transitErrorFrom, TransitError, type TransitTarget } from './transit-errors.ts';
+
+export type { TransitOperation } from '../diagnose/transit.ts';
 
 export interface AccessContext {
   readonly client: VaultClient;
@@ -19,8 +24,6 @@ export interface AccessContext {
   readonly target: TransitTarget;
   readonly logger: Logger;
 }
-
-export type TransitOperation = 'read' | 'sign';
 
 /**
  * Runs `send` with the provider's token. Vault answers 403 both for a dead (expired, revoked)
@@ -38,7 +41,8 @@ export async function withToken<T>(
     return await send(token);
   } catch (error: unknown) {
     if (!isForbidden(error)) throw error;
-    if (!(await isDead(ctx.client, token))) {
+    // HashiCorp Vault says "invalid token" outright; OpenBao's bare 403 needs lookup-self to tell.
+    if (!isInvalidTokenAnswer(error) && !(await isDead(ctx.client, token))) {
       throw await permissionDenied(ctx, { ...request, token, cause: error, renewed: false });
     }
   }
@@ -47,11 +51,7 @@ export async function withToken<T>(
   try {
     fresh = await ctx.tokens.renewToken(token);
   } catch (error: unknown) {
-    throw new TransitError(
-      'TRANSIT_TOKEN_EXPIRED',
-      `the Vault token for ${describeTarget(ctx.target)} expired or was revoked, and no new one could be had: ${describeError(error)}${errorCode(error)}`,
-      { cause: error, signedCount: request.signedCount, status: 403 },
-    );
+    throw transitErrorFrom(renewalFailed(error, ctx.target), { cause: error, signedCount: request.signedCount });
   }
   try {
     return await send(fresh);
@@ -62,7 +62,7 @@ export async function withToken<T>(
 }
 
 export function isForbidden(error: unknown): error is VaultHttpError {
-  return error instanceof VaultHttpError && error.status === 403;
+  return error instanceof VaultHttpError && isForbiddenAnswer(error);
 }
 
 /** True only when Vault refuses the token's own lookup: anything else is not proof of death. */
@@ -75,12 +75,28 @@ async function isDead(client: VaultClient, token: string): Promise<boolean> {
   }
 }
 
-interface Needed {
-  readonly path: string;
-  readonly capability: 'read' | 'update';
-}
-
 type CapabilitiesWire = { data?: Record<string, unknown> } & Record<string, unknown>;
+
+/** Asks sys/capabilities-self (with the refused token) what it holds on the paths a signer needs. */
+async function heldCapabilities(ctx: AccessContext, token: string): Promise<HeldCapabilities> {
+  const paths = neededCapabilities(ctx.target).map((n) => n.path);
+  try {
+    const answer = await ctx.client.request<CapabilitiesWire>({
+      method: 'POST',
+      path: '/sys/capabilities-self',
+      body: { paths },
+      token,
+    });
+    const held: Record<string, string[]> = {};
+    for (const path of paths) {
+      const raw = answer.data?.[path] ?? answer[path];
+      held[path] = Array.isArray(raw) ? raw.map(String) : [];
+    }
+    return { held };
+  } catch (error: unknown) {
+    return { unknown: error };
+  }
+}
 
 async function permissionDenied(
   ctx: AccessContext,
@@ -92,39 +108,12 @@ async function permissionDenied(
     readonly renewed: boolean;
   },
 ): Promise<TransitError> {
-  const { target } = ctx;
-  const needed: Needed[] = [
-    { path: keyPath(target), capability: 'read' },
-    { path: signPath(target), capability: 'update' },
-  ];
-  let finding: string;
-  try {
-    const answer = await ctx.client.request<CapabilitiesWire>({
-      method: 'POST',
-      path: '/sys/capabilities-self',
-      body: { paths: needed.map((n) => n.path) },
-      token: denial.token,
-    });
-    const lacking = needed.flatMap((n) => {
-      const raw = answer.data?.[n.path] ?? answer[n.path];
-      const held = Array.isArray(raw) ? raw.map(String) : [];
-      const granted = held.includes('root') || (held.includes(n.capability) && !held.includes('deny'));
-      return granted ? [] : [`"${n.capability}" on '${n.path}' (it has ${JSON.stringify(held)})`];
-    });
-    finding = lacking.length
-      ? `the token's policies lack ${lacking.join(' and ')}`
-      : 'Vault reports the needed capabilities yet refused (a Sentinel/EGP policy, a CIDR-bound token, or another namespace?)';
-  } catch (error: unknown) {
-    finding =
-      `the token may not ask for its own capabilities (sys/capabilities-self: ${vaultAnswer(error)}; ` +
-      `without the 'default' policy a token can neither do that nor look itself up)`;
-  }
-  const what = denial.operation === 'read' ? 'reading the public key of' : 'signing with';
-  const renewed = denial.renewed ? ', also with a new token' : '';
-  return new TransitError(
-    'TRANSIT_PERMISSION_DENIED',
-    `Vault denied ${what} ${describeTarget(target)} (${vaultAnswer(denial.cause)}${renewed}): ` +
-      `${finding} — give the role's token_policies at least:\n${leastPrivilegePolicy(target)}`,
-    { cause: denial.cause, signedCount: denial.signedCount, status: 403 },
-  );
+  const finding = diagnoseDenial({
+    target: ctx.target,
+    operation: denial.operation,
+    answer: denial.cause,
+    capabilities: await heldCapabilities(ctx, denial.token),
+    renewed: denial.renewed,
+  });
+  return transitErrorFrom(finding, { cause: denial.cause, signedCount: denial.signedCount });
 }

@@ -1,5 +1,11 @@
+/**
+ * The transit area's errors (TransitError, carrying its finding), the key a signer works with
+ * (TransitTarget) and the texts every transit message shares: the target, paths, the policy.
+ */
 import { CodedError } from '../errors.ts';
-import { summarize } from './client.ts';
+import { renderFinding, type Finding } from '../diagnose/finding.ts';
+import { answerOf } from '../diagnose/vault.ts';
+import { vaultErrorFrom, type VaultError, type VaultErrorCode } from './errors.ts';
 
 export type TransitErrorCode =
   | 'TRANSIT_KEY_NOT_FOUND'
@@ -22,12 +28,44 @@ export class TransitError extends CodedError<TransitErrorCode> {
   constructor(
     code: TransitErrorCode,
     message: string,
-    options?: { cause?: unknown; signedCount?: number; status?: number | undefined },
+    options?: {
+      cause?: unknown;
+      signedCount?: number;
+      status?: number | undefined;
+      finding?: Finding<TransitErrorCode>;
+    },
   ) {
     super(code, message, options);
     this.signedCount = options?.signedCount ?? 0;
     this.status = options?.status;
   }
+}
+
+/**
+ * The error for a finding (src/core/diagnose/transit.ts): a TransitError for the transit area's,
+ * a VaultError for a plain request failure.
+ */
+export function errorFromFinding(
+  finding: Finding<TransitErrorCode> | Finding<VaultErrorCode>,
+  options?: TransitErrorSource,
+): TransitError | VaultError {
+  if (finding.area !== 'transit') return vaultErrorFrom(finding as Finding<VaultErrorCode>, options?.cause);
+  return transitErrorFrom(finding as Finding<TransitErrorCode>, options);
+}
+
+export interface TransitErrorSource {
+  readonly cause?: unknown;
+  /** Digests signed before the failure (see TransitError.signedCount). */
+  readonly signedCount?: number;
+}
+
+export function transitErrorFrom(finding: Finding<TransitErrorCode>, options?: TransitErrorSource): TransitError {
+  return new TransitError(finding.code, renderFinding(finding), {
+    ...(options?.cause !== undefined ? { cause: options.cause } : {}),
+    ...(options?.signedCount !== undefined ? { signedCount: options.signedCount } : {}),
+    status: finding.status,
+    finding,
+  });
 }
 
 /** Which key on which server: every message names it. */
@@ -78,11 +116,7 @@ export function createKeyCommand(target: TransitTarget): string {
   return `vault write -f ${keyPath(target)} type=ecdsa-p256`;
 }
 
-/** Vault's answer on one line, without go-multierror's "1 error occurred: *" wrapping. */
+/** Vault's answer on one line ("403 permission denied; invalid token"), or the error's message. */
 export function vaultAnswer(error: unknown): string {
-  return summarize(error)
-    .replace(/\d+ errors? occurred:/g, '')
-    .replace(/\s*\*\s+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return answerOf(error);
 }

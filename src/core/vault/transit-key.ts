@@ -1,11 +1,11 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
-import type { VaultClient } from './client.ts';
+import { diagnoseKeyRead } from '../diagnose/transit.ts';
 import { VaultHttpError } from './errors.ts';
-import { describeFailure } from './token.ts';
 import { withToken, type AccessContext } from './transit-access.ts';
 import {
   createKeyCommand,
   describeTarget,
+  errorFromFinding,
   keyPath,
   keyUrlPath,
   TransitError,
@@ -32,7 +32,7 @@ export async function readSigningKey(ctx: AccessContext, requestedVersion: numbe
       client.request({ method: 'GET', path: keyUrlPath(target), token }),
     );
   } catch (error: unknown) {
-    throw keyReadFailure(client, target, error);
+    throw keyReadFailure(target, error);
   }
   const info = parseTransitKey(response, target);
   assertSupportedType(info, target);
@@ -45,19 +45,9 @@ export async function readSigningKey(ctx: AccessContext, requestedVersion: numbe
   };
 }
 
-function keyReadFailure(client: VaultClient, target: TransitTarget, error: unknown): Error {
+function keyReadFailure(target: TransitTarget, error: unknown): Error {
   if (!(error instanceof VaultHttpError)) return error instanceof Error ? error : new Error(String(error));
-  if (error.status === 404) {
-    const noMount = error.vaultErrors.some((e) => /no handler for route/i.test(e));
-    const fix = noMount
-      ? `there is no secrets engine at '${target.mount}' — check the mount (\`vault secrets list\`) or enable transit there (\`vault secrets enable -path=${target.mount} transit\`)`
-      : `create it with \`${createKeyCommand(target)}\`, or check the key name (\`vault list ${target.mount}/keys\`)`;
-    return new TransitError('TRANSIT_KEY_NOT_FOUND', `${describeTarget(target)} does not exist: ${fix}`, {
-      cause: error,
-      status: 404,
-    });
-  }
-  return describeFailure(client, `read transit key '${target.key}' (mount '${target.mount}')`, error);
+  return errorFromFinding(diagnoseKeyRead(error, target), { cause: error });
 }
 
 /** `GET /v1/<mount>/keys/<key>` reduced to what signing needs. */

@@ -1,14 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { Signature, Signer } from '@sigstore/sign';
-import { describeError, errorCode, InputError } from '../errors.ts';
+import { InputError } from '../errors.ts';
+import { diagnoseSignFailure } from '../diagnose/transit.ts';
+import { isBatchTooLargeAnswer } from '../diagnose/vault-answers.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import type { VaultClient } from './client.ts';
 import { VaultHttpError } from './errors.ts';
-import { describeFailure } from './token.ts';
 import { withToken, type AccessContext } from './transit-access.ts';
 import type { TokenProvider } from './session.ts';
 import { batchRequestBody, parseBatchResults } from './transit-batch.ts';
-import { describeTarget, signUrlPath, TransitError, vaultAnswer, type TransitTarget } from './transit-errors.ts';
+import {
+  describeTarget,
+  signUrlPath,
+  TransitError,
+  transitErrorFrom,
+  vaultAnswer,
+  type TransitTarget,
+} from './transit-errors.ts';
 import { readSigningKey } from './transit-key.ts';
 
 export type { TokenProvider } from './session.ts';
@@ -157,39 +165,14 @@ export class TransitSigner implements Signer {
 
   private signFailure(error: unknown, at: { offset: number; count: number; total: number }): TransitError {
     if (error instanceof TransitError) return error;
-    const { client, target } = this.ctx;
-    const context =
-      `failed to sign digests ${at.offset}–${at.offset + at.count - 1} of ${at.total} with ` +
-      `${describeTarget(target)}, version ${this.keyVersion}`;
-    const signed = `; ${at.offset} of the ${at.total} digests were signed before the failure`;
-    if (error instanceof VaultHttpError && isKeyMissing(error)) {
-      return new TransitError('TRANSIT_KEY_NOT_FOUND', `${context}: ${vaultAnswer(error)}${signed}`, {
-        cause: error,
-        signedCount: at.offset,
-        status: error.status,
-      });
-    }
-    const message =
-      error instanceof VaultHttpError
-        ? describeFailure(client, 'sign', error, undefined, context).message
-        : `${context}: ${describeError(error)}${errorCode(error)}`;
-    return new TransitError('TRANSIT_SIGN_FAILED', `${message}${signed}`, {
-      cause: error,
-      signedCount: at.offset,
-      status: error instanceof VaultHttpError ? error.status : undefined,
-    });
+    const finding = diagnoseSignFailure(error, { target: this.ctx.target, keyVersion: this.keyVersion, ...at });
+    return transitErrorFrom(finding, { cause: error, signedCount: at.offset });
   }
 }
 
-/** Vault's answers when a body has too many JSON strings/entries or too many bytes. */
+/** Vault's and OpenBao's answers when a body has too many JSON strings/entries or too many bytes. */
 function isRefusedAsTooLarge(error: unknown): boolean {
-  if (!(error instanceof VaultHttpError)) return false;
-  if (error.status === 413) return true;
-  return error.status === 400 && error.vaultErrors.some((e) => /high complexity|too large|exceeded maximum/i.test(e));
-}
-
-function isKeyMissing(error: VaultHttpError): boolean {
-  return error.status === 404 || (error.status === 400 && error.vaultErrors.some((e) => /key not found/i.test(e)));
+  return error instanceof VaultHttpError && isBatchTooLargeAnswer(error);
 }
 
 function checkMount(mount: string): string {

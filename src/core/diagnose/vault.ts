@@ -1,0 +1,208 @@
+/**
+ * Vault failures classified into findings: a JWT login refused (role, audience, subject, keys,
+ * auth mount), and the failures any request can meet (unreachable, TLS, sealed, denied, a dead
+ * token). The vault module throws VaultErrors rendered from these findings.
+ */
+import { describeError, errorCode } from '../errors.ts';
+import type { VaultErrorCode } from '../vault/errors.ts';
+import { VaultHttpError } from '../vault/errors.ts';
+import type { Finding } from './finding.ts';
+import {
+  answerLine,
+  isForbiddenAnswer,
+  isInvalidTokenAnswer,
+  isSealedAnswer,
+  isTlsAnswer,
+  jwtLoginRefusal,
+  type JwtLoginRefusal,
+} from './vault-answers.ts';
+
+export type VaultFinding = Finding<VaultErrorCode>;
+
+export interface VaultRequestContext {
+  /** What failed, for what and where: "failed to look up the Vault token at https://vault:8200". */
+  readonly what: string;
+  /** The code to use whatever the failure (e.g. VAULT_REVOKE_FAILED); default: by failure. */
+  readonly code?: VaultErrorCode;
+}
+
+/** Any request's failure: no answer, TLS, sealed, 403 (denied or a dead token), other statuses. */
+export function diagnoseVaultRequest(error: unknown, context: VaultRequestContext): VaultFinding {
+  const { what } = context;
+  const finding = (fields: Omit<VaultFinding, 'area' | 'what'>): VaultFinding => ({
+    area: 'vault',
+    what,
+    ...fields,
+    code: context.code ?? fields.code,
+  });
+  if (!(error instanceof VaultHttpError)) {
+    return finding({ code: 'VAULT_REQUEST_FAILED', reason: 'request-failed', why: describeError(error) });
+  }
+  const status = error.status;
+  if (isTlsAnswer(error)) {
+    return finding({
+      code: 'VAULT_TLS_FAILED',
+      reason: 'tls-failed',
+      why: `TLS failed (${error.socketCode}: ${error.message})`,
+      fix: "give the CA that signed Vault's certificate with ca-cert, or check vault-addr's scheme and host",
+    });
+  }
+  if (status === undefined) {
+    return finding({
+      code: 'VAULT_UNREACHABLE',
+      reason: 'unreachable',
+      why: `Vault did not answer (${error.socketCode}: ${error.message})`,
+      fix: 'check vault-addr, that Vault runs and that this runner can reach it (proxy: HTTPS_PROXY/NO_PROXY)',
+    });
+  }
+  const answer = answerLine(error);
+  if (isSealedAnswer(error)) {
+    return finding({
+      code: 'VAULT_SEALED',
+      reason: 'sealed',
+      why: 'Vault is sealed',
+      fix: 'unseal it (`vault operator unseal`) and retry',
+      commands: ['vault operator unseal'],
+      status,
+    });
+  }
+  if (isInvalidTokenAnswer(error)) {
+    return finding({
+      code: 'VAULT_PERMISSION_DENIED',
+      reason: 'token-invalid',
+      answer,
+      fix: 'the token expired or was revoked: log in again for a new one',
+      status,
+    });
+  }
+  if (isForbiddenAnswer(error)) {
+    return finding({
+      code: 'VAULT_PERMISSION_DENIED',
+      reason: 'permission-denied',
+      answer,
+      fix: "the token's policies do not allow this",
+      status,
+    });
+  }
+  return finding({ code: 'VAULT_REQUEST_FAILED', reason: 'request-failed', answer, status });
+}
+
+export interface LoginContext {
+  readonly address: string;
+  readonly role: string;
+  /** Mount path of the JWT auth method, without `auth/`. */
+  readonly authPath: string;
+  /** The namespace logged in to; '' or undefined for the root. */
+  readonly namespace?: string;
+  /** The JWT-SVID's audience and SPIFFE ID (for the fix; never the token). */
+  readonly audience?: string;
+  readonly spiffeId?: string;
+}
+
+/** "failed to log in to Vault at A with role 'r' (auth path 'p', namespace 'n')". */
+export function describeLogin(context: LoginContext): string {
+  const ns = context.namespace ? `, namespace '${context.namespace}'` : '';
+  return `failed to log in to Vault at ${context.address} with role '${context.role}' (auth path '${context.authPath}'${ns})`;
+}
+
+/** A failed JWT login: a refusal by the auth method, or any request failure. */
+export function diagnoseLogin(error: unknown, context: LoginContext): VaultFinding {
+  const what = describeLogin(context);
+  if (
+    !(error instanceof VaultHttpError) ||
+    error.status === undefined ||
+    error.status >= 500 ||
+    isSealedAnswer(error)
+  ) {
+    return diagnoseVaultRequest(error, { what });
+  }
+  const reason = jwtLoginRefusal(error);
+  return {
+    code: 'VAULT_LOGIN_DENIED',
+    area: 'vault',
+    reason,
+    what,
+    answer: answerLine(error),
+    ...loginFix(reason, context),
+    status: error.status,
+  };
+}
+
+function loginFix(reason: JwtLoginRefusal, context: LoginContext): Pick<VaultFinding, 'fix' | 'commands'> {
+  const path = context.authPath;
+  const readRole = `vault read auth/${path}/role/${context.role}`;
+  switch (reason) {
+    case 'auth-mount-missing':
+      return {
+        fix: `there is no JWT auth method at 'auth/${path}' here — check auth-path (\`vault auth list\`) and the namespace`,
+        commands: ['vault auth list'],
+      };
+    case 'role-not-found':
+      return {
+        fix: `check the role name (\`vault list auth/${path}/role\`)`,
+        commands: [`vault list auth/${path}/role`],
+      };
+    case 'jwt-expired':
+    case 'jwt-not-yet-valid':
+      return {
+        fix: "Vault's clock and the SPIRE agent's disagree, or the JWT-SVID outlived its TTL before it was used: check both clocks and the SVID TTL",
+      };
+    case 'audience-mismatch':
+      return {
+        fix: `the JWT-SVID was issued for audience '${context.audience ?? '?'}', which is not in the role's bound_audiences — set audience to one of them (\`${readRole}\`)`,
+        commands: [readRole],
+      };
+    case 'issuer-mismatch':
+      return {
+        fix: `the JWT-SVID's issuer is not the role's bound_issuer (\`vault read auth/${path}/config\`)`,
+        commands: [`vault read auth/${path}/config`],
+      };
+    case 'subject-mismatch':
+    case 'claims-mismatch':
+      return {
+        fix: `the SPIFFE ID '${context.spiffeId ?? '?'}' does not match the role's bound_subject/bound_claims (\`${readRole}\`)`,
+        commands: [readRole],
+      };
+    case 'jwt-unverifiable':
+      return {
+        fix: `Vault cannot verify the JWT-SVID: give auth/${path}/config SPIRE's JWT keys (jwks_url or jwt_validation_pubkeys) and jwt_supported_algs`,
+      };
+    case 'login-refused':
+      return { fix: 'check the role and the JWT auth configuration' };
+  }
+}
+
+/** A login answer without a token: the address is probably not Vault. */
+export function loginAnswerWithoutToken(context: LoginContext): VaultFinding {
+  return {
+    code: 'VAULT_REQUEST_FAILED',
+    area: 'vault',
+    reason: 'not-vault',
+    what: describeLogin(context),
+    why: 'the answer held no auth.client_token',
+    fix: `is ${context.address} a Vault server?`,
+  };
+}
+
+/** Vault issued a token that lives longer than the caller allows (it has been revoked). */
+export function tokenTtlExceeded(fields: { role: string; ttlSeconds: number; maxTtlSeconds: number }): VaultFinding {
+  return {
+    code: 'VAULT_TOKEN_TTL_EXCEEDED',
+    area: 'vault',
+    reason: 'token-ttl-exceeded',
+    what: `Vault issued a token for role '${fields.role}' that lives ${fields.ttlSeconds} s, longer than the allowed ${fields.maxTtlSeconds} s; it was revoked`,
+    fix: "lower the role's token_ttl/token_max_ttl, or raise max-token-ttl",
+  };
+}
+
+/** The message of a failure that is not one of ours, with its code: for composing `why`. */
+export function describeWithCode(error: unknown): string {
+  return `${describeError(error)}${errorCode(error)}`;
+}
+
+/** The server's words for a Vault answer, the socket failure when none came, else the message. */
+export function answerOf(error: unknown): string {
+  if (!(error instanceof VaultHttpError)) return describeWithCode(error);
+  if (error.status === undefined) return `${error.socketCode ?? 'connection failed'}: ${error.message}`;
+  return answerLine(error);
+}

@@ -1,25 +1,17 @@
-import { DEFAULT_AUDIENCE, DEFAULT_AUTH_PATH, DEFAULT_TIMEOUT, DEFAULT_TRANSIT_PATH } from '../core/defaults.ts';
+import { DEFAULT_AUDIENCE, DEFAULT_AUTH_PATH, DEFAULT_TIMEOUT } from '../core/defaults.ts';
 import { InputError, describeError } from '../core/errors.ts';
 import { parseBoolean, parseDuration, parseHttpUrl, parseKeyValues, parseList, readPem } from '../core/parse.ts';
 import type { ImageSignatureFormat } from '../core/signing/image-format.ts';
-import {
-  parseIfNoFilesFound,
-  parseImageSignatureFormat,
-  parseKeyVersion,
-  parseTransitKey,
-} from '../core/signing/options.ts';
+import { parseIfNoFilesFound, parseImageSignatureFormat, parseKeyVersion } from '../core/signing/options.ts';
 import type { IfNoFilesFound } from '../core/signing/patterns.ts';
 import { parseWorkloadApiAddress, DEFAULT_AGENT_SOCKET } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';
+import { parseTransitKeyName, parseTransitPath, type TransitKeySelection } from '../core/vault/transit-names.ts';
 import type { VaultTlsOptions } from '../core/vault/transport.ts';
 
 /** What to sign with the transit key; `blobs` empty = a login-only run. */
-export interface SigningConfig {
+export interface SigningConfig extends TransitKeySelection {
   readonly blobs: readonly string[];
-  readonly transitPath: string;
-  readonly transitKey: string;
-  /** undefined = the key's latest version (resolved once, then used for every signature). */
-  readonly keyVersion: number | undefined;
   readonly signatureDir: string;
   readonly bundle: boolean;
   readonly ifNoFilesFound: IfNoFilesFound;
@@ -133,13 +125,10 @@ function parseRun(value: string): string {
 }
 
 function parseSigningInputs(input: InputReader): SigningConfig {
-  const transitPath = (input('transit-path') || DEFAULT_TRANSIT_PATH).replace(/^\/+|\/+$/g, '');
-  if (!transitPath || /\s/.test(transitPath))
-    throw new InputError(`transit-path: '${input('transit-path')}' is not a mount path, e.g. transit`);
   return Object.freeze({
     blobs: Object.freeze(lines(input('sign-blobs'))),
-    transitPath,
-    transitKey: parseTransitKey('transit-key', input('transit-key'), 'transit-path'),
+    transitPath: parseTransitPath('transit-path', input('transit-path')),
+    transitKey: parseTransitKeyName('transit-key', input('transit-key')),
     keyVersion: parseKeyVersion('key-version', input('key-version')),
     signatureDir: input('signature-dir'),
     bundle: parseBoolean('bundle', input('bundle'), true),

@@ -27,8 +27,16 @@ export async function signBlobFiles(options: {
 }): Promise<void> {
   const { config, signer, files, workspace } = options;
   const { signing } = config;
-  core.info(`Signing ${files.length} file(s) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`);
+  core.info(
+    `Signing ${files.length} file(s) with ${signer.transitPath}/keys/${signer.transitKey} version ${signer.keyVersion}`,
+  );
   const signatureDir = signing.signatureDir ? absolute(signing.signatureDir, workspace) : '';
+  const publicKey = {
+    dir: signatureDir || workspace,
+    keyName: signing.transitKey,
+    keyVersion: signer.keyVersion,
+    publicKeyPem: signer.publicKeyPem,
+  };
   let signed: readonly SignedBlob[];
   try {
     signed = await signBlobs({ files, signer, signatureDir, writeBundle: signing.bundle, logger: actionsLogger });
@@ -40,12 +48,7 @@ export async function signBlobFiles(options: {
     }
     throw error;
   }
-  const publicKeyPath = await writePublicKey({
-    dir: signatureDir || workspace,
-    keyName: signing.transitKey,
-    keyVersion: signer.keyVersion,
-    publicKeyPem: signer.publicKeyPem,
-  });
+  const publicKeyPath = await writePublicKey(publicKey);
   setSignedBlobsOutput(signed);
   core.setOutput('public-key-path', publicKeyPath);
   core.info(`Signed ${signed.length} file(s); public key of version ${signer.keyVersion} in ${publicKeyPath}`);
@@ -73,7 +76,10 @@ async function writeSummary(
   const shown = signed.slice(0, 100);
   const relative = (path: string) => (path.startsWith(`${workspace}/`) ? path.slice(workspace.length + 1) : path);
   await core.summary
-    .addHeading(`Signed ${signed.length} file(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`, 3)
+    .addHeading(
+      `Signed ${signed.length} file(s) with ${signer.transitPath}/keys/${signer.transitKey} v${signer.keyVersion}`,
+      3,
+    )
     .addTable([
       [
         { data: 'File', header: true },

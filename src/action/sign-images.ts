@@ -13,7 +13,7 @@ export async function signImageReferences(options: {
   const { config, signer } = options;
   const { signing } = config;
   core.info(
-    `Signing ${signing.images.length} image(s) (${signing.imageSignatureFormat} format) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`,
+    `Signing ${signing.images.length} image(s) (${signing.imageSignatureFormat} format) with ${signer.transitPath}/keys/${signer.transitKey} version ${signer.keyVersion}`,
   );
   const signed = await signImages({
     references: signing.images,
@@ -62,7 +62,10 @@ function where(image: SignedImage): string {
 async function writeSummary(signed: readonly SignedImage[], signer: TransitSigner): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   await core.summary
-    .addHeading(`Signed ${signed.length} image(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`, 3)
+    .addHeading(
+      `Signed ${signed.length} image(s) with ${signer.transitPath}/keys/${signer.transitKey} v${signer.keyVersion}`,
+      3,
+    )
     .addTable([
       [
         { data: 'Image', header: true },
@@ -75,6 +78,6 @@ async function writeSummary(signed: readonly SignedImage[], signer: TransitSigne
         where(image),
       ]),
     ])
-    .addRaw(`\nVerify: \`cosign verify --key ${signer.key}.pub --insecure-ignore-tlog=true IMAGE@DIGEST\`\n`)
+    .addRaw(`\nVerify: \`cosign verify --key ${signer.transitKey}.pub --insecure-ignore-tlog=true IMAGE@DIGEST\`\n`)
     .write();
 }

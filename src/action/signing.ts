@@ -24,8 +24,8 @@ export async function signStep(options: {
   const signer = await TransitSigner.open({
     client: vault,
     tokens: session,
-    mount: signing.transitPath,
-    key: signing.transitKey,
+    transitPath: signing.transitPath,
+    transitKey: signing.transitKey,
     ...(signing.keyVersion !== undefined ? { keyVersion: signing.keyVersion } : {}),
     logger: actionsLogger,
   });

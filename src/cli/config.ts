@@ -1,11 +1,16 @@
-import { DEFAULT_AUDIENCE, DEFAULT_AUTH_PATH, DEFAULT_TIMEOUT, DEFAULT_TRANSIT_PATH } from '../core/defaults.ts';
+import { DEFAULT_AUDIENCE, DEFAULT_AUTH_PATH, DEFAULT_TIMEOUT } from '../core/defaults.ts';
 import { resolve } from 'node:path';
 import { describeError, InputError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { RegistryClientOptions } from '../core/oci/client.ts';
 import { defaultDockerConfigDir } from '../core/oci/docker-config.ts';
 import { parseDuration, parseHttpUrl, parseKeyValues, parseList, readPem } from '../core/parse.ts';
-import { parseIfNoFilesFound, parseKeyVersion, parseTransitKey } from '../core/signing/options.ts';
+import { parseIfNoFilesFound, parseKeyVersion } from '../core/signing/options.ts';
+import {
+  parseTransitKeyName,
+  parseTransitPath as parseTransitPathValue,
+  type TransitKeySelection,
+} from '../core/vault/transit-names.ts';
 import type { IfNoFilesFound } from '../core/signing/patterns.ts';
 import { DEFAULT_AGENT_SOCKET, parseWorkloadApiAddress } from '../core/spiffe/address.ts';
 import { parseSpiffeId } from '../core/spiffe/spiffe-id.ts';
@@ -37,12 +42,8 @@ export interface LoginConfig {
   readonly maxTokenTtlSeconds: number | undefined;
 }
 
-export interface SigningConfig {
+export interface SigningConfig extends TransitKeySelection {
   readonly patterns: readonly string[];
-  readonly transitPath: string;
-  readonly transitKey: string;
-  /** undefined = the key's latest version, resolved once and used for every signature. */
-  readonly keyVersion: number | undefined;
   /** Absolute, or '' for "next to each file". */
   readonly signatureDir: string;
   readonly bundle: boolean;
@@ -168,11 +169,7 @@ export function parseLoginConfig(values: FlagValues, env: Env): LoginConfig {
 /** `--transit-path`, else TRANSIT_SECRET_ENGINE_PATH (what cosign's hashivault:// reads), else transit. */
 export function parseTransitPath(values: FlagValues, env: Env): string {
   const raw = pick(values, 'transit-path', env, 'TRANSIT_SECRET_ENGINE_PATH');
-  const path = (raw.value || DEFAULT_TRANSIT_PATH).replace(/^\/+|\/+$/g, '');
-  if (!path || /\s/.test(path)) {
-    throw new InputError(`${raw.source}: '${raw.value}' is not a mount path — e.g. --transit-path transit`);
-  }
-  return path;
+  return parseTransitPathValue(raw.source, raw.value);
 }
 
 export function parseSigningConfig(
@@ -188,7 +185,7 @@ export function parseSigningConfig(
   return Object.freeze({
     patterns: Object.freeze(patterns),
     transitPath: parseTransitPath(values, env),
-    transitKey: parseTransitKey('--transit-key', flagString(values, 'transit-key'), '--transit-path'),
+    transitKey: parseTransitKeyName('--transit-key', flagString(values, 'transit-key')),
     keyVersion: parseKeyVersion('--key-version', flagString(values, 'key-version')),
     signatureDir: signatureDir ? resolve(input.cwd, signatureDir) : '',
     bundle: values.bundle !== false,

@@ -66,11 +66,17 @@ async function signFiles({ ctx, signing, files, json, client, tokens }: SignFile
   const signer = await TransitSigner.open({
     client,
     tokens,
-    mount: signing.transitPath,
-    key: signing.transitKey,
+    transitPath: signing.transitPath,
+    transitKey: signing.transitKey,
     ...(signing.keyVersion !== undefined ? { keyVersion: signing.keyVersion } : {}),
     logger: ctx.logger,
   });
+  const publicKey = {
+    dir: signing.signatureDir || ctx.cwd,
+    keyName: signing.transitKey,
+    keyVersion: signer.keyVersion,
+    publicKeyPem: signer.publicKeyPem,
+  };
   ctx.logger.info(
     `Signing ${files.length} file(s) with ${signing.transitPath}/keys/${signing.transitKey} version ${signer.keyVersion}`,
   );
@@ -105,12 +111,7 @@ async function signFiles({ ctx, signing, files, json, client, tokens }: SignFile
     }
     throw error;
   }
-  const publicKeyPath = await writePublicKey({
-    dir: signing.signatureDir || ctx.cwd,
-    keyName: signing.transitKey,
-    keyVersion: signer.keyVersion,
-    publicKeyPem: signer.publicKeyPem,
-  });
+  const publicKeyPath = await writePublicKey(publicKey);
   reportSigned(ctx, signed, publicKeyPath, signer.keyVersion);
   if (json) printJson(ctx, { ...result(signed, publicKeyPath), complete: true });
 }

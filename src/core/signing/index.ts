@@ -15,7 +15,7 @@ export {
   type FileDigest,
 } from './digest.ts';
 export { SigningError, type SigningErrorCode } from './errors.ts';
-export { cosignKeyHint, publicKeySpkiDer } from './key-hint.ts';
+export { BundleBuilder, bundleJson, type BundleArtifact, type BundleBuilderOptions } from './bundle-builder.ts';
 export { BUNDLE_SUFFIX, SIGNATURE_SUFFIX, blobOutputPaths, type BlobOutputPaths } from './output-paths.ts';
 export {
   DEFAULT_IF_NO_FILES_FOUND,
@@ -33,7 +33,6 @@ export {
   IMAGE_SIGNATURE_FORMATS,
   signImages,
   type ImageSignatureFormat,
-  type ImageSigner,
   type SignImagesOptions,
   type SignedImage,
 } from './images.ts';

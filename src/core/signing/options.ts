@@ -1,21 +1,11 @@
-import { DEFAULT_TRANSIT_KEY } from '../defaults.ts';
+/**
+ * Signing options as users give them, parsed the same way by the action's inputs and the CLI's
+ * flags. `name` is how the user spells the option (`key-version` or `--key-version`). The transit
+ * path and key name are parsed in src/core/vault/transit-names.ts.
+ */
 import { InputError } from '../errors.ts';
 import { DEFAULT_IMAGE_SIGNATURE_FORMAT, IMAGE_SIGNATURE_FORMATS, type ImageSignatureFormat } from './image-format.ts';
 import { DEFAULT_IF_NO_FILES_FOUND, IF_NO_FILES_FOUND_VALUES, type IfNoFilesFound } from './patterns.ts';
-
-/**
- * Signing options as users give them, parsed the same way by the action's inputs and the CLI's
- * flags. `name` is how the user spells the option (`key-version` or `--key-version`).
- */
-
-/** A transit key name ('' = the default); `mountOption` names where the mount goes instead. */
-export function parseTransitKey(name: string, value: string, mountOption: string): string {
-  const key = value || DEFAULT_TRANSIT_KEY;
-  if (/[\s/]/.test(key)) {
-    throw new InputError(`${name}: '${key}' must be a key name, without slashes (the mount goes in ${mountOption})`);
-  }
-  return key;
-}
 
 /** `latest` or '' → undefined (the key's latest version); `2` or `v2` → 2. */
 export function parseKeyVersion(name: string, value: string): number | undefined {

@@ -1,8 +1,10 @@
+/** `<key>.pub`: the public key of the transit key version that signed, as cosign names keys. */
 import { join } from 'node:path';
+import { readPublicKeyPem } from '../ecdsa.ts';
+import { describeError } from '../errors.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 import { OUTPUT_FILE_MODE } from './blob-signing.ts';
 import { describeFsError, SigningError } from './errors.ts';
-import { publicKeySpkiDer } from './key-hint.ts';
 
 export interface WritePublicKeyOptions {
   /** Directory to write into (must exist). */
@@ -33,7 +35,16 @@ export async function writePublicKey(options: WritePublicKeyOptions): Promise<st
   if (!Number.isSafeInteger(keyVersion) || keyVersion <= 0) {
     throw new RangeError(`keyVersion must be a positive integer, got ${keyVersion}`);
   }
-  publicKeySpkiDer(options.publicKeyPem); // refuse anything but a public key PEM
+  const read = readPublicKeyPem(options.publicKeyPem); // refuse anything but a public key PEM
+  if (!read.ok) {
+    throw new SigningError(
+      'PUBLIC_KEY_INVALID',
+      read.problem === 'private-key'
+        ? 'a private key was given where a public key PEM was expected'
+        : `not a usable public key PEM (expected '-----BEGIN PUBLIC KEY-----'): ${describeError(read.cause)}`,
+      { cause: read.cause },
+    );
+  }
   const pem = options.publicKeyPem.endsWith('\n') ? options.publicKeyPem : `${options.publicKeyPem}\n`;
   const path = join(options.dir, publicKeyFileName(keyName));
   try {

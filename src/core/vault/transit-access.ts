@@ -1,3 +1,4 @@
+/** Runs a transit request with the provider's token: a dead token is renewed once, a denial explained. */
 import type { Logger } from '../logger.ts';
 import { describeError, errorCode } from '../errors.ts';
 import type { VaultClient } from './client.ts';

@@ -1,4 +1,10 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+/**
+ * Reading a transit key: `GET /<mount>/keys/<key>` turned into what a signer pins (the version,
+ * its public key PEM, cosign's key hint), with the type and version checks that make a wrong key
+ * one clear error before anything is signed.
+ */
+import type { KeyObject } from 'node:crypto';
+import { cosignKeyHint, describeKeyType, isP256Key, readPublicKeyPem } from '../ecdsa.ts';
 import type { VaultClient } from './client.ts';
 import { VaultHttpError } from './errors.ts';
 import { describeFailure } from './token.ts';
@@ -34,14 +40,14 @@ export async function readSigningKey(ctx: AccessContext, requestedVersion: numbe
   } catch (error: unknown) {
     throw keyReadFailure(client, target, error);
   }
-  const info = parseTransitKey(response, target);
+  const info = transitKeyFromResponse(response, target);
   assertSupportedType(info, target);
   const keyVersion = resolveKeyVersion(info, requestedVersion, target);
   return {
     keyVersion,
     latestVersion: info.latestVersion,
     publicKeyPem: info.publicKeys.get(keyVersion) as string,
-    keyHint: keyHintOf(publicKeyOf(info, keyVersion, target)),
+    keyHint: cosignKeyHint(publicKeyOf(info, keyVersion, target)),
   };
 }
 
@@ -50,14 +56,14 @@ function keyReadFailure(client: VaultClient, target: TransitTarget, error: unkno
   if (error.status === 404) {
     const noMount = error.vaultErrors.some((e) => /no handler for route/i.test(e));
     const fix = noMount
-      ? `there is no secrets engine at '${target.mount}' — check the mount (\`vault secrets list\`) or enable transit there (\`vault secrets enable -path=${target.mount} transit\`)`
-      : `create it with \`${createKeyCommand(target)}\`, or check the key name (\`vault list ${target.mount}/keys\`)`;
+      ? `there is no secrets engine at '${target.transitPath}' — check the mount (\`vault secrets list\`) or enable transit there (\`vault secrets enable -path=${target.transitPath} transit\`)`
+      : `create it with \`${createKeyCommand(target)}\`, or check the key name (\`vault list ${target.transitPath}/keys\`)`;
     return new TransitError('TRANSIT_KEY_NOT_FOUND', `${describeTarget(target)} does not exist: ${fix}`, {
       cause: error,
       status: 404,
     });
   }
-  return describeFailure(client, `read transit key '${target.key}' (mount '${target.mount}')`, error);
+  return describeFailure(client, `read transit key '${target.key}' (mount '${target.transitPath}')`, error);
 }
 
 /** `GET /v1/<mount>/keys/<key>` reduced to what signing needs. */
@@ -79,12 +85,12 @@ interface KeyWire {
 }
 
 /** Converts the wire answer; throws TRANSIT_SIGN_FAILED for an answer that is not a transit key. */
-export function parseTransitKey(response: unknown, target: TransitTarget): TransitKeyInfo {
+export function transitKeyFromResponse(response: unknown, target: TransitTarget): TransitKeyInfo {
   const data = (response as { data?: KeyWire } | undefined)?.data;
   const malformed = (what: string) =>
     new TransitError(
       'TRANSIT_SIGN_FAILED',
-      `reading ${describeTarget(target)} gave a malformed answer (${what}) — is ${target.mount} a transit secrets engine?`,
+      `reading ${describeTarget(target)} gave a malformed answer (${what}) — is ${target.transitPath} a transit secrets engine?`,
     );
   if (typeof data?.type !== 'string') throw malformed('no data.type');
   const publicKeys = new Map<number, string>();
@@ -145,29 +151,19 @@ export function resolveKeyVersion(info: TransitKeyInfo, requested: number | unde
 
 /** The PEM of `version`, checked to be a P-256 public key. */
 export function publicKeyOf(info: TransitKeyInfo, version: number, target: TransitTarget): KeyObject {
-  const pem = info.publicKeys.get(version) ?? '';
-  let key: KeyObject;
-  try {
-    key = createPublicKey(pem);
-  } catch (error: unknown) {
+  const read = readPublicKeyPem(info.publicKeys.get(version) ?? '');
+  if (!read.ok) {
     throw new TransitError(
       'TRANSIT_SIGN_FAILED',
       `${describeTarget(target)} version ${version} has a public key Node cannot read`,
-      { cause: error },
+      { cause: read.cause },
     );
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (!isP256Key(read.key)) {
     throw new TransitError(
       'TRANSIT_KEY_TYPE_UNSUPPORTED',
-      `${describeTarget(target)} version ${version} is not a P-256 key (${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''})`,
+      `${describeTarget(target)} version ${version} is not a P-256 key (${describeKeyType(read.key)})`,
     );
   }
-  return key;
-}
-
-/** cosign's key hint: standard base64 of SHA-256 over the SubjectPublicKeyInfo DER. */
-export function keyHintOf(key: KeyObject): string {
-  return createHash('sha256')
-    .update(key.export({ type: 'spki', format: 'der' }))
-    .digest('base64');
+  return read.key;
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { isAbsolute, resolve } from 'node:path';
 import {
   checkFilesFound,
+  checkPublicKeyFile,
   resolveFilePatterns,
   signBlobs,
   SigningError,
@@ -37,6 +38,7 @@ export async function signBlobFiles(options: {
     keyVersion: signer.keyVersion,
     publicKeyPem: signer.publicKeyPem,
   };
+  await checkPublicKeyFile(publicKey); // before signing: never orphan the signatures an older key verifies
   let signed: readonly SignedBlob[];
   try {
     signed = await signBlobs({ files, signer, signatureDir, writeBundle: signing.bundle, logger: actionsLogger });

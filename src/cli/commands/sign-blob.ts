@@ -61,7 +61,7 @@ interface SignFilesOptions {
 
 /** Opens the transit key (pinning its version), signs, writes the public key, reports. */
 async function signFiles({ ctx, signing, files, json, client, tokens }: SignFilesOptions): Promise<void> {
-  const { SigningError, signBlobs, writePublicKey } = await import('../../core/signing/index.ts');
+  const { checkPublicKeyFile, SigningError, signBlobs, writePublicKey } = await import('../../core/signing/index.ts');
   const { TransitSigner } = await import('../../core/vault/transit.ts');
   const signer = await TransitSigner.open({
     client,
@@ -77,6 +77,7 @@ async function signFiles({ ctx, signing, files, json, client, tokens }: SignFile
     keyVersion: signer.keyVersion,
     publicKeyPem: signer.publicKeyPem,
   };
+  await checkPublicKeyFile(publicKey); // before signing: never orphan the signatures an older key verifies
   ctx.logger.info(
     `Signing ${files.length} file(s) with ${signing.transitPath}/keys/${signing.transitKey} version ${signer.keyVersion}`,
   );

@@ -36,5 +36,5 @@ export {
   type SignImagesOptions,
   type SignedImage,
 } from './images.ts';
-export { publicKeyFileName, writePublicKey, type WritePublicKeyOptions } from './public-key.ts';
+export { checkPublicKeyFile, publicKeyFileName, writePublicKey, type WritePublicKeyOptions } from './public-key.ts';
 export type { DigestSigner, SignedBlob } from './types.ts';

@@ -54,10 +54,10 @@ export interface RegistryRequest {
  */
 export class RegistryClient {
   readonly logger: Logger;
-  /** `registry/repository@digest` of the blobs this client uploaded: not sent again. */
-  readonly knownBlobs = new Set<string>();
+  /** `registry/repository@digest` of the blobs this client uploaded (or found): not sent again. */
+  private readonly knownBlobs = new Set<string>();
   /** Registries that refused a single-POST blob upload: they get the two-step one. */
-  readonly singlePostRefused = new Set<string>();
+  private readonly singlePostRefused = new Set<string>();
   private readonly send: HttpSend;
   private readonly auth: RegistryAuthenticator;
   private readonly insecure: ReadonlySet<string>;
@@ -91,6 +91,26 @@ export class RegistryClient {
         `${config.path}: credential helpers (credsStore/credHelpers) are not run; only auths entries are used`,
       );
     }
+  }
+
+  /** Whether the repository has the blob as far as this client knows (it uploaded or found it). */
+  hasBlob(repo: { readonly registry: string; readonly repository: string }, digest: string): boolean {
+    return this.knownBlobs.has(`${repo.registry}/${repo.repository}@${digest}`);
+  }
+
+  /** Records that the repository has the blob: it is not uploaded again by this client. */
+  rememberBlob(repo: { readonly registry: string; readonly repository: string }, digest: string): void {
+    this.knownBlobs.add(`${repo.registry}/${repo.repository}@${digest}`);
+  }
+
+  /** Whether small blobs may go to the registry in one POST (it has not refused that form). */
+  acceptsSinglePost(registry: string): boolean {
+    return !this.singlePostRefused.has(registry);
+  }
+
+  /** The registry refused a single-POST upload: two-step uploads from now on. */
+  rememberSinglePostRefused(registry: string): void {
+    this.singlePostRefused.add(registry);
   }
 
   /** `http://host` for loopback and insecure hosts, `https://host` otherwise. */

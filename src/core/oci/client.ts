@@ -3,10 +3,11 @@ import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retry, SYSTEM_CLOCK, type Clock, type RetryPolicy } from '../retry.ts';
 import { RegistryAuthenticator, type AuthTarget } from './auth.ts';
-import { credentialsFor, readDockerConfig, type RegistryCredentials } from './docker-config.ts';
+import { RegistryCredentialStore } from './credentials.ts';
+import { readDockerConfig, type RegistryCredentials } from './docker-config.ts';
 import { isRetryableRegistryError, OciError, RegistryHttpError } from './errors.ts';
 import { apiHost, hostName, isLoopbackHost } from './reference.ts';
-import { createHttpSend, header, type HttpResponse, type HttpSend } from './transport.ts';
+import { createHttpSend, header, registryHttpError, type HttpResponse, type HttpSend } from './transport.ts';
 
 export const DEFAULT_REGISTRY_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -15,6 +16,11 @@ export interface RegistryClientOptions {
   readonly dockerConfigDir?: string;
   /** Credentials per registry (as named in references: `docker.io` for Docker Hub); win over the Docker config. */
   readonly credentials?: Readonly<Record<string, RegistryCredentials>>;
+  /**
+   * The environment the Docker config's credential helpers (`docker-credential-<name>`) run in,
+   * their PATH included; default this process's.
+   */
+  readonly credentialHelperEnv?: Readonly<Record<string, string | undefined>>;
   /** Hosts (host or host:port) spoken to over plain http. Loopback hosts always are. */
   readonly insecureHosts?: readonly string[];
   readonly retry?: RetryPolicy;
@@ -63,7 +69,7 @@ export class RegistryClient {
   private readonly insecure: ReadonlySet<string>;
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;
-  private readonly configPath: string | undefined;
+  private readonly credentials: RegistryCredentialStore;
 
   constructor(options: RegistryClientOptions = {}) {
     this.logger = options.logger ?? NOOP_LOGGER;
@@ -79,18 +85,17 @@ export class RegistryClient {
       });
     this.insecure = new Set((options.insecureHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean));
     const config = options.dockerConfigDir ? readDockerConfig(options.dockerConfigDir) : undefined;
-    this.configPath = config?.path;
-    const explicit = options.credentials ?? {};
+    this.credentials = new RegistryCredentialStore({
+      ...(options.credentials ? { explicit: options.credentials } : {}),
+      ...(config ? { config } : {}),
+      ...(options.credentialHelperEnv ? { helperEnv: options.credentialHelperEnv } : {}),
+      logger: this.logger,
+    });
     this.auth = new RegistryAuthenticator({
       send: this.send,
       clock: this.clock,
-      credentials: (registry) => explicit[registry] ?? (config ? credentialsFor(config, registry) : undefined),
+      credentials: (registry) => this.credentials.get(registry),
     });
-    if (config?.helpers.size) {
-      this.logger.debug(
-        `${config.path}: credential helpers (credsStore/credHelpers) are not run; only auths entries are used`,
-      );
-    }
   }
 
   /** Whether the repository has the blob as far as this client knows (it uploaded or found it). */
@@ -146,7 +151,7 @@ export class RegistryClient {
           if ((await this.auth.answer(target, header(response, 'www-authenticate'))) === 'retry') continue;
         }
         if (req.accept.includes(response.status)) return response;
-        throw httpError(response, `${req.what}: ${req.registry} answered ${response.status}`);
+        throw registryHttpError(response, `${req.what}: ${req.registry} answered ${response.status}`);
       }
     };
     try {
@@ -189,9 +194,11 @@ export class RegistryClient {
       );
     }
     if (error.status === 401) {
-      const creds = this.auth.hasCredentials(host)
-        ? `the credentials for ${host} in ${this.configPath ?? 'the options'} were refused`
-        : `no credentials for ${host} were found${this.configPath ? ` in ${this.configPath}` : ' (no Docker config)'}`;
+      const origin = this.credentials.originOf(host);
+      const configPath = this.credentials.configPath;
+      const creds = origin
+        ? `the credentials for ${host} from ${origin} were refused`
+        : `no credentials for ${host} were found${configPath ? ` in ${configPath}` : ' (no Docker config)'}`;
       return new OciError(
         'REGISTRY_AUTH_REQUIRED',
         `failed to ${req.what}: registry ${host} requires authentication and ${creds} — log in with \`docker login ${host}\` ` +
@@ -216,27 +223,6 @@ export class RegistryClient {
       opts,
     );
   }
-}
-
-function httpError(response: HttpResponse, message: string): RegistryHttpError {
-  let codes: string[] = [];
-  let text = '';
-  try {
-    const body = JSON.parse(response.body.toString('utf8')) as { errors?: { code?: string; message?: string }[] };
-    codes = (body.errors ?? []).map((e) => e.code ?? '').filter(Boolean);
-    text = (body.errors ?? [])
-      .map((e) => e.message ?? '')
-      .filter(Boolean)
-      .join('; ');
-  } catch {
-    // not a distribution error body
-  }
-  return new RegistryHttpError({
-    status: response.status,
-    message: text ? `${message}: ${text.slice(0, 300)}` : message,
-    registryCodes: codes,
-    headers: response.headers,
-  });
 }
 
 /** `sha256:<hex>` of bytes. */

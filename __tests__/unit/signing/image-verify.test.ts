@@ -76,20 +76,35 @@ describe('checkCosignStatement / checkBundle', () => {
   const statement = cosignSignStatement(digest, { build: '7' });
   test('the statement sign-image writes is about the digest; another digest or predicate is not', () => {
     assert.equal(
-      checkCosignStatement(IN_TOTO_PAYLOAD_TYPE, statement, { digest, annotations: { build: '7' } }),
+      checkCosignStatement(
+        { payloadType: IN_TOTO_PAYLOAD_TYPE, payload: statement },
+        { digest, annotations: { build: '7' } },
+      ),
       undefined,
     );
     assert.match(
-      checkCosignStatement(IN_TOTO_PAYLOAD_TYPE, statement, { digest: other, annotations: {} }) ?? '',
+      checkCosignStatement(
+        { payloadType: IN_TOTO_PAYLOAD_TYPE, payload: statement },
+        { digest: other, annotations: {} },
+      ) ?? '',
       /no subject/,
     );
     assert.match(
-      checkCosignStatement(IN_TOTO_PAYLOAD_TYPE, statement, { digest, annotations: { build: '8' } }) ?? '',
+      checkCosignStatement(
+        { payloadType: IN_TOTO_PAYLOAD_TYPE, payload: statement },
+        { digest, annotations: { build: '8' } },
+      ) ?? '',
       /lack build=8/,
     );
     const slsa = Buffer.from(statement.toString().replace('https://sigstore.dev/cosign/sign/v1', 'https://slsa.dev/x'));
-    assert.match(checkCosignStatement(IN_TOTO_PAYLOAD_TYPE, slsa, { digest, annotations: {} }) ?? '', /predicate type/);
-    assert.match(checkCosignStatement('text/plain', statement, { digest, annotations: {} }) ?? '', /payload type/);
+    assert.match(
+      checkCosignStatement({ payloadType: IN_TOTO_PAYLOAD_TYPE, payload: slsa }, { digest, annotations: {} }) ?? '',
+      /predicate type/,
+    );
+    assert.match(
+      checkCosignStatement({ payloadType: 'text/plain', payload: statement }, { digest, annotations: {} }) ?? '',
+      /payload type/,
+    );
   });
 
   test('a bundle signed by the key verifies with it, not with another key', async () => {
@@ -97,9 +112,18 @@ describe('checkCosignStatement / checkBundle', () => {
     const keyOnly = { keyVersion: 1, keyHint: 'hint', publicKeyPem: '', signDigests: async () => [] };
     const artifact = { kind: 'dsse', payloadType: IN_TOTO_PAYLOAD_TYPE, payload: statement } as const;
     const bundle = Buffer.from(bundleJson(await new BundleBuilder({ signer: keyOnly }).assemble(artifact, signature)));
-    assert.equal(checkBundle(bundle, keys.publicKey, { digest, annotations: {} }), undefined);
-    assert.match(checkBundle(bundle, otherKeys.publicKey, { digest, annotations: {} }) ?? '', /does not verify/);
-    assert.match(checkBundle(bundle, keys.publicKey, { digest: other, annotations: {} }) ?? '', /no subject/);
-    assert.match(checkBundle(Buffer.from('{}'), keys.publicKey, { digest, annotations: {} }) ?? '', /not a Sigstore/);
+    assert.equal(checkBundle(bundle, { key: keys.publicKey, expected: { digest, annotations: {} } }), undefined);
+    assert.match(
+      checkBundle(bundle, { key: otherKeys.publicKey, expected: { digest, annotations: {} } }) ?? '',
+      /does not verify/,
+    );
+    assert.match(
+      checkBundle(bundle, { key: keys.publicKey, expected: { digest: other, annotations: {} } }) ?? '',
+      /no subject/,
+    );
+    assert.match(
+      checkBundle(Buffer.from('{}'), { key: keys.publicKey, expected: { digest, annotations: {} } }) ?? '',
+      /not a Sigstore/,
+    );
   });
 });

@@ -37,7 +37,7 @@ interface HelperExit {
 /** The helper's credentials for the registry; undefined when it has none. */
 export async function runCredentialHelper(run: CredentialHelperRun): Promise<RegistryCredentials | undefined> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(run.helper)) {
-    throw helperFailure(run, `'${run.helper}' is not a helper name`);
+    throw helperFailure(run, { why: `'${run.helper}' is not a helper name` });
   }
   const program = helperProgram(run.helper);
   const serverUrl = run.registry === DOCKER_HUB ? DOCKER_HUB_SERVER_URL : run.registry;
@@ -47,12 +47,12 @@ export async function runCredentialHelper(run: CredentialHelperRun): Promise<Reg
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? `${program} is not on PATH` : (error as Error).message;
-    throw helperFailure(run, why, error);
+    throw helperFailure(run, { why, cause: error });
   }
   if (exit.code !== 0) {
     if (NOT_FOUND.test(exit.stdout) || NOT_FOUND.test(exit.stderr)) return undefined;
     const said = firstLine(exit.stderr);
-    throw helperFailure(run, `it exited with ${exit.code ?? 'a signal'}${said ? `: ${said}` : ''}`);
+    throw helperFailure(run, { why: `it exited with ${exit.code ?? 'a signal'}${said ? `: ${said}` : ''}` });
   }
   return parseHelperAnswer(exit.stdout, run);
 }
@@ -67,7 +67,7 @@ function parseHelperAnswer(stdout: string, run: CredentialHelperRun): RegistryCr
   try {
     answer = JSON.parse(stdout) as typeof answer;
   } catch {
-    throw helperFailure(run, 'it did not print the JSON credentials object on stdout');
+    throw helperFailure(run, { why: 'it did not print the JSON credentials object on stdout' });
   }
   const username = typeof answer?.Username === 'string' ? answer.Username : '';
   const secret = typeof answer?.Secret === 'string' ? answer.Secret : '';
@@ -119,7 +119,8 @@ function spawnHelper(input: {
   });
 }
 
-function helperFailure(run: CredentialHelperRun, why: string, cause?: unknown): OciError {
+function helperFailure(run: CredentialHelperRun, failed: { why: string; cause?: unknown }): OciError {
+  const { why, cause } = failed;
   const program = helperProgram(run.helper);
   return new OciError(
     'REGISTRY_CREDENTIAL_HELPER_FAILED',

@@ -54,10 +54,10 @@ export function checkSimpleSigningPayload(payload: Buffer, expected: ExpectedSub
 
 /** Why a cosign sign in-toto Statement is not about `expected`, or undefined when it is. */
 export function checkCosignStatement(
-  payloadType: string,
-  payload: Buffer,
+  envelope: { readonly payloadType: string; readonly payload: Buffer },
   expected: ExpectedSubject,
 ): string | undefined {
+  const { payloadType, payload } = envelope;
   if (payloadType !== IN_TOTO_PAYLOAD_TYPE) return `the envelope payload type is '${payloadType}', not in-toto`;
   let json: unknown;
   try {
@@ -80,7 +80,11 @@ export function checkCosignStatement(
 }
 
 /** Why a bundle (its JSON bytes) is not a valid signature of `expected` by `key`, or undefined. */
-export function checkBundle(bytes: Buffer, key: KeyObject, expected: ExpectedSubject): string | undefined {
+export function checkBundle(
+  bytes: Buffer,
+  check: { readonly key: KeyObject; readonly expected: ExpectedSubject },
+): string | undefined {
+  const { key, expected } = check;
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(JSON.parse(bytes.toString('utf8')));
@@ -92,7 +96,7 @@ export function checkBundle(bytes: Buffer, key: KeyObject, expected: ExpectedSub
     return 'the bundle is keyless (a certificate), not signed with a key';
   }
   const envelope = bundle.content.dsseEnvelope;
-  const why = checkCosignStatement(envelope.payloadType, envelope.payload, expected);
+  const why = checkCosignStatement(envelope, expected);
   if (why) return why;
   const verifier = singleKeyVerifier(key);
   try {

@@ -80,7 +80,7 @@ export async function verifyImages(options: VerifyImagesOptions): Promise<ImageV
         reference,
         repository,
         digest,
-        ...(await verifyDigest(client, ref, options.publicKey, { digest, annotations })),
+        ...(await verifyDigest(client, { ref, key: options.publicKey, expected: { digest, annotations } })),
       };
     } catch (error: unknown) {
       const code = errorCode(error).replace(/^ \[|\]$/g, '') || 'ERROR';
@@ -101,10 +101,9 @@ type DigestResult = Pick<ImageVerification, 'verified' | 'format' | 'signatures'
 
 async function verifyDigest(
   client: RegistryClient,
-  ref: ImageReference,
-  key: KeyObject,
-  expected: ExpectedSubject,
+  check: { ref: ImageReference; key: KeyObject; expected: ExpectedSubject },
 ): Promise<DigestResult> {
+  const { ref, key, expected } = check;
   const failures: string[] = [];
   let found = 0;
   const sigTag = signatureTag(expected.digest);
@@ -134,7 +133,7 @@ async function verifyDigest(
       const bytes = await getBlob(client, ref, layer.digest);
       const why =
         sha256Digest(bytes) === layer.digest
-          ? checkBundle(bytes, key, expected)
+          ? checkBundle(bytes, { key, expected })
           : `the blob does not hash to ${layer.digest}`;
       if (why) failures.push(`bundle referrer ${shortDigest(referrer.digest)}: ${why}`);
       else bundleValid++;

@@ -38,20 +38,21 @@ export async function readSigningKey(ctx: AccessContext, requestedVersion: numbe
       client.request({ method: 'GET', path: keyUrlPath(target), token }),
     );
   } catch (error: unknown) {
-    throw keyReadFailure(client, target, error);
+    throw keyReadFailure(client, { target, error });
   }
   const info = transitKeyFromResponse(response, target);
   assertSupportedType(info, target);
-  const keyVersion = resolveKeyVersion(info, requestedVersion, target);
+  const keyVersion = resolveKeyVersion(info, { requested: requestedVersion, target });
   return {
     keyVersion,
     latestVersion: info.latestVersion,
     publicKeyPem: info.publicKeys.get(keyVersion) as string,
-    keyHint: cosignKeyHint(publicKeyOf(info, keyVersion, target)),
+    keyHint: cosignKeyHint(publicKeyOf(info, { version: keyVersion, target })),
   };
 }
 
-function keyReadFailure(client: VaultClient, target: TransitTarget, error: unknown): Error {
+function keyReadFailure(client: VaultClient, failed: { target: TransitTarget; error: unknown }): Error {
+  const { target, error } = failed;
   if (!(error instanceof VaultHttpError)) return error instanceof Error ? error : new Error(String(error));
   if (error.status === 404) {
     const noMount = error.vaultErrors.some((e) => /no handler for route/i.test(e));
@@ -127,7 +128,11 @@ export function assertSupportedType(info: TransitKeyInfo, target: TransitTarget)
  * lists (at least min_decryption_version), not above latest_version and not below
  * min_encryption_version; checking here turns a per-item failure later into one clear error now.
  */
-export function resolveKeyVersion(info: TransitKeyInfo, requested: number | undefined, target: TransitTarget): number {
+export function resolveKeyVersion(
+  info: TransitKeyInfo,
+  wanted: { readonly requested: number | undefined; readonly target: TransitTarget },
+): number {
+  const { requested, target } = wanted;
   const version = requested ?? info.latestVersion;
   const usable = [...info.publicKeys.keys()]
     .filter((v) => v <= info.latestVersion && v >= info.minEncryptionVersion)
@@ -150,7 +155,11 @@ export function resolveKeyVersion(info: TransitKeyInfo, requested: number | unde
 }
 
 /** The PEM of `version`, checked to be a P-256 public key. */
-export function publicKeyOf(info: TransitKeyInfo, version: number, target: TransitTarget): KeyObject {
+export function publicKeyOf(
+  info: TransitKeyInfo,
+  which: { readonly version: number; readonly target: TransitTarget },
+): KeyObject {
+  const { version, target } = which;
   const read = readPublicKeyPem(info.publicKeys.get(version) ?? '');
   if (!read.ok) {
     throw new TransitError(

@@ -114,7 +114,7 @@ describe('real failures come out as findings', () => {
   test('a denied transit sign: TRANSIT_PERMISSION_DENIED naming the missing capability, with the policy lines', async () => {
     const token = await roleToken(stack.STACK_ROLE_NOSIGN);
     try {
-      const signer = await TransitSigner.open({ client, tokens: fixed(token), key: stack.STACK_TRANSIT_KEY });
+      const signer = await TransitSigner.open({ client, tokens: fixed(token), transitKey: stack.STACK_TRANSIT_KEY });
       const error = await rejection(
         signer.signDigests([Buffer.alloc(32, 1)]),
         TransitError,

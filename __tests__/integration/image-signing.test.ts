@@ -17,7 +17,7 @@ import { getManifest } from '../../src/core/oci/manifests.ts';
 import { listReferrers } from '../../src/core/oci/referrers.ts';
 import { parseImageReference } from '../../src/core/oci/reference.ts';
 import { DEFAULT_IMAGE_SIGNATURE_FORMAT, signImages, type SignImagesOptions } from '../../src/core/signing/images.ts';
-import { dssePreAuthEncoding } from '../../src/core/signing/image-bundle.ts';
+import { dssePreAuthEncoding } from '../../src/core/signing/bundle-builder.ts';
 import { VaultClient } from '../../src/core/vault/client.ts';
 import { TransitSigner } from '../../src/core/vault/transit.ts';
 
@@ -34,7 +34,7 @@ before(async () => {
   signer = await TransitSigner.open({
     client: new VaultClient({ address: stack.VAULT_ADDR }),
     tokens: { getToken: async () => token, renewToken: async () => assert.fail('renewToken should not be called') },
-    key: stack.STACK_TRANSIT_KEY,
+    transitKey: stack.STACK_TRANSIT_KEY,
   });
   work = mkdtempSync(join(tmpdir(), 'image-signing-'));
   pubPem = join(work, 'pub.pem');

@@ -9,11 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { bundleToJSON } from '@sigstore/bundle';
-import { MessageSignatureBundleBuilder } from '@sigstore/sign';
 import { describeRun, loadStackEnv, run, type StackEnv } from '../helpers/stack-env.ts';
 import { verifyBundleWithKey } from '../helpers/sigstore-verify.ts';
 import { transitPublicKeyPem, vaultFetch } from '../helpers/vault-admin.ts';
+import { BundleBuilder, bundleJson } from '../../src/core/signing/bundle-builder.ts';
 import { WorkloadApiClient } from '../../src/core/spiffe/client.ts';
 import { VaultClient } from '../../src/core/vault/client.ts';
 import { loginWithJwt, revokeSelf } from '../../src/core/vault/token.ts';
@@ -94,7 +93,7 @@ function open(options: Partial<TransitSignerOptions> & { tokens?: TokenProvider 
   return TransitSigner.open({
     client,
     tokens: fixed(stack.STACK_ADMIN_TOKEN),
-    key: stack.STACK_TRANSIT_KEY,
+    transitKey: stack.STACK_TRANSIT_KEY,
     ...options,
   });
 }
@@ -141,14 +140,20 @@ describe('TransitSigner against the real OpenBao', () => {
     assert.notEqual(wrong.status, 0, describeRun('cosign verify-blob (wrong blob)', wrong));
   });
 
-  test('as an @sigstore/sign Signer: a message-signature bundle that @sigstore/verify and cosign accept', async () => {
+  test('through the bundle stage: message and DSSE bundles that @sigstore/verify and cosign accept', async () => {
     const signer = await open();
+    const builder = new BundleBuilder({ signer });
     const data = Buffer.from(`bundle me ${suffix}\n`);
-    const bundle = await new MessageSignatureBundleBuilder({ signer, witnesses: [] }).create({ data });
-    assert.equal(bundle.verificationMaterial.content.$case, 'publicKey');
-    await verifyBundleWithKey(bundleToJSON(bundle), data, signer.publicKeyPem, signer.keyHint);
-    const { signature } = await signer.sign(data);
-    const ok = cosignVerifyBlob('signer', data, signer.publicKeyPem, signature);
+    const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', suffix }));
+    const message = { kind: 'message-digest', digest: sha256(data) } as const;
+    const dsse = { kind: 'dsse', payloadType: 'application/vnd.in-toto+json', payload: statement } as const;
+    const [messageSignature, dsseSignature] = await builder.sign([message, dsse]);
+    const messageBundle = await builder.assemble(message, messageSignature as Buffer);
+    assert.equal(messageBundle.verificationMaterial.content.$case, 'publicKey');
+    await verifyBundleWithKey(bundleJson(messageBundle), data, signer.publicKeyPem, signer.keyHint);
+    const dsseBundle = await builder.assemble(dsse, dsseSignature as Buffer);
+    await verifyBundleWithKey(bundleJson(dsseBundle), statement, signer.publicKeyPem, signer.keyHint);
+    const ok = cosignVerifyBlob('signer', data, signer.publicKeyPem, messageSignature as Buffer);
     assert.equal(ok.status, 0, describeRun('cosign verify-blob', ok));
   });
 
@@ -218,20 +223,20 @@ describe('TransitSigner against the real OpenBao', () => {
 
   test('a key of another type: TRANSIT_KEY_TYPE_UNSUPPORTED', async () => {
     const name = await privateKey('rsa', 'rsa-2048');
-    const error = await rejectionOf(open({ key: name }), 'TRANSIT_KEY_TYPE_UNSUPPORTED');
+    const error = await rejectionOf(open({ transitKey: name }), 'TRANSIT_KEY_TYPE_UNSUPPORTED');
     assert.match(error.message, /type 'rsa-2048'/);
   });
 
   test('a missing key: TRANSIT_KEY_NOT_FOUND', async () => {
-    const error = await rejectionOf(open({ key: `missing-${suffix}` }), 'TRANSIT_KEY_NOT_FOUND');
+    const error = await rejectionOf(open({ transitKey: `missing-${suffix}` }), 'TRANSIT_KEY_NOT_FOUND');
     assert.ok(error.message.includes(`vault write -f transit/keys/missing-${suffix} type=ecdsa-p256`), error.message);
   });
 
   test('rotation (a private key): latest is version 2, a pinned 1 stays 1, each verifies only with its own key', async () => {
     const name = await privateKey('rot', 'ecdsa-p256');
     await admin(`transit/keys/${name}/rotate`);
-    const latest = await open({ key: name });
-    const pinned = await open({ key: name, keyVersion: 1 });
+    const latest = await open({ transitKey: name });
+    const pinned = await open({ transitKey: name, keyVersion: 1 });
     assert.equal(latest.keyVersion, 2);
     assert.equal(pinned.keyVersion, 1);
     assert.notEqual(latest.publicKeyPem, pinned.publicKeyPem);
@@ -245,7 +250,7 @@ describe('TransitSigner against the real OpenBao', () => {
     assert.ok(!verify('sha256', blob, latest.publicKeyPem, v1 as Buffer));
 
     await admin(`transit/keys/${name}/config`, { min_decryption_version: 2 });
-    await rejectionOf(open({ key: name, keyVersion: 1 }), 'TRANSIT_KEY_VERSION_UNKNOWN');
+    await rejectionOf(open({ transitKey: name, keyVersion: 1 }), 'TRANSIT_KEY_VERSION_UNKNOWN');
     // The signer opened before pinned version 1; Vault now refuses it per item.
     const error = await rejectionOf(pinned.signDigests([sha256(blob)]), 'TRANSIT_SIGN_FAILED');
     assert.match(error.message, /no such key version/);

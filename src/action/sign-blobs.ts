@@ -1,6 +1,7 @@
 /** sign-blobs: resolves the patterns, signs the files, writes the public key, reports. */
 import {
   checkFilesFound,
+  checkPublicKeyFile,
   resolveFilePatterns,
   signBlobs,
   SigningError,
@@ -32,8 +33,17 @@ export async function signBlobFiles(options: {
 }): Promise<void> {
   const { runner, config, signer, files, workspace } = options;
   const signing = { ...config.blobOutput, transitKey: config.transit.transitKey };
-  runner.info(`Signing ${files.length} file(s) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`);
+  runner.info(
+    `Signing ${files.length} file(s) with ${signer.transitPath}/keys/${signer.transitKey} version ${signer.keyVersion}`,
+  );
   const { signatureDir } = signing;
+  const publicKey = {
+    dir: signatureDir || workspace,
+    keyName: signing.transitKey,
+    keyVersion: signer.keyVersion,
+    publicKeyPem: signer.publicKeyPem,
+  };
+  await checkPublicKeyFile(publicKey); // before signing: never orphan the signatures an older key verifies
   let signed: readonly SignedBlob[];
   try {
     signed = await signBlobs({ files, signer, signatureDir, writeBundle: signing.bundle, logger: runner });
@@ -45,12 +55,7 @@ export async function signBlobFiles(options: {
     }
     throw error;
   }
-  const publicKeyPath = await writePublicKey({
-    dir: signatureDir || workspace,
-    keyName: signing.transitKey,
-    keyVersion: signer.keyVersion,
-    publicKeyPem: signer.publicKeyPem,
-  });
+  const publicKeyPath = await writePublicKey(publicKey);
   setSignedBlobsOutput(runner, signed);
   runner.setOutput('public-key-path', publicKeyPath);
   runner.info(`Signed ${signed.length} file(s); public key of version ${signer.keyVersion} in ${publicKeyPath}`);
@@ -83,7 +88,7 @@ async function writeSummary(
   const more =
     signed.length > shown.length ? `…and ${signed.length - shown.length} more (see the signed-blobs output)\n` : '';
   await runner.writeSummary({
-    heading: `Signed ${signed.length} file(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`,
+    heading: `Signed ${signed.length} file(s) with ${signer.transitPath}/keys/${signer.transitKey} v${signer.keyVersion}`,
     rows: [
       ['File', 'SHA-256', 'Signature'],
       ...shown.map((blob) => [relative(blob.path), blob.sha256, relative(blob.signaturePath)]),

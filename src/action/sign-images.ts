@@ -14,7 +14,7 @@ export async function signImageReferences(options: {
   const { runner, config, signer } = options;
   const signing = config.imageSigning;
   runner.info(
-    `Signing ${config.images.length} image(s) (${signing.format} format) with ${signer.mount}/keys/${signer.key} version ${signer.keyVersion}`,
+    `Signing ${config.images.length} image(s) (${signing.format} format) with ${signer.transitPath}/keys/${signer.transitKey} version ${signer.keyVersion}`,
   );
   const signed = await signImages({
     references: config.images,
@@ -65,7 +65,7 @@ async function writeSummary(
   { signed, signer }: { readonly signed: readonly SignedImage[]; readonly signer: TransitSigner },
 ): Promise<void> {
   await runner.writeSummary({
-    heading: `Signed ${signed.length} image(s) with ${signer.mount}/keys/${signer.key} v${signer.keyVersion}`,
+    heading: `Signed ${signed.length} image(s) with ${signer.transitPath}/keys/${signer.transitKey} v${signer.keyVersion}`,
     rows: [
       ['Image', 'Digest', 'Signature'],
       ...signed.map((image) => [
@@ -74,6 +74,6 @@ async function writeSummary(
         where(image),
       ]),
     ],
-    footer: `\nVerify: \`cosign verify --key ${signer.key}.pub --insecure-ignore-tlog=true IMAGE@DIGEST\`\n`,
+    footer: `\nVerify: \`cosign verify --key ${signer.transitKey}.pub --insecure-ignore-tlog=true IMAGE@DIGEST\`\n`,
   });
 }

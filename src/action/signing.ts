@@ -23,8 +23,8 @@ export async function signStep(options: {
   const signer = await TransitSigner.open({
     client: vault,
     tokens: session,
-    mount: config.transit.transitPath,
-    key: config.transit.transitKey,
+    transitPath: config.transit.transitPath,
+    transitKey: config.transit.transitKey,
     ...(config.transit.keyVersion !== undefined ? { keyVersion: config.transit.keyVersion } : {}),
     logger: runner,
   });

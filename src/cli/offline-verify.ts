@@ -1,12 +1,12 @@
 // Offline checks of what sign-blob writes, with a public key: no Vault, no network, no TUF.
-import { createHash, createPublicKey, createVerify, type KeyObject } from 'node:crypto';
+import { createHash, createVerify, type KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { toSignedEntity } from '@sigstore/verify';
-import { singleKeyVerifier } from '../core/signing/key-verifier.ts';
+import { cosignKeyHint, describeKeyType, isP256Key, readPublicKeyPem } from '../core/ecdsa.ts';
 import { describeError, InputError } from '../core/errors.ts';
-import { cosignKeyHint } from '../core/signing/key-hint.ts';
+import { singleKeyVerifier } from '../core/signing/key-verifier.ts';
 import { CliError } from './errors.ts';
 
 export interface VerifiedFile {
@@ -16,25 +16,22 @@ export interface VerifiedFile {
 
 /** An ECDSA P-256 public key from PEM text; `source` names the flag in errors. */
 export function parseP256PublicKey(source: string, pem: string): KeyObject {
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+  const read = readPublicKeyPem(pem);
+  if (!read.ok && read.problem === 'private-key') {
     throw new InputError(`${source}: this is a private key — give the public key (the KEY.pub that sign-blob writes)`);
   }
-  let key: KeyObject;
-  try {
-    key = createPublicKey({ key: pem, format: 'pem' });
-  } catch (error: unknown) {
+  if (!read.ok) {
     throw new InputError(
-      `${source}: not a public key PEM (${describeError(error)}) — give the KEY.pub that sign-blob writes`,
-      { cause: error },
+      `${source}: not a public key PEM (${describeError(read.cause)}) — give the KEY.pub that sign-blob writes`,
+      { cause: read.cause },
     );
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (!isP256Key(read.key)) {
     throw new InputError(
-      `${source}: a ${key.asymmetricKeyType} key${key.asymmetricKeyDetails?.namedCurve ? ` (${key.asymmetricKeyDetails.namedCurve})` : ''}, ` +
-        'but Vault transit ecdsa-p256 signatures need an ECDSA P-256 public key',
+      `${source}: a ${describeKeyType(read.key)} key, but Vault transit ecdsa-p256 signatures need an ECDSA P-256 public key`,
     );
   }
-  return key;
+  return read.key;
 }
 
 /** Checks a `.sig` (standard base64 of a DER ECDSA signature over SHA-256 of the file), streaming. */
@@ -99,7 +96,7 @@ export async function verifyBundleFile(options: {
   try {
     verifier.verify(toSignedEntity(bundle, artifact));
   } catch (error: unknown) {
-    const ours = cosignKeyHint(options.key.export({ type: 'spki', format: 'pem' }).toString());
+    const ours = cosignKeyHint(options.key);
     const hint = material.publicKey.hint;
     const otherKey = hint && hint !== ours ? ` (the bundle names key hint ${hint}, the given key is ${ours})` : '';
     throw new CliError(

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { bundleToJSON, toMessageSignatureBundle } from '@sigstore/bundle';
 import { parseP256PublicKey, verifyBundleFile, verifySignatureFile } from '../../../src/cli/offline-verify.ts';
-import { cosignKeyHint } from '../../../src/core/signing/key-hint.ts';
+import { cosignKeyHint } from '../../../src/core/ecdsa.ts';
 
 function p256() {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -29,7 +29,7 @@ const bundleText = JSON.stringify(
     toMessageSignatureBundle({
       digest: createHash('sha256').update(content).digest(),
       signature,
-      keyHint: cosignKeyHint(signer.pem),
+      keyHint: cosignKeyHint(signer.key),
     }),
   ),
 );

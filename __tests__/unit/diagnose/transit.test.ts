@@ -10,7 +10,7 @@ import { OPENBAO, VAULT, type RecordedAnswer } from './server-answers.ts';
 const answer = (recorded: RecordedAnswer) =>
   new VaultHttpError({ status: recorded.status, vaultErrors: recorded.errors, message: 'answered' });
 
-const TARGET: TransitTarget = { address: 'http://127.0.0.1:8200', mount: 'transit', key: 'cosign' };
+const TARGET: TransitTarget = { address: 'http://127.0.0.1:8200', transitPath: 'transit', key: 'cosign' };
 const PROGRESS = { target: TARGET, keyVersion: 1, offset: 200, count: 200, total: 450 };
 
 describe('reading the key', () => {
@@ -25,7 +25,7 @@ describe('reading the key', () => {
   });
 
   test('nothing mounted there: mount-missing, with the command that enables transit', () => {
-    const finding = diagnoseKeyRead(answer(OPENBAO.noTransitMount), { ...TARGET, mount: 'no-such-mount' });
+    const finding = diagnoseKeyRead(answer(OPENBAO.noTransitMount), { ...TARGET, transitPath: 'no-such-mount' });
     assert.equal(finding.code, 'TRANSIT_KEY_NOT_FOUND');
     assert.equal(finding.reason, 'mount-missing');
     assert.ok(finding.commands?.includes('vault secrets enable -path=no-such-mount transit'));

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import {
+  credentialSourceFor,
   credentialsFor,
   defaultDockerConfigDir,
   normalizeConfigHost,
@@ -46,7 +47,17 @@ test('reads auth (base64 user:pass, a colon in the password), username/password 
   assert.deepEqual(credentialsFor(config, 'plain.example'), { username: 'u', password: 'p' });
   assert.equal(credentialsFor(config, 'empty.example'), undefined);
   assert.equal(credentialsFor(config, '127.0.0.1:50001'), undefined, 'no prefix matching between hosts');
-  assert.deepEqual([...config.helpers].sort(), ['*', 'gcr.io']);
+  assert.deepEqual([...config.helpers], [['gcr.io', 'gcloud']]);
+  assert.equal(config.credsStore, 'desktop');
+  assert.deepEqual(credentialSourceFor(config, 'gcr.io'), { kind: 'helper', helper: 'gcloud', setting: 'credHelpers' });
+  assert.deepEqual(credentialSourceFor(config, 'docker.io'), {
+    kind: 'helper',
+    helper: 'desktop',
+    setting: 'credsStore',
+  });
+  const withoutStore = readDockerConfig(configDir({ auths: {}, credHelpers: { 'https://GCR.io/': 'gcloud', x: 7 } }));
+  assert.deepEqual([...withoutStore.helpers], [['gcr.io', 'gcloud']], 'keys normalized, non-string helpers dropped');
+  assert.deepEqual(credentialSourceFor(withoutStore, 'ghcr.io'), { kind: 'auths' });
 });
 
 test('a missing file means anonymous; a broken one is an error naming it', () => {

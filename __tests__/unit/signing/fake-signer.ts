@@ -6,7 +6,7 @@
 // prehashed Vault sign of that digest verifies as.
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cosignKeyHint } from '../../../src/core/signing/key-hint.ts';
+import { cosignKeyHint } from '../../../src/core/ecdsa.ts';
 import type { DigestSigner } from '../../../src/core/signing/types.ts';
 
 export interface FakeSignerOptions {
@@ -41,7 +41,7 @@ export class FakeDigestSigner implements DigestSigner {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    this.keyHint = cosignKeyHint(this.publicKeyPem);
+    this.keyHint = cosignKeyHint(publicKey);
     this.keyVersion = options.keyVersion ?? 1;
     for (const file of options.files) {
       const data = readFileSync(file);

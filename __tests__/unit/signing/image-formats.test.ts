@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { test } from 'node:test';
-import {
-  bundleReferrerManifest,
-  cosignSignStatement,
-  dssePreAuthEncoding,
-  imageBundleJson,
-} from '../../../src/core/signing/image-bundle.ts';
+import { bundleReferrerManifest, cosignSignStatement } from '../../../src/core/signing/image-bundle.ts';
 import { appendSignatureLayers, hasValidSignature, signatureTag } from '../../../src/core/signing/image-legacy.ts';
 import { simpleSigningPayload } from '../../../src/core/signing/image-payload.ts';
-import { cosignKeyHint } from '../../../src/core/signing/key-hint.ts';
-import { verifyBundleWithKey } from '../../helpers/sigstore-verify.ts';
 
 const D = 'sha256:5e49cc928cc85817927b8730f5bd921a4642c10601ebe669c5237dc43b9d8dc0';
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -82,13 +75,15 @@ test('an existing layer with the same payload is a duplicate only when it verifi
     ],
   });
   const ours = sign('sha256', payload, privateKey);
-  assert.ok(hasValidSignature(layer(ours), payload, sha(payload), pem));
+  const signed = { payload, payloadDigest: sha(payload), key: pem };
+  assert.ok(hasValidSignature(layer(ours), signed));
   const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  assert.ok(!hasValidSignature(layer(sign('sha256', payload, stranger)), payload, sha(payload), pem));
-  assert.ok(!hasValidSignature(undefined, payload, sha(payload), pem));
+  assert.ok(!hasValidSignature(layer(sign('sha256', payload, stranger)), signed));
+  assert.ok(!hasValidSignature(undefined, signed));
+  assert.ok(!hasValidSignature(layer(ours), { ...signed, payloadDigest: D }), 'another payload digest is not ours');
 });
 
-test('the bundle holds a DSSE in-toto statement about the digest that @sigstore/verify accepts', async () => {
+test('the statement is an in-toto Statement v1 about the digest, with the annotations', () => {
   const statement = cosignSignStatement(D, { env: 'ci' });
   assert.deepEqual(JSON.parse(statement.toString()), {
     _type: 'https://in-toto.io/Statement/v1',
@@ -96,14 +91,6 @@ test('the bundle holds a DSSE in-toto statement about the digest that @sigstore/
     predicateType: 'https://sigstore.dev/cosign/sign/v1',
     predicate: {},
   });
-  const pae = dssePreAuthEncoding('application/vnd.in-toto+json', statement);
-  assert.ok(pae.toString().startsWith(`DSSEv1 28 application/vnd.in-toto+json ${statement.length} {`));
-  const signature = sign('sha256', pae, privateKey);
-  const bundle = JSON.parse(imageBundleJson({ statement, signature, keyHint: cosignKeyHint(pem) }).toString());
-  assert.equal(bundle.mediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
-  assert.equal(bundle.verificationMaterial.publicKey.hint, cosignKeyHint(pem));
-  assert.ok(!bundle.dsseEnvelope.signatures[0].keyid, 'no keyid: cosign skips signatures whose keyid it does not know');
-  await verifyBundleWithKey(bundle, statement, pem);
 });
 
 test('the referrer manifest has the bundle artifact type, empty config, one layer and the subject', () => {

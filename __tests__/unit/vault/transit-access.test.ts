@@ -55,7 +55,7 @@ describe('a dead token', () => {
       batchReply(items.slice(6)),
     ];
     const { client, tokens, f } = await setUp(replies);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign', batchSize: 3 });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign', batchSize: 3 });
     const signatures = await signer.signDigests(data.map(sha256));
     assert.equal(signatures.length, 7);
     assert.deepEqual(tokens.renewed, [TOKEN]);
@@ -78,7 +78,7 @@ describe('a dead token', () => {
   test('a dead token at open: renewed, and the key is read with the new one', async () => {
     const replies = [DENIED, DENIED, keyReply([KEY])];
     const { client, tokens, f } = await setUp(replies);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign' });
     assert.equal(signer.keyVersion, 1);
     assert.deepEqual(tokens.renewed, [TOKEN]);
     assert.equal(f.requests[2]?.headers['x-vault-token'], FRESH_TOKEN);
@@ -90,7 +90,7 @@ describe('a dead token', () => {
       body: { errors: ['2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n'] },
     };
     const { client, tokens, f } = await setUp([vaultInvalidToken, keyReply([KEY])]);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign' });
     assert.equal(signer.keyVersion, 1);
     assert.deepEqual(tokens.renewed, [TOKEN]);
     assert.deepEqual(calls(f), ['GET /v1/transit/keys/cosign old', 'GET /v1/transit/keys/cosign new']);
@@ -104,7 +104,7 @@ describe('a dead token', () => {
       { status: 200, body: { data: { 'transit/sign/cosign/sha2-256': ['deny'] } } },
     ];
     const { client, tokens } = await setUp(replies);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign' });
     const error = await rejectsWith(signer.signDigests([sha256(Buffer.from('x'))]), 'TRANSIT_PERMISSION_DENIED');
     assert.equal(error.finding?.reason, 'capability-missing');
     assert.equal(error.finding?.answer, '403 permission denied');
@@ -117,7 +117,7 @@ describe('a dead token', () => {
     const tokens = new RecordingTokens();
     tokens.failRenewal = new Error('the JWT-SVID could not be fetched');
     const { client, f } = await setUp(replies, tokens);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign', batchSize: 2 });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign', batchSize: 2 });
     const error = await rejectsWith(signer.signDigests(data.map(sha256)), 'TRANSIT_TOKEN_EXPIRED');
     assert.equal(error.signedCount, 2);
     assert.equal(error.cause, tokens.failRenewal);
@@ -128,7 +128,7 @@ describe('a dead token', () => {
   test('the new token is denied too: TRANSIT_PERMISSION_DENIED after one renewal, no loop', async () => {
     const replies = [keyReply([KEY]), DENIED, DENIED, POLICY_DENIED, DENIED];
     const { client, tokens, f } = await setUp(replies);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign' });
     const error = await rejectsWith(signer.signDigests([sha256(Buffer.from('x'))]), 'TRANSIT_PERMISSION_DENIED');
     assert.deepEqual(tokens.renewed, [TOKEN]);
     assert.match(error.message, /also with a new token/);
@@ -150,7 +150,7 @@ describe('missing rights', () => {
     };
     const replies = [keyReply([KEY]), POLICY_DENIED, LOOKUP_OK, capabilities];
     const { client, tokens, f } = await setUp(replies);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign' });
     const error = await rejectsWith(signer.signDigests([sha256(Buffer.from('x'))]), 'TRANSIT_PERMISSION_DENIED');
     assert.deepEqual(tokens.renewed, []);
     assert.equal(error.status, 403);
@@ -171,7 +171,10 @@ describe('missing rights', () => {
       body: { data: { 'transit/keys/cosign': ['deny'], 'transit/sign/cosign/sha2-256': ['deny'] } },
     };
     const { client, tokens } = await setUp([POLICY_DENIED, LOOKUP_OK, capabilities]);
-    const error = await rejectsWith(TransitSigner.open({ client, tokens, key: 'cosign' }), 'TRANSIT_PERMISSION_DENIED');
+    const error = await rejectsWith(
+      TransitSigner.open({ client, tokens, transitKey: 'cosign' }),
+      'TRANSIT_PERMISSION_DENIED',
+    );
     assert.match(error.message, /reading the public key of/);
     assert.match(
       error.message,
@@ -182,7 +185,7 @@ describe('missing rights', () => {
   test('capabilities-self denied as well: the policy is still given', async () => {
     const replies = [keyReply([KEY]), POLICY_DENIED, LOOKUP_OK, POLICY_DENIED];
     const { client, tokens } = await setUp(replies);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign' });
     const error = await rejectsWith(signer.signDigests([sha256(Buffer.from('x'))]), 'TRANSIT_PERMISSION_DENIED');
     assert.match(error.message, /may not ask for its own capabilities \(sys\/capabilities-self: 403 permission denied/);
     assert.ok(error.message.includes(POLICY), error.message);
@@ -195,7 +198,7 @@ describe('missing rights', () => {
     };
     const replies = [keyReply([KEY]), POLICY_DENIED, LOOKUP_OK, capabilities];
     const { client, tokens } = await setUp(replies);
-    const signer = await TransitSigner.open({ client, tokens, key: 'cosign' });
+    const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign' });
     const error = await rejectsWith(signer.signDigests([sha256(Buffer.from('x'))]), 'TRANSIT_PERMISSION_DENIED');
     assert.match(error.message, /reports the needed capabilities yet refused/);
   });

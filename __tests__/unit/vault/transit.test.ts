@@ -1,4 +1,4 @@
-// TransitSigner: opening a key, batching, answer checks and sign(). Faults use the scripted fake
+// TransitSigner: opening a key, batching and answer checks. Faults use the scripted fake
 // (a fixed reply per request); signatures in the replies are real, and verified here.
 import assert from 'node:assert/strict';
 import { createHash, verify } from 'node:crypto';
@@ -35,7 +35,7 @@ async function openSigner(replies: readonly Reply[], options: Partial<TransitSig
   fake = await startFakeVault(replies);
   const tokens = new RecordingTokens();
   const client = new VaultClient({ address: fake.address, retryPolicy: FAST_RETRY });
-  const signer = await TransitSigner.open({ client, tokens, key: 'cosign', ...options });
+  const signer = await TransitSigner.open({ client, tokens, transitKey: 'cosign', ...options });
   return { signer, tokens, fake };
 }
 
@@ -58,7 +58,8 @@ describe('TransitSigner.open', () => {
     assert.equal(signer.publicKeyPem, KEY.pem);
     const spki = KEY.publicKey.export({ type: 'spki', format: 'der' });
     assert.equal(signer.keyHint, createHash('sha256').update(spki).digest('base64'));
-    assert.equal(signer.mount, 'transit');
+    assert.equal(signer.transitPath, 'transit');
+    assert.equal(signer.transitKey, 'cosign');
     assert.equal(signer.batchSize, DEFAULT_TRANSIT_BATCH_SIZE);
     assert.equal(f.requests[0]?.url, '/v1/transit/keys/cosign');
     assert.equal(f.requests[0]?.headers['x-vault-token'], TOKEN);
@@ -66,7 +67,10 @@ describe('TransitSigner.open', () => {
 
   test('a pinned version and a nested mount', async () => {
     const v1 = newKey();
-    const { signer, fake: f } = await openSigner([keyReply([v1, KEY])], { keyVersion: 1, mount: '/team/transit/' });
+    const { signer, fake: f } = await openSigner([keyReply([v1, KEY])], {
+      keyVersion: 1,
+      transitPath: '/team/transit/',
+    });
     assert.equal(signer.keyVersion, 1);
     assert.equal(signer.publicKeyPem, v1.pem);
     assert.equal(f.requests[0]?.url, '/v1/team/transit/keys/cosign');
@@ -76,7 +80,7 @@ describe('TransitSigner.open', () => {
     const rsa = { status: 200, body: { data: { type: 'rsa-2048', latest_version: 1, keys: { '1': {} } } } };
     fake = await startFakeVault([rsa]);
     const client = new VaultClient({ address: fake.address, retryPolicy: FAST_RETRY });
-    const open = TransitSigner.open({ client, tokens: new RecordingTokens(), key: 'cosign' });
+    const open = TransitSigner.open({ client, tokens: new RecordingTokens(), transitKey: 'cosign' });
     const error = await rejectsWith(open, 'TRANSIT_KEY_TYPE_UNSUPPORTED');
     assert.match(error.message, /'rsa-2048'/);
     assert.match(error.message, /type=ecdsa-p256/);
@@ -86,7 +90,7 @@ describe('TransitSigner.open', () => {
     fake = await startFakeVault([{ status: 404, body: { errors: [] } }]);
     const client = new VaultClient({ address: fake.address, retryPolicy: FAST_RETRY });
     const error = await rejectsWith(
-      TransitSigner.open({ client, tokens: new RecordingTokens(), key: 'cosign' }),
+      TransitSigner.open({ client, tokens: new RecordingTokens(), transitKey: 'cosign' }),
       'TRANSIT_KEY_NOT_FOUND',
     );
     assert.ok(error.message.includes('vault write -f transit/keys/cosign type=ecdsa-p256'), error.message);
@@ -98,7 +102,7 @@ describe('TransitSigner.open', () => {
       { status: 404, body: { errors: ['no handler for route "x/keys/cosign". route entry not found.'] } },
     ]);
     const client = new VaultClient({ address: fake.address, retryPolicy: FAST_RETRY });
-    const open = TransitSigner.open({ client, tokens: new RecordingTokens(), key: 'cosign', mount: 'x' });
+    const open = TransitSigner.open({ client, tokens: new RecordingTokens(), transitKey: 'cosign', transitPath: 'x' });
     const error = await rejectsWith(open, 'TRANSIT_KEY_NOT_FOUND');
     assert.match(error.message, /secrets enable -path=x transit/);
   });
@@ -114,7 +118,12 @@ describe('TransitSigner.open', () => {
       if (extra.min_decryption_version) delete (reply.body.data.keys as Record<string, unknown>)['1'];
       fake = await startFakeVault([reply]);
       const client = new VaultClient({ address: fake.address, retryPolicy: FAST_RETRY });
-      const open = TransitSigner.open({ client, tokens: new RecordingTokens(), key: 'cosign', keyVersion: version });
+      const open = TransitSigner.open({
+        client,
+        tokens: new RecordingTokens(),
+        transitKey: 'cosign',
+        keyVersion: version,
+      });
       const error = await rejectsWith(open, 'TRANSIT_KEY_VERSION_UNKNOWN');
       assert.match(error.message, expected);
     });
@@ -128,10 +137,14 @@ describe('TransitSigner.open', () => {
       { batchSize: 0 },
       { batchSize: 1.5 },
       { keyVersion: 0 },
-      { key: 'transit/cosign' },
-      { key: '' },
+      { transitKey: 'transit/cosign' },
+      { transitKey: '' },
+      { transitPath: 'a b' },
+      { transitPath: 'a//b' },
     ]) {
-      await assert.rejects(TransitSigner.open({ client, tokens, key: 'cosign', ...bad }), { code: 'INVALID_INPUT' });
+      await assert.rejects(TransitSigner.open({ client, tokens, transitKey: 'cosign', ...bad }), {
+        code: 'INVALID_INPUT',
+      });
     }
     assert.equal(fake.requests.length, 0);
   });
@@ -244,7 +257,12 @@ describe('TransitSigner.signDigests', () => {
       address: fake.address,
       retryPolicy: { initialDelayMs: 1, maxDelayMs: 2, deadlineMs: 40 },
     });
-    const signer = await TransitSigner.open({ client, tokens: new RecordingTokens(), key: 'cosign', batchSize: 3 });
+    const signer = await TransitSigner.open({
+      client,
+      tokens: new RecordingTokens(),
+      transitKey: 'cosign',
+      batchSize: 3,
+    });
     const error = await rejectsWith(signer.signDigests(data.map(sha256)), 'TRANSIT_SIGN_FAILED');
     assert.equal(error.signedCount, 6);
     assert.equal(error.status, 500);
@@ -302,16 +320,5 @@ describe('TransitSigner.signDigests', () => {
     const { signer } = await openSigner(replies, { batchSize: 2 });
     const error = await rejectsWith(signer.signDigests(data.map(sha256)), 'TRANSIT_KEY_NOT_FOUND');
     assert.equal(error.signedCount, 2);
-  });
-});
-
-describe('TransitSigner as an @sigstore/sign Signer', () => {
-  test('sign(data) sends SHA-256(data) and returns the DER signature, the PEM and the hint', async () => {
-    const data = Buffer.from('hello, sigstore\n');
-    const { signer, fake: f } = await openSigner([keyReply([KEY]), batchReply(signedItems([data], 0, KEY))]);
-    const result = await signer.sign(data);
-    assert.ok(verify('sha256', data, KEY.pem, result.signature));
-    assert.deepEqual(result.key, { $case: 'publicKey', publicKey: KEY.pem, hint: signer.keyHint });
-    assert.equal(signBodies(f)[0]?.batch_input[0]?.input, sha256(data).toString('base64'));
   });
 });

@@ -61,16 +61,23 @@ interface SignFilesOptions {
 
 /** Opens the transit key (pinning its version), signs, writes the public key, reports. */
 async function signFiles({ ctx, signing, files, json, client, tokens }: SignFilesOptions): Promise<void> {
-  const { SigningError, signBlobs, writePublicKey } = await import('../../core/signing/index.ts');
+  const { checkPublicKeyFile, SigningError, signBlobs, writePublicKey } = await import('../../core/signing/index.ts');
   const { TransitSigner } = await import('../../core/vault/transit.ts');
   const signer = await TransitSigner.open({
     client,
     tokens,
-    mount: signing.transitPath,
-    key: signing.transitKey,
+    transitPath: signing.transitPath,
+    transitKey: signing.transitKey,
     ...(signing.keyVersion !== undefined ? { keyVersion: signing.keyVersion } : {}),
     logger: ctx.logger,
   });
+  const publicKey = {
+    dir: signing.signatureDir || ctx.cwd,
+    keyName: signing.transitKey,
+    keyVersion: signer.keyVersion,
+    publicKeyPem: signer.publicKeyPem,
+  };
+  await checkPublicKeyFile(publicKey); // before signing: never orphan the signatures an older key verifies
   ctx.logger.info(
     `Signing ${files.length} file(s) with ${signing.transitPath}/keys/${signing.transitKey} version ${signer.keyVersion}`,
   );
@@ -105,12 +112,7 @@ async function signFiles({ ctx, signing, files, json, client, tokens }: SignFile
     }
     throw error;
   }
-  const publicKeyPath = await writePublicKey({
-    dir: signing.signatureDir || ctx.cwd,
-    keyName: signing.transitKey,
-    keyVersion: signer.keyVersion,
-    publicKeyPem: signer.publicKeyPem,
-  });
+  const publicKeyPath = await writePublicKey(publicKey);
   reportSigned(ctx, signed, publicKeyPath, signer.keyVersion);
   if (json) printJson(ctx, { ...result(signed, publicKeyPath), complete: true });
 }

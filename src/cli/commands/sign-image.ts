@@ -39,8 +39,8 @@ export const signImageCommand: Command = {
       const signer = await TransitSigner.open({
         client,
         tokens: provider,
-        mount: transitPath,
-        key: transitKey,
+        transitPath,
+        transitKey,
         ...(keyVersion !== undefined ? { keyVersion } : {}),
         logger: ctx.logger,
       });

@@ -62,7 +62,7 @@ export function diagnoseRegistryFailure(error: RegistryHttpError, context: Regis
       reason: context.hasCredentials ? 'credentials-refused' : 'credentials-missing',
       what: `failed to ${what}: registry ${host} requires authentication`,
       why: context.hasCredentials
-        ? `the credentials for ${host} in ${source} were refused`
+        ? `the credentials for ${host} from ${source} were refused`
         : `no credentials for ${host} were found${context.configPath ? ` in ${context.configPath}` : ' (no Docker config)'}`,
       fix: loginFix(host),
       commands: [`docker login ${host}`],

@@ -27,7 +27,7 @@ export type TransitFinding = Finding<TransitErrorCode>;
 export function diagnoseKeyRead(error: unknown, target: TransitTarget): TransitFinding | VaultFinding {
   if (error instanceof VaultHttpError && error.status === 404) {
     const noMount = isNoRouteAnswer(error);
-    const enable = `vault secrets enable -path=${target.mount} transit`;
+    const enable = `vault secrets enable -path=${target.transitPath} transit`;
     const create = createKeyCommand(target);
     return {
       code: 'TRANSIT_KEY_NOT_FOUND',
@@ -35,14 +35,14 @@ export function diagnoseKeyRead(error: unknown, target: TransitTarget): TransitF
       reason: noMount ? 'mount-missing' : 'key-missing',
       what: `${describeTarget(target)} does not exist`,
       fix: noMount
-        ? `there is no secrets engine at '${target.mount}' — check the mount (\`vault secrets list\`) or enable transit there (\`${enable}\`)`
-        : `create it with \`${create}\`, or check the key name (\`vault list ${target.mount}/keys\`)`,
-      commands: noMount ? ['vault secrets list', enable] : [create, `vault list ${target.mount}/keys`],
+        ? `there is no secrets engine at '${target.transitPath}' — check the mount (\`vault secrets list\`) or enable transit there (\`${enable}\`)`
+        : `create it with \`${create}\`, or check the key name (\`vault list ${target.transitPath}/keys\`)`,
+      commands: noMount ? ['vault secrets list', enable] : [create, `vault list ${target.transitPath}/keys`],
       status: 404,
     };
   }
   return diagnoseVaultRequest(error, {
-    what: `failed to read transit key '${target.key}' (mount '${target.mount}') at ${target.address}`,
+    what: `failed to read transit key '${target.key}' (mount '${target.transitPath}') at ${target.address}`,
   });
 }
 

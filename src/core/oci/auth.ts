@@ -1,3 +1,4 @@
+/** Registry authentication: Basic and Bearer challenges answered with the registry's credentials. */
 import type { Clock } from '../retry.ts';
 import { parseAuthChallenge, type AuthChallenge } from './challenge.ts';
 import type { RegistryCredentials } from './docker-config.ts';
@@ -28,14 +29,16 @@ const CLIENT_ID = 'spiffe-vault-action';
  */
 export class RegistryAuthenticator {
   private readonly tokens = new Map<string, { value: string; expiresAt: number }>();
-  private readonly basicHosts = new Set<string>();
+  /** The Basic header per registry base URL, once the registry asked for Basic. */
+  private readonly basicHeaders = new Map<string, string>();
   private readonly send: HttpSend;
-  private readonly credentials: (registry: string) => RegistryCredentials | undefined;
+  private readonly credentials: (registry: string) => Promise<RegistryCredentials | undefined>;
   private readonly clock: Clock;
 
   constructor(options: {
     send: HttpSend;
-    credentials: (registry: string) => RegistryCredentials | undefined;
+    /** Looked up only when a registry asks for credentials (a credential helper may run). */
+    credentials: (registry: string) => Promise<RegistryCredentials | undefined>;
     clock: Clock;
   }) {
     this.send = options.send;
@@ -43,14 +46,10 @@ export class RegistryAuthenticator {
     this.clock = options.clock;
   }
 
-  /** Whether credentials are known for the registry (for error messages). */
-  hasCredentials(registry: string): boolean {
-    return this.credentials(registry) !== undefined;
-  }
-
   /** The Authorization header for a request, if we hold one. */
   authorization(target: AuthTarget): string | undefined {
-    if (this.basicHosts.has(target.baseUrl)) return basicHeader(this.credentials(target.registry));
+    const basic = this.basicHeaders.get(target.baseUrl);
+    if (basic) return basic;
     const token = this.tokens.get(tokenKey(target.baseUrl, target.scope));
     if (token && token.expiresAt > this.clock.now()) return `Bearer ${token.value}`;
     return undefined;
@@ -59,10 +58,10 @@ export class RegistryAuthenticator {
   /** After a 401: obtains what the challenge asks for. 'retry' when there is something new to send. */
   async answer(target: AuthTarget, wwwAuthenticate: string | undefined): Promise<ChallengeAnswer> {
     const challenge = parseAuthChallenge(wwwAuthenticate);
-    const creds = this.credentials(target.registry);
     if (challenge?.scheme === 'basic') {
-      if (!basicHeader(creds) || this.basicHosts.has(target.baseUrl)) return 'no-credentials';
-      this.basicHosts.add(target.baseUrl);
+      const basic = basicHeader(await this.credentials(target.registry));
+      if (!basic || this.basicHeaders.has(target.baseUrl)) return 'no-credentials';
+      this.basicHeaders.set(target.baseUrl, basic);
       return 'retry';
     }
     if (challenge?.scheme !== 'bearer' || !challenge.params.realm) {
@@ -72,7 +71,7 @@ export class RegistryAuthenticator {
         { host: target.registry, status: 401 },
       );
     }
-    const token = await this.fetchToken(target, challenge, creds);
+    const token = await this.fetchToken(target, challenge, await this.credentials(target.registry));
     this.tokens.set(tokenKey(target.baseUrl, target.scope), token);
     return 'retry';
   }

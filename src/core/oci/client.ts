@@ -3,11 +3,12 @@ import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retry, SYSTEM_CLOCK, type Clock, type RetryPolicy } from '../retry.ts';
 import { RegistryAuthenticator, type AuthTarget } from './auth.ts';
-import { credentialsFor, readDockerConfig, type RegistryCredentials } from './docker-config.ts';
+import { RegistryCredentialStore } from './credentials.ts';
+import { readDockerConfig, type RegistryCredentials } from './docker-config.ts';
 import { diagnoseRegistryFailure } from '../diagnose/registry.ts';
 import { isRetryableRegistryError, ociErrorFrom, OciError, RegistryHttpError } from './errors.ts';
 import { apiHost, hostName, isLoopbackHost } from './reference.ts';
-import { createHttpSend, header, type HttpResponse, type HttpSend } from './transport.ts';
+import { createHttpSend, header, registryHttpError, type HttpResponse, type HttpSend } from './transport.ts';
 
 export const DEFAULT_REGISTRY_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -16,6 +17,11 @@ export interface RegistryClientOptions {
   readonly dockerConfigDir?: string;
   /** Credentials per registry (as named in references: `docker.io` for Docker Hub); win over the Docker config. */
   readonly credentials?: Readonly<Record<string, RegistryCredentials>>;
+  /**
+   * The environment the Docker config's credential helpers (`docker-credential-<name>`) run in,
+   * their PATH included; default this process's.
+   */
+  readonly credentialHelperEnv?: Readonly<Record<string, string | undefined>>;
   /** Hosts (host or host:port) spoken to over plain http. Loopback hosts always are. */
   readonly insecureHosts?: readonly string[];
   readonly retry?: RetryPolicy;
@@ -55,16 +61,16 @@ export interface RegistryRequest {
  */
 export class RegistryClient {
   readonly logger: Logger;
-  /** `registry/repository@digest` of the blobs this client uploaded: not sent again. */
-  readonly knownBlobs = new Set<string>();
+  /** `registry/repository@digest` of the blobs this client uploaded (or found): not sent again. */
+  private readonly knownBlobs = new Set<string>();
   /** Registries that refused a single-POST blob upload: they get the two-step one. */
-  readonly singlePostRefused = new Set<string>();
+  private readonly singlePostRefused = new Set<string>();
   private readonly send: HttpSend;
   private readonly auth: RegistryAuthenticator;
   private readonly insecure: ReadonlySet<string>;
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;
-  private readonly configPath: string | undefined;
+  private readonly credentials: RegistryCredentialStore;
 
   constructor(options: RegistryClientOptions = {}) {
     this.logger = options.logger ?? NOOP_LOGGER;
@@ -80,18 +86,37 @@ export class RegistryClient {
       });
     this.insecure = new Set((options.insecureHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean));
     const config = options.dockerConfigDir ? readDockerConfig(options.dockerConfigDir) : undefined;
-    this.configPath = config?.path;
-    const explicit = options.credentials ?? {};
+    this.credentials = new RegistryCredentialStore({
+      ...(options.credentials ? { explicit: options.credentials } : {}),
+      ...(config ? { config } : {}),
+      ...(options.credentialHelperEnv ? { helperEnv: options.credentialHelperEnv } : {}),
+      logger: this.logger,
+    });
     this.auth = new RegistryAuthenticator({
       send: this.send,
       clock: this.clock,
-      credentials: (registry) => explicit[registry] ?? (config ? credentialsFor(config, registry) : undefined),
+      credentials: (registry) => this.credentials.get(registry),
     });
-    if (config?.helpers.size) {
-      this.logger.debug(
-        `${config.path}: credential helpers (credsStore/credHelpers) are not run; only auths entries are used`,
-      );
-    }
+  }
+
+  /** Whether the repository has the blob as far as this client knows (it uploaded or found it). */
+  hasBlob(repo: { readonly registry: string; readonly repository: string }, digest: string): boolean {
+    return this.knownBlobs.has(`${repo.registry}/${repo.repository}@${digest}`);
+  }
+
+  /** Records that the repository has the blob: it is not uploaded again by this client. */
+  rememberBlob(repo: { readonly registry: string; readonly repository: string }, digest: string): void {
+    this.knownBlobs.add(`${repo.registry}/${repo.repository}@${digest}`);
+  }
+
+  /** Whether small blobs may go to the registry in one POST (it has not refused that form). */
+  acceptsSinglePost(registry: string): boolean {
+    return !this.singlePostRefused.has(registry);
+  }
+
+  /** The registry refused a single-POST upload: two-step uploads from now on. */
+  rememberSinglePostRefused(registry: string): void {
+    this.singlePostRefused.add(registry);
   }
 
   /** `http://host` for loopback and insecure hosts, `https://host` otherwise. */
@@ -127,7 +152,7 @@ export class RegistryClient {
           if ((await this.auth.answer(target, header(response, 'www-authenticate'))) === 'retry') continue;
         }
         if (req.accept.includes(response.status)) return response;
-        throw httpError(response, `${req.what}: ${req.registry} answered ${response.status}`);
+        throw registryHttpError(response, `${req.what}: ${req.registry} answered ${response.status}`);
       }
     };
     try {
@@ -162,34 +187,14 @@ export class RegistryClient {
       baseUrl: this.baseUrl(req.registry),
       repository: req.repository,
       access: req.access,
-      hasCredentials: this.auth.hasCredentials(req.registry),
-      configPath: this.configPath,
+      hasCredentials: this.credentials.originOf(req.registry) !== undefined,
+      // Where the refused credentials came from: a credential helper, or the Docker config.
+      configPath: this.credentials.originOf(req.registry) ?? this.credentials.configPath,
       retriedForMs: this.policy.deadlineMs,
       retryAfterMs: this.retryAfterMs(error),
     });
     return ociErrorFrom(finding, { host: req.registry, cause: error });
   }
-}
-
-function httpError(response: HttpResponse, message: string): RegistryHttpError {
-  let codes: string[] = [];
-  let text = '';
-  try {
-    const body = JSON.parse(response.body.toString('utf8')) as { errors?: { code?: string; message?: string }[] };
-    codes = (body.errors ?? []).map((e) => e.code ?? '').filter(Boolean);
-    text = (body.errors ?? [])
-      .map((e) => e.message ?? '')
-      .filter(Boolean)
-      .join('; ');
-  } catch {
-    // not a distribution error body
-  }
-  return new RegistryHttpError({
-    status: response.status,
-    message: text ? `${message}: ${text.slice(0, 300)}` : message,
-    registryCodes: codes,
-    headers: response.headers,
-  });
 }
 
 /** `sha256:<hex>` of bytes. */

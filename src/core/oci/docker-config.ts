@@ -1,3 +1,4 @@
+/** The docker CLI's config file: `auths` entries and which credential helper serves which registry. */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +13,15 @@ export interface RegistryCredentials {
   readonly identityToken?: string;
 }
 
-/** The auths of a Docker config file, keyed by normalized host, plus what we cannot use. */
+/** The auths of a Docker config file, keyed by normalized host, and its credential helpers. */
 export interface DockerConfigCredentials {
   /** The file read, or undefined when there was none. */
   readonly path: string | undefined;
   readonly auths: ReadonlyMap<string, RegistryCredentials>;
-  /** Hosts (or '*' for `credsStore`) configured with a credential helper, which we do not run. */
-  readonly helpers: ReadonlySet<string>;
+  /** `credHelpers`: normalized host → helper name (`gcloud` runs `docker-credential-gcloud`). */
+  readonly helpers: ReadonlyMap<string, string>;
+  /** `credsStore`: the helper for every other registry; undefined when unset. */
+  readonly credsStore: string | undefined;
 }
 
 export const DOCKER_CONFIG_FILE = 'config.json';
@@ -38,7 +41,8 @@ interface RawAuth {
 /**
  * Reads `<dir>/config.json`. A missing file means no credentials (anonymous access); a file that
  * is not JSON is an error naming it. `auths` entries may carry `auth` (base64 `user:pass`),
- * `username`/`password`, and `identitytoken`. `credsStore`/`credHelpers` are recorded but not run.
+ * `username`/`password`, and `identitytoken`. `credsStore`/`credHelpers` say which helper to run
+ * (credential-helper.ts) for which registry; see `credentialSourceFor`.
  */
 export function readDockerConfig(dir: string): DockerConfigCredentials {
   const path = join(dir, DOCKER_CONFIG_FILE);
@@ -47,7 +51,9 @@ export function readDockerConfig(dir: string): DockerConfigCredentials {
     text = readFileSync(path, 'utf8');
   } catch (error: unknown) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { path: undefined, auths: new Map(), helpers: new Set() };
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return { path: undefined, auths: new Map(), helpers: new Map(), credsStore: undefined };
+    }
     throw new InputError(`cannot read the Docker config '${path}' (${code ?? 'unreadable'})`, { cause: error });
   }
   let parsed: { auths?: Record<string, RawAuth>; credsStore?: unknown; credHelpers?: Record<string, unknown> };
@@ -61,9 +67,12 @@ export function readDockerConfig(dir: string): DockerConfigCredentials {
     const creds = parseAuthEntry(raw);
     if (creds) auths.set(normalizeConfigHost(key), creds);
   }
-  const helpers = new Set<string>(Object.keys(parsed.credHelpers ?? {}).map(normalizeConfigHost));
-  if (typeof parsed.credsStore === 'string' && parsed.credsStore !== '') helpers.add('*');
-  return { path, auths, helpers };
+  const helpers = new Map<string, string>();
+  for (const [key, helper] of Object.entries(parsed.credHelpers ?? {})) {
+    if (typeof helper === 'string' && helper !== '') helpers.set(normalizeConfigHost(key), helper);
+  }
+  const credsStore = typeof parsed.credsStore === 'string' && parsed.credsStore !== '' ? parsed.credsStore : undefined;
+  return { path, auths, helpers, credsStore };
 }
 
 function parseAuthEntry(raw: RawAuth | null | undefined): RegistryCredentials | undefined {
@@ -97,7 +106,19 @@ export function normalizeConfigHost(key: string): string {
   return DOCKER_HUB_ALIASES_FOR_CONFIG.has(host) ? DOCKER_HUB : host;
 }
 
-/** The credentials for a registry (its name as in the reference: `docker.io` for Docker Hub). */
+/** The `auths` credentials for a registry (its name as in the reference: `docker.io` for Docker Hub). */
 export function credentialsFor(config: DockerConfigCredentials, registry: string): RegistryCredentials | undefined {
   return config.auths.get(normalizeConfigHost(registry));
+}
+
+/** Where the docker CLI takes a registry's credentials from: its `credHelpers` entry, else `credsStore`, else `auths`. */
+export type CredentialSource =
+  | { readonly kind: 'helper'; readonly helper: string; readonly setting: 'credHelpers' | 'credsStore' }
+  | { readonly kind: 'auths' };
+
+export function credentialSourceFor(config: DockerConfigCredentials, registry: string): CredentialSource {
+  const helper = config.helpers.get(normalizeConfigHost(registry));
+  if (helper) return { kind: 'helper', helper, setting: 'credHelpers' };
+  if (config.credsStore) return { kind: 'helper', helper: config.credsStore, setting: 'credsStore' };
+  return { kind: 'auths' };
 }

@@ -9,6 +9,8 @@ export type OciErrorCode =
   | 'IMAGE_NOT_FOUND'
   /** 401 after every credential we have was tried: names the host and how to log in. */
   | 'REGISTRY_AUTH_REQUIRED'
+  /** The Docker config's credential helper for the registry is missing or failed. */
+  | 'REGISTRY_CREDENTIAL_HELPER_FAILED'
   /** 403: the credentials are known but may not do this (usually: push). */
   | 'REGISTRY_PUSH_DENIED'
   /** 5xx, 429 or a connection failure that outlasted the retries. */

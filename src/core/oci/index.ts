@@ -8,11 +8,21 @@ export {
 } from './client.ts';
 export { parseAuthChallenge, type AuthChallenge } from './challenge.ts';
 export {
+  DEFAULT_CREDENTIAL_HELPER_TIMEOUT_MS,
+  DOCKER_HUB_SERVER_URL,
+  helperProgram,
+  runCredentialHelper,
+  type CredentialHelperRun,
+} from './credential-helper.ts';
+export { RegistryCredentialStore, type RegistryCredentialStoreOptions } from './credentials.ts';
+export {
   DOCKER_CONFIG_FILE,
+  credentialSourceFor,
   credentialsFor,
   defaultDockerConfigDir,
   normalizeConfigHost,
   readDockerConfig,
+  type CredentialSource,
   type DockerConfigCredentials,
   type RegistryCredentials,
 } from './docker-config.ts';

@@ -171,17 +171,16 @@ export async function uploadBlob(
   mediaType: string,
 ): Promise<Descriptor> {
   const descriptor: Descriptor = { mediaType, digest: sha256Digest(bytes), size: bytes.length };
-  const known = `${repo.registry}/${repo.repository}@${descriptor.digest}`;
-  if (client.knownBlobs.has(known)) return descriptor;
+  if (client.hasBlob(repo, descriptor.digest)) return descriptor;
   const small = bytes.length <= SINGLE_POST_MAX_BYTES;
   if (!small && (await blobExists(client, repo, descriptor.digest))) {
-    client.knownBlobs.add(known);
+    client.rememberBlob(repo, descriptor.digest);
     return descriptor;
   }
   const what = `upload blob ${descriptor.digest} to ${repo.registry}/${repo.repository}`;
   const started =
     (small &&
-      !client.singlePostRefused.has(repo.registry) &&
+      client.acceptsSinglePost(repo.registry) &&
       (await singlePost(client, repo, bytes, descriptor.digest, what))) ||
     (await client.request({ ...repo, method: 'POST', path: 'blobs/uploads/', accept: [202], access: 'push', what }));
   if (started.status === 202) {
@@ -204,7 +203,7 @@ export async function uploadBlob(
       what,
     });
   }
-  client.knownBlobs.add(known);
+  client.rememberBlob(repo, descriptor.digest);
   return descriptor;
 }
 
@@ -230,7 +229,7 @@ async function singlePost(
   } catch (error: unknown) {
     if (!(error instanceof OciError) || !SINGLE_POST_REFUSED.has(error.status ?? 0)) throw error;
     client.logger.debug(`${repo.registry} refused a single-POST upload (${error.status}): uploading in two steps`);
-    client.singlePostRefused.add(repo.registry);
+    client.rememberSinglePostRefused(repo.registry);
     return undefined;
   }
 }

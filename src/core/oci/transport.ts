@@ -1,3 +1,4 @@
+/** HTTP for the registry client: one request, one buffered answer, proxies, and answers turned into errors. */
 import http from 'node:http';
 import https from 'node:https';
 import { RegistryHttpError } from './errors.ts';
@@ -83,4 +84,26 @@ export function createHttpSend(options: TransportOptions): HttpSend {
 export function header(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** A non-accepted answer as a RegistryHttpError, with the distribution error body's codes and messages. */
+export function registryHttpError(response: HttpResponse, message: string): RegistryHttpError {
+  let codes: string[] = [];
+  let text = '';
+  try {
+    const body = JSON.parse(response.body.toString('utf8')) as { errors?: { code?: string; message?: string }[] };
+    codes = (body.errors ?? []).map((e) => e.code ?? '').filter(Boolean);
+    text = (body.errors ?? [])
+      .map((e) => e.message ?? '')
+      .filter(Boolean)
+      .join('; ');
+  } catch {
+    // not a distribution error body
+  }
+  return new RegistryHttpError({
+    status: response.status,
+    message: text ? `${message}: ${text.slice(0, 300)}` : message,
+    registryCodes: codes,
+    headers: response.headers,
+  });
 }

@@ -5,7 +5,8 @@ import { parseKeyValues } from '../parse.ts';
 import { DEFAULT_IMAGE_SIGNATURE_FORMAT, IMAGE_SIGNATURE_FORMATS } from '../signing/image-format.ts';
 import { DEFAULT_IF_NO_FILES_FOUND, IF_NO_FILES_FOUND_VALUES } from '../signing/patterns.ts';
 import { defineOption, type Front } from './spec.ts';
-import { booleanValue, linesValue, listValue, mountPath, oneOf, plainName } from './values.ts';
+import { parseTransitKeyName, parseTransitPath } from '../vault/transit-names.ts';
+import { booleanValue, linesValue, listValue, oneOf } from './values.ts';
 
 const ALL: readonly Front[] = ['action', 'cli', 'gitlab'];
 const NOT_GITLAB: readonly Front[] = ['action', 'cli'];
@@ -22,7 +23,7 @@ export const SIGNING_OPTIONS = {
     // What cosign's hashivault:// KMS reads, and what the action and exec export.
     env: ['TRANSIT_SECRET_ENGINE_PATH'],
     fronts: ALL,
-    parse: (raw) => mountPath(raw, DEFAULT_TRANSIT_PATH),
+    parse: (raw) => parseTransitPath(raw.source, raw.value),
   }),
   'transit-key': defineOption({
     name: 'transit-key',
@@ -31,14 +32,7 @@ export const SIGNING_OPTIONS = {
     help: 'name of the ecdsa-p256 transit key',
     default: DEFAULT_TRANSIT_KEY,
     fronts: ALL,
-    parse: (raw) => {
-      if (/[\s/]/.test(raw.value)) {
-        throw new InputError(
-          `${raw.source}: '${raw.value}' must be a key name, without slashes (the mount goes in transit-path)`,
-        );
-      }
-      return plainName(raw, 'a key name');
-    },
+    parse: (raw) => parseTransitKeyName(raw.source, raw.value),
   }),
   'key-version': defineOption({
     name: 'key-version',

@@ -1,9 +1,10 @@
+/** Signing files: hashed while streaming, signed in Vault batches, `.sig` and bundle written atomically. */
 import { mkdir, rm } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { bundleToJSON, toMessageSignatureBundle } from '@sigstore/bundle';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { writeSmallFileAtomicSync } from './atomic-file.ts';
+import { BundleBuilder, bundleJson, type BundleArtifact } from './bundle-builder.ts';
 import { concurrencyLimit, mapConcurrent, settleConcurrent } from './concurrency.ts';
 import { assertReadableFile, sha256File, type FileDigest } from './digest.ts';
 import { describeFsError, SigningError } from './errors.ts';
@@ -101,7 +102,8 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
       { cause: error, signed: [...signed], ...(failedFile ? { path: failedFile } : {}) },
     );
   };
-  const context: WriteContext = { signer, signatureDir, writeBundle };
+  const builder = new BundleBuilder({ signer });
+  const context: WriteContext = { builder, signatureDir, writeBundle };
   /** Writes a signed group's outputs and lists them; throws after listing what did get written. */
   const writeGroup = async (done: SignedGroup) => {
     const written = await settleConcurrent(done.files, WRITE_CONCURRENCY, (file, i) =>
@@ -138,9 +140,9 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
       } catch (error: unknown) {
         throw interrupted('hashing', g, error);
       }
-      const groupDigests = (digests[g] as FileDigest[]).map((d) => d.digest);
+      const artifacts = (digests[g] as FileDigest[]).map(messageDigest);
       const signing = inWindow(() =>
-        stopped ? Promise.reject(new Error('not sent: signing had stopped')) : signer.signDigests(groupDigests),
+        stopped ? Promise.reject(new Error('not sent: signing had stopped')) : builder.sign(artifacts),
       );
       signing.catch(() => undefined); // awaited in order below; this only keeps a later failure from going unhandled
       requests[g] = signing;
@@ -152,7 +154,6 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
       let signatures: Buffer[];
       try {
         signatures = await (requests[g] as Promise<Buffer[]>);
-        checkSignatures(signatures, groupFiles.length);
       } catch (error: unknown) {
         throw interrupted('signing', g, error);
       }
@@ -174,7 +175,7 @@ interface SignedGroup {
 }
 
 interface WriteContext {
-  readonly signer: DigestSigner;
+  readonly builder: BundleBuilder;
   readonly signatureDir: string | undefined;
   readonly writeBundle: boolean;
 }
@@ -187,13 +188,13 @@ interface WriteOutputsInput extends WriteContext {
 
 /** Both outputs of one file, or neither: a `.sig` is removed again if its bundle fails. */
 async function writeOutputs(input: WriteOutputsInput): Promise<SignedBlob> {
-  const { file, digest, signature, signer } = input;
+  const { file, digest, signature, builder } = input;
   const { signaturePath, bundlePath } = blobOutputPaths(file, input.signatureDir);
   await writeOutput(signaturePath, signature.toString('base64'));
   if (input.writeBundle) {
-    const bundle = toMessageSignatureBundle({ digest: digest.digest, signature, keyHint: signer.keyHint });
     try {
-      await writeOutput(bundlePath, JSON.stringify(bundleToJSON(bundle)));
+      const bundle = await builder.assemble(messageDigest(digest), signature);
+      await writeOutput(bundlePath, bundleJson(bundle));
     } catch (error: unknown) {
       await rm(signaturePath, { force: true }).catch(() => undefined);
       throw error;
@@ -205,8 +206,12 @@ async function writeOutputs(input: WriteOutputsInput): Promise<SignedBlob> {
     size: digest.size,
     signaturePath,
     ...(input.writeBundle ? { bundlePath } : {}),
-    keyVersion: signer.keyVersion,
+    keyVersion: builder.signer.keyVersion,
   };
+}
+
+function messageDigest(file: FileDigest): BundleArtifact {
+  return { kind: 'message-digest', digest: file.digest };
 }
 
 async function writeOutput(path: string, content: string): Promise<void> {
@@ -220,23 +225,6 @@ async function writeOutput(path: string, content: string): Promise<void> {
       path,
     });
   }
-}
-
-function checkSignatures(signatures: unknown, expected: number): asserts signatures is Buffer[] {
-  if (!Array.isArray(signatures) || signatures.length !== expected) {
-    const got = Array.isArray(signatures) ? `${signatures.length}` : typeof signatures;
-    throw new SigningError('SIGNER_RESPONSE_INVALID', `the signer returned ${got} signatures for ${expected} digests`);
-  }
-  signatures.forEach((sig: unknown, i) => {
-    // ASN.1 DER: SEQUENCE (0x30), short-form length of the rest, INTEGER r (0x02). Raw r||s
-    // (JWS marshaling) does not fit that shape.
-    if (!Buffer.isBuffer(sig) || sig.length < 8 || sig[0] !== 0x30 || sig[1] !== sig.length - 2 || sig[2] !== 0x02) {
-      throw new SigningError(
-        'SIGNER_RESPONSE_INVALID',
-        `the signer's signature #${i + 1} is not an ASN.1 DER signature`,
-      );
-    }
-  });
 }
 
 function nextTurn(): Promise<void> {

@@ -15,6 +15,10 @@ export type SigningErrorCode =
   | 'OUTPUT_WRITE_FAILED'
   /** A public key PEM is not a PKIX public key (or is a private key). */
   | 'PUBLIC_KEY_INVALID'
+  /** `<key>.pub` already holds another key (e.g. an older version's): it is not overwritten. */
+  | 'PUBLIC_KEY_CONFLICT'
+  /** `<key>.pub` already holds another key (e.g. an older version's): it is not overwritten. */
+  | 'PUBLIC_KEY_CONFLICT'
   /** The signer answered something unusable (wrong count of signatures, an empty signature). */
   | 'SIGNER_RESPONSE_INVALID'
   /** Signing stopped part-way: `signed` lists what was written before the failure. */

@@ -1,13 +1,12 @@
-import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
-import { EMPTY_JSON, EMPTY_JSON_DIGEST, OCI_EMPTY, OCI_MANIFEST, type Descriptor } from '../oci/index.ts';
-import { goJsonEscape } from './image-payload.ts';
-
 /**
  * cosign v3's image signature: a Sigstore bundle (v0.3) holding a DSSE envelope of an in-toto
  * Statement v1 about the image digest, pushed as an OCI 1.1 referrer of the image. Shapes follow
  * what `cosign sign` v3.1.2 writes (sign.go signDigestBundle, remote/write.go
- * WriteAttestationNewBundleFormat / WriteReferrer).
+ * WriteAttestationNewBundleFormat / WriteReferrer). The bundle itself comes from bundle-builder.ts.
  */
+import { EMPTY_JSON, EMPTY_JSON_DIGEST, OCI_EMPTY, OCI_MANIFEST, type Descriptor } from '../oci/index.ts';
+import { goJsonEscape } from './image-payload.ts';
+
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -31,38 +30,6 @@ export function cosignSignStatement(digest: string, annotations: Readonly<Record
     predicate: {},
   };
   return Buffer.from(goJsonEscape(JSON.stringify(statement)), 'utf8');
-}
-
-/** DSSE v1 pre-authentication encoding: what a DSSE signature is over. */
-export function dssePreAuthEncoding(payloadType: string, payload: Buffer): Buffer {
-  const type = Buffer.from(payloadType, 'utf8');
-  return Buffer.concat([
-    Buffer.from(`DSSEv1 ${type.length} `, 'utf8'),
-    type,
-    Buffer.from(` ${payload.length} `, 'utf8'),
-    payload,
-  ]);
-}
-
-/** The bundle JSON for a Statement and the DER signature over its PAE (built by @sigstore/bundle). */
-export function imageBundleJson(input: { statement: Buffer; signature: Buffer; keyHint: string }): Buffer {
-  const bundle = toDSSEBundle({
-    artifact: input.statement,
-    artifactType: IN_TOTO_PAYLOAD_TYPE,
-    signature: input.signature,
-    keyHint: input.keyHint,
-  });
-  // The key hint goes in verificationMaterial only: cosign's DSSE check (go-securesystemslib)
-  // skips a signature whose keyid differs from its verifier's, and cosign writes none.
-  const envelope = bundle.content.dsseEnvelope;
-  const unkeyed = {
-    ...bundle,
-    content: {
-      ...bundle.content,
-      dsseEnvelope: { ...envelope, signatures: envelope.signatures.map((s) => ({ ...s, keyid: '' })) },
-    },
-  };
-  return Buffer.from(JSON.stringify(bundleToJSON(unkeyed)), 'utf8');
 }
 
 /** The empty config blob every bundle referrer points at. */

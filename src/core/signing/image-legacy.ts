@@ -1,4 +1,6 @@
-import { verify } from 'node:crypto';
+/** cosign's legacy image signatures: the `sha256-<hex>.sig` tag, its layers and its config. */
+import type { KeyObject } from 'node:crypto';
+import { verifiesSha256 } from '../ecdsa.ts';
 import {
   DOCKER_MANIFEST,
   OCI_IMAGE_CONFIG,
@@ -35,21 +37,26 @@ export interface PayloadSignature {
  */
 export function hasValidSignature(
   existing: ManifestJson | undefined,
-  payload: Buffer,
-  payloadDigest: string,
-  publicKeyPem: string,
+  signed: { readonly payload: Buffer; readonly payloadDigest: string; readonly key: KeyObject | string },
 ): boolean {
-  for (const layer of existing?.layers ?? []) {
-    if (layer.digest !== payloadDigest) continue;
-    const b64 = layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION];
-    if (!b64) continue;
-    try {
-      if (verify('sha256', payload, publicKeyPem, Buffer.from(b64, 'base64'))) return true;
-    } catch {
-      // a malformed signature is not ours
-    }
-  }
-  return false;
+  return (existing?.layers ?? []).some(
+    (layer) => layer.digest === signed.payloadDigest && legacySignatureProblem(layer, signed) === undefined,
+  );
+}
+
+/**
+ * Why a `.sig` layer's signature annotation is not `key`'s signature of `payload` (the layer's
+ * blob), or undefined when it is. The one signature check of the writer (duplicates) and the
+ * verifier (image-checks.ts).
+ */
+export function legacySignatureProblem(
+  layer: Descriptor,
+  signed: { readonly payload: Buffer; readonly key: KeyObject | string },
+): string | undefined {
+  const b64 = layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION];
+  if (!b64) return `no ${COSIGN_SIGNATURE_ANNOTATION} annotation`;
+  const valid = verifiesSha256({ key: signed.key, data: signed.payload, signature: Buffer.from(b64, 'base64') });
+  return valid ? undefined : 'the signature does not verify with the key (another key, or key version, signed it)';
 }
 
 /** A `.sig` manifest ready to write: its bytes, media type, config blob and how many layers are new. */

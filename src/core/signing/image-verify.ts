@@ -5,9 +5,7 @@
  * about the image digest). No Vault and no transparency log: what cosign checks with
  * `cosign verify --key KEY.pub --insecure-ignore-tlog=true [-a k=v]`.
  */
-import { verify as verifySignature, type KeyObject } from 'node:crypto';
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { toSignedEntity } from '@sigstore/verify';
+import type { KeyObject } from 'node:crypto';
 import { describeError, errorCode } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import {
@@ -20,21 +18,13 @@ import {
   repositoryName,
   resolveImage,
   sha256Digest,
-  type Descriptor,
   type ImageReference,
   type RegistryClientOptions,
 } from '../oci/index.ts';
 import { mapConcurrent } from './concurrency.ts';
-import { singleKeyVerifier } from './key-verifier.ts';
-import { BUNDLE_MEDIA_TYPE, COSIGN_SIGN_PREDICATE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './image-bundle.ts';
-import { COSIGN_SIGNATURE_ANNOTATION, signatureTag, SIMPLE_SIGNING_MEDIA_TYPE } from './image-legacy.ts';
-import { COSIGN_SIGNATURE_TYPE } from './image-payload.ts';
-
-/** in-toto Statement types a cosign sign bundle may carry (v3 writes v1). */
-const STATEMENT_TYPES: ReadonlySet<string> = new Set([
-  'https://in-toto.io/Statement/v1',
-  'https://in-toto.io/Statement/v0.1',
-]);
+import { BUNDLE_MEDIA_TYPE } from './image-bundle.ts';
+import { checkBundle, checkLegacyLayer, type ExpectedSubject } from './image-checks.ts';
+import { signatureTag, SIMPLE_SIGNING_MEDIA_TYPE } from './image-legacy.ts';
 
 export type ImageVerificationCode =
   /** Neither a `.sig` tag nor a bundle referrer exists for the digest. */
@@ -71,11 +61,6 @@ export interface ImageVerification {
   readonly code?: string;
 }
 
-interface Expected {
-  readonly digest: string;
-  readonly annotations: Readonly<Record<string, string>>;
-}
-
 /**
  * Verifies every image; a failure of one (not signed, not found, a registry error) is its
  * result, not an exception. References that do not parse throw (OciError IMAGE_REFERENCE_INVALID)
@@ -95,7 +80,7 @@ export async function verifyImages(options: VerifyImagesOptions): Promise<ImageV
         reference,
         repository,
         digest,
-        ...(await verifyDigest(client, ref, options.publicKey, { digest, annotations })),
+        ...(await verifyDigest(client, { ref, key: options.publicKey, expected: { digest, annotations } })),
       };
     } catch (error: unknown) {
       const code = errorCode(error).replace(/^ \[|\]$/g, '') || 'ERROR';
@@ -116,10 +101,9 @@ type DigestResult = Pick<ImageVerification, 'verified' | 'format' | 'signatures'
 
 async function verifyDigest(
   client: RegistryClient,
-  ref: ImageReference,
-  key: KeyObject,
-  expected: Expected,
+  check: { ref: ImageReference; key: KeyObject; expected: ExpectedSubject },
 ): Promise<DigestResult> {
+  const { ref, key, expected } = check;
   const failures: string[] = [];
   let found = 0;
   const sigTag = signatureTag(expected.digest);
@@ -129,7 +113,7 @@ async function verifyDigest(
   for (const layer of layers) {
     found++;
     const payload = await getBlob(client, ref, layer.digest);
-    const why = checkLegacyLayer(layer, payload, key, expected);
+    const why = checkLegacyLayer(layer, { payload, key, expected });
     if (why) failures.push(`${sigTag} layer ${shortDigest(layer.digest)}: ${why}`);
     else legacyValid++;
   }
@@ -149,7 +133,7 @@ async function verifyDigest(
       const bytes = await getBlob(client, ref, layer.digest);
       const why =
         sha256Digest(bytes) === layer.digest
-          ? checkBundle(bytes, key, expected)
+          ? checkBundle(bytes, { key, expected })
           : `the blob does not hash to ${layer.digest}`;
       if (why) failures.push(`bundle referrer ${shortDigest(referrer.digest)}: ${why}`);
       else bundleValid++;
@@ -170,106 +154,6 @@ async function verifyDigest(
     code: 'SIGNATURE_INVALID',
     reason: `none of ${found} signature${found === 1 ? '' : 's'} verifies: ${failures.join('; ')}`,
   };
-}
-
-/** Why a legacy `.sig` layer does not verify, or undefined when it does. */
-export function checkLegacyLayer(
-  layer: Descriptor,
-  payload: Buffer,
-  key: KeyObject | string,
-  expected: Expected,
-): string | undefined {
-  if (sha256Digest(payload) !== layer.digest) return `the payload does not hash to the layer digest ${layer.digest}`;
-  const why = checkSimpleSigningPayload(payload, expected);
-  if (why) return why;
-  const b64 = layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION];
-  if (!b64) return `no ${COSIGN_SIGNATURE_ANNOTATION} annotation`;
-  let valid: boolean;
-  try {
-    valid = verifySignature('sha256', payload, key, Buffer.from(b64, 'base64'));
-  } catch {
-    valid = false;
-  }
-  return valid ? undefined : 'the signature does not verify with the key (another key, or key version, signed it)';
-}
-
-/** Why a cosign simple signing payload is not about `expected`, or undefined when it is. */
-export function checkSimpleSigningPayload(payload: Buffer, expected: Expected): string | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return 'the payload is not JSON';
-  }
-  const critical = field(json, 'critical');
-  if (!isObject(critical)) return 'the payload has no critical section';
-  if (critical.type !== COSIGN_SIGNATURE_TYPE)
-    return `the payload type is '${String(critical.type)}', not '${COSIGN_SIGNATURE_TYPE}'`;
-  const signed = field(critical.image, 'docker-manifest-digest');
-  if (signed !== expected.digest) return `the payload signs ${String(signed)}, not ${expected.digest}`;
-  return missingAnnotations(field(json, 'optional'), expected.annotations);
-}
-
-/** Why a cosign sign in-toto Statement is not about `expected`, or undefined when it is. */
-export function checkCosignStatement(payloadType: string, payload: Buffer, expected: Expected): string | undefined {
-  if (payloadType !== IN_TOTO_PAYLOAD_TYPE) return `the envelope payload type is '${payloadType}', not in-toto`;
-  let json: unknown;
-  try {
-    json = JSON.parse(payload.toString('utf8'));
-  } catch {
-    return 'the statement is not JSON';
-  }
-  if (!STATEMENT_TYPES.has(String(field(json, '_type')))) return 'the payload is not an in-toto Statement';
-  const predicateType = field(json, 'predicateType');
-  if (predicateType !== COSIGN_SIGN_PREDICATE_TYPE) {
-    return `the predicate type is '${String(predicateType)}', not a signature ('${COSIGN_SIGN_PREDICATE_TYPE}')`;
-  }
-  const [algorithm, hex] = expected.digest.split(':') as [string, string];
-  const subjects = field(json, 'subject');
-  const subject = Array.isArray(subjects)
-    ? (subjects as unknown[]).find((s) => field(field(s, 'digest'), algorithm) === hex)
-    : undefined;
-  if (!subject) return `no subject of the statement is ${expected.digest}`;
-  return missingAnnotations(field(subject, 'annotations'), expected.annotations);
-}
-
-/** Why a bundle (its JSON bytes) is not a valid signature of `expected` by `key`, or undefined. */
-export function checkBundle(bytes: Buffer, key: KeyObject, expected: Expected): string | undefined {
-  let bundle: Bundle;
-  try {
-    bundle = bundleFromJSON(JSON.parse(bytes.toString('utf8')));
-  } catch (error: unknown) {
-    return `not a Sigstore bundle: ${describeError(error)}`;
-  }
-  if (bundle.content.$case !== 'dsseEnvelope') return 'the bundle holds no DSSE envelope';
-  if (bundle.verificationMaterial.content.$case !== 'publicKey') {
-    return 'the bundle is keyless (a certificate), not signed with a key';
-  }
-  const envelope = bundle.content.dsseEnvelope;
-  const why = checkCosignStatement(envelope.payloadType, envelope.payload, expected);
-  if (why) return why;
-  const verifier = singleKeyVerifier(key);
-  try {
-    verifier.verify(toSignedEntity(bundle));
-  } catch (error: unknown) {
-    return `the signature does not verify with the key: ${describeError(error)}`;
-  }
-  return undefined;
-}
-
-function missingAnnotations(signed: unknown, required: Readonly<Record<string, string>>): string | undefined {
-  const missing = Object.entries(required)
-    .filter(([k, v]) => field(signed, k) !== v)
-    .map(([k, v]) => `${k}=${v}`);
-  return missing.length ? `the signed annotations lack ${missing.join(', ')}` : undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function field(value: unknown, name: string): unknown {
-  return isObject(value) && Object.hasOwn(value, name) ? value[name] : undefined;
 }
 
 function shortDigest(digest: string): string {

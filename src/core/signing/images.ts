@@ -1,3 +1,4 @@
+/** Signing images in their registries: the legacy `.sig` tag and/or a Sigstore bundle referrer. */
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
@@ -10,43 +11,33 @@ import {
   putManifest,
   RegistryClient,
   repositoryName,
-  sha256Digest,
   uploadBlob,
   type FetchedManifest,
   type RegistryClientOptions,
 } from '../oci/index.ts';
+import { BundleBuilder, bundleJson, type BundleArtifact } from './bundle-builder.ts';
 import {
   BUNDLE_MEDIA_TYPE,
   bundleReferrerManifest,
   cosignSignStatement,
-  dssePreAuthEncoding,
   EMPTY_CONFIG,
-  imageBundleJson,
   IN_TOTO_PAYLOAD_TYPE,
 } from './image-bundle.ts';
 import { appendSignatureLayers, hasValidSignature, signatureTag, SIMPLE_SIGNING_MEDIA_TYPE } from './image-legacy.ts';
 import { simpleSigningPayload } from './image-payload.ts';
 import { resolveTargets, type ImageTarget } from './image-targets.ts';
 import { mapConcurrent } from './concurrency.ts';
-import { SigningError } from './errors.ts';
 import { IMAGE_SIGNATURE_FORMATS, type ImageSignatureFormat } from './image-format.ts';
+import type { DigestSigner } from './types.ts';
 
 export { DEFAULT_IMAGE_SIGNATURE_FORMAT, IMAGE_SIGNATURE_FORMATS, type ImageSignatureFormat } from './image-format.ts';
 /** Registry requests in flight at once (resolving, reading `.sig` tags, pushing). */
 export const DEFAULT_REGISTRY_CONCURRENCY = 8;
 
-/** What signs image payloads: TransitSigner satisfies this. */
-export interface ImageSigner {
-  readonly keyVersion: number;
-  readonly publicKeyPem: string;
-  readonly keyHint: string;
-  signDigests(digests: readonly Buffer[]): Promise<Buffer[]>;
-}
-
 export interface SignImagesOptions {
   /** Tag or digest references. */
   readonly references: readonly string[];
-  readonly signer: ImageSigner;
+  readonly signer: DigestSigner;
   readonly format: ImageSignatureFormat;
   /** Signed into the legacy payload's `optional` and the Statement subject's annotations. */
   readonly annotations?: Readonly<Record<string, string>>;
@@ -78,7 +69,10 @@ export interface SignedImage {
 interface LegacyPlan {
   readonly existing: FetchedManifest | undefined;
   readonly payload: Buffer;
+  /** `sha256:<hex>` of the payload: its layer digest. */
   readonly payloadDigest: string;
+  /** The same SHA-256 as bytes: what is signed. */
+  readonly payloadSha256: Buffer;
   /** The `.sig` tag already has a signature of this payload by this key: nothing to add. */
   readonly alreadySigned: boolean;
 }
@@ -108,22 +102,26 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
   const wantBundle = format !== 'legacy';
 
   const legacy: (LegacyPlan | undefined)[] = wantLegacy
-    ? await mapConcurrent(targets, concurrency, (t) => planLegacy(client, t, annotations, signer.publicKeyPem))
+    ? await mapConcurrent(targets, concurrency, (target) =>
+        planLegacy(client, { target, annotations, publicKeyPem: signer.publicKeyPem }),
+      )
     : [];
-  const statements = wantBundle ? targets.map((t) => cosignSignStatement(t.descriptor.digest, annotations)) : [];
+  const statements: BundleArtifact[] = wantBundle
+    ? targets.map((t) => ({
+        kind: 'dsse',
+        payloadType: IN_TOTO_PAYLOAD_TYPE,
+        payload: cosignSignStatement(t.descriptor.digest, annotations),
+      }))
+    : [];
 
-  const toSign: Buffer[] = [];
+  // Every legacy payload and every statement in one signer call: one Vault batch.
+  const builder = new BundleBuilder({ signer });
+  const toSign: BundleArtifact[] = [];
   legacy.forEach((plan) => {
-    if (plan && !plan.alreadySigned) toSign.push(plan.payload);
+    if (plan && !plan.alreadySigned) toSign.push({ kind: 'message-digest', digest: plan.payloadSha256 });
   });
-  statements.forEach((statement) => toSign.push(dssePreAuthEncoding(IN_TOTO_PAYLOAD_TYPE, statement)));
-  const signatures = toSign.length ? await signer.signDigests(toSign.map(sha256)) : [];
-  if (signatures.length !== toSign.length) {
-    throw new SigningError(
-      'SIGNER_RESPONSE_INVALID',
-      `the signer returned ${signatures.length} signatures for ${toSign.length} digests`,
-    );
-  }
+  toSign.push(...statements);
+  const signatures = await builder.sign(toSign);
   let next = 0;
   const legacySignatures = legacy.map((plan) => (plan && !plan.alreadySigned ? signatures[next++] : undefined));
   const bundleSignatures = statements.map(() => signatures[next++] as Buffer);
@@ -135,7 +133,7 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
     const plan = legacy[i];
     const legacySignature = legacySignatures[i];
     if (plan && legacySignature) {
-      await writeLegacy(client, target, plan, legacySignature);
+      await writeLegacy(client, { target, plan, signature: legacySignature });
     } else if (plan) {
       logger.info(
         `${repositoryName(repo)}@${digest} already has this key's signature in ${signatureTag(digest)}; not added again`,
@@ -143,11 +141,8 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
     }
     let referrerDigest: string | undefined;
     if (wantBundle) {
-      const bundle = imageBundleJson({
-        statement: statements[i] as Buffer,
-        signature: bundleSignatures[i] as Buffer,
-        keyHint: signer.keyHint,
-      });
+      const statement = statements[i] as BundleArtifact;
+      const bundle = Buffer.from(bundleJson(await builder.assemble(statement, bundleSignatures[i] as Buffer)), 'utf8');
       const [, bundleBlob] = await Promise.all([
         uploadBlob(client, repo, EMPTY_CONFIG.bytes, OCI_EMPTY),
         uploadBlob(client, repo, bundle, BUNDLE_MEDIA_TYPE),
@@ -180,29 +175,29 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
 
 async function planLegacy(
   client: RegistryClient,
-  target: ImageTarget,
-  annotations: Readonly<Record<string, string>>,
-  publicKeyPem: string,
+  input: { target: ImageTarget; annotations: Readonly<Record<string, string>>; publicKeyPem: string },
 ): Promise<LegacyPlan> {
+  const { target, annotations, publicKeyPem } = input;
   const digest = target.descriptor.digest;
   const existing = await getManifest(client, target.ref, signatureTag(digest));
   const payload = simpleSigningPayload({ dockerReference: cosignRepositoryName(target.ref), digest, annotations });
-  const payloadDigest = sha256Digest(payload);
+  const payloadSha256 = createHash('sha256').update(payload).digest();
+  const payloadDigest = `sha256:${payloadSha256.toString('hex')}`;
   return {
     existing,
     payload,
     payloadDigest,
-    alreadySigned: hasValidSignature(existing?.json, payload, payloadDigest, publicKeyPem),
+    payloadSha256,
+    alreadySigned: hasValidSignature(existing?.json, { payload, payloadDigest, key: publicKeyPem }),
   };
 }
 
 /** Uploads the payload and config blobs, then writes the `.sig` manifest with the new layer appended. */
 async function writeLegacy(
   client: RegistryClient,
-  target: ImageTarget,
-  plan: LegacyPlan,
-  signature: Buffer,
+  input: { target: ImageTarget; plan: LegacyPlan; signature: Buffer },
 ): Promise<void> {
+  const { target, plan, signature } = input;
   const repo = target.ref;
   const next = appendSignatureLayers(plan.existing?.json, [
     { payload: plan.payload, payloadDigest: plan.payloadDigest, signature },
@@ -226,8 +221,4 @@ function checkAnnotations(annotations: Readonly<Record<string, string>>): Readon
     }
   }
   return annotations;
-}
-
-function sha256(data: Buffer): Buffer {
-  return createHash('sha256').update(data).digest();
 }

@@ -15,7 +15,7 @@ export {
   type FileDigest,
 } from './digest.ts';
 export { SigningError, type SigningErrorCode } from './errors.ts';
-export { cosignKeyHint, publicKeySpkiDer } from './key-hint.ts';
+export { BundleBuilder, bundleJson, type BundleArtifact, type BundleBuilderOptions } from './bundle-builder.ts';
 export { BUNDLE_SUFFIX, SIGNATURE_SUFFIX, blobOutputPaths, type BlobOutputPaths } from './output-paths.ts';
 export {
   DEFAULT_IF_NO_FILES_FOUND,
@@ -33,9 +33,8 @@ export {
   IMAGE_SIGNATURE_FORMATS,
   signImages,
   type ImageSignatureFormat,
-  type ImageSigner,
   type SignImagesOptions,
   type SignedImage,
 } from './images.ts';
-export { publicKeyFileName, writePublicKey, type WritePublicKeyOptions } from './public-key.ts';
+export { checkPublicKeyFile, publicKeyFileName, writePublicKey, type WritePublicKeyOptions } from './public-key.ts';
 export type { DigestSigner, SignedBlob } from './types.ts';

@@ -1,4 +1,11 @@
-/** What signs digests: the Vault transit signer implements this. */
+/** The signing seam's types: the one signer interface, and what signing a file returns. */
+
+/**
+ * What signs: the one interface blobs, image payloads, bundles and any later statement type are
+ * signed through (the Vault transit signer implements it; the bundle stage, bundle-builder.ts,
+ * drives it). Batched and digest-based, unlike `@sigstore/sign`'s one-message `Signer`: files
+ * are hashed while streaming and hundreds of digests go to Vault in one request.
+ */
 export interface DigestSigner {
   /** The key version that makes the signatures (the one `publicKeyPem` belongs to). */
   readonly keyVersion: number;

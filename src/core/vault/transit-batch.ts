@@ -1,3 +1,5 @@
+/** One transit batch sign request: its body, and its answer checked item by item. */
+import { isDerEcdsaSignature } from '../ecdsa.ts';
 import { describeTarget, TransitError, type TransitTarget } from './transit-errors.ts';
 
 /** One sign request's body: `reference` is the digest's index in the `signDigests` call. */
@@ -81,13 +83,9 @@ export function parseBatchResults(response: unknown, expect: BatchExpectation): 
       );
     }
     const der = Buffer.from(match[2] as string, 'base64');
-    if (!isEcdsaDer(der)) throw fail(`digest ${index} has a signature that is not an ASN.1 DER ECDSA signature`);
+    if (!isDerEcdsaSignature(der))
+      throw fail(`digest ${index} has a signature that is not an ASN.1 DER ECDSA signature`);
     signatures.push(der);
   }
   return signatures;
-}
-
-/** SEQUENCE { INTEGER r, INTEGER s } with a short-form length, as every P-256 signature has. */
-function isEcdsaDer(der: Buffer): boolean {
-  return der.length >= 8 && der.length <= 72 && der[0] === 0x30 && der[1] === der.length - 2 && der[2] === 0x02;
 }

@@ -71,30 +71,31 @@ export function transitErrorFrom(finding: Finding<TransitErrorCode>, options?: T
 /** Which key on which server: every message names it. */
 export interface TransitTarget {
   readonly address: string;
-  readonly mount: string;
+  /** Mount path of the transit engine. */
+  readonly transitPath: string;
   readonly key: string;
 }
 
 export function describeTarget(target: TransitTarget): string {
-  return `transit key '${target.key}' (mount '${target.mount}') at ${target.address}`;
+  return `transit key '${target.key}' (mount '${target.transitPath}') at ${target.address}`;
 }
 
 /** The paths a signer uses, relative to the namespace. */
 export function keyPath(target: TransitTarget): string {
-  return `${target.mount}/keys/${target.key}`;
+  return `${target.transitPath}/keys/${target.key}`;
 }
 
 export function signPath(target: TransitTarget): string {
-  return `${target.mount}/sign/${target.key}/sha2-256`;
+  return `${target.transitPath}/sign/${target.key}/sha2-256`;
 }
 
 /** URL paths below /v1 (each segment encoded) for the key read and the sign request. */
 export function keyUrlPath(target: TransitTarget): string {
-  return `/${encodeMount(target.mount)}/keys/${encodeURIComponent(target.key)}`;
+  return `/${encodeMount(target.transitPath)}/keys/${encodeURIComponent(target.key)}`;
 }
 
 export function signUrlPath(target: TransitTarget): string {
-  return `/${encodeMount(target.mount)}/sign/${encodeURIComponent(target.key)}/sha2-256`;
+  return `/${encodeMount(target.transitPath)}/sign/${encodeURIComponent(target.key)}/sha2-256`;
 }
 
 function encodeMount(mount: string): string {
@@ -103,11 +104,11 @@ function encodeMount(mount: string): string {
 
 /** What a signing token needs, no more (checked against OpenBao in the integration tests). */
 export function leastPrivilegePolicy(target: TransitTarget): string {
-  const { mount, key } = target;
+  const { transitPath, key } = target;
   return [
-    `path "${mount}/keys/${key}" { capabilities = ["read"] }`,
-    `path "${mount}/sign/${key}" { capabilities = ["update"] }`,
-    `path "${mount}/sign/${key}/*" { capabilities = ["update"] }`,
+    `path "${transitPath}/keys/${key}" { capabilities = ["read"] }`,
+    `path "${transitPath}/sign/${key}" { capabilities = ["update"] }`,
+    `path "${transitPath}/sign/${key}/*" { capabilities = ["update"] }`,
   ].join('\n');
 }
 

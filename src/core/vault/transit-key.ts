@@ -1,4 +1,10 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+/**
+ * Reading a transit key: `GET /<mount>/keys/<key>` turned into what a signer pins (the version,
+ * its public key PEM, cosign's key hint), with the type and version checks that make a wrong key
+ * one clear error before anything is signed.
+ */
+import type { KeyObject } from 'node:crypto';
+import { cosignKeyHint, describeKeyType, isP256Key, readPublicKeyPem } from '../ecdsa.ts';
 import { diagnoseKeyRead } from '../diagnose/transit.ts';
 import { VaultHttpError } from './errors.ts';
 import { withToken, type AccessContext } from './transit-access.ts';
@@ -34,14 +40,14 @@ export async function readSigningKey(ctx: AccessContext, requestedVersion: numbe
   } catch (error: unknown) {
     throw keyReadFailure(target, error);
   }
-  const info = parseTransitKey(response, target);
+  const info = transitKeyFromResponse(response, target);
   assertSupportedType(info, target);
-  const keyVersion = resolveKeyVersion(info, requestedVersion, target);
+  const keyVersion = resolveKeyVersion(info, { requested: requestedVersion, target });
   return {
     keyVersion,
     latestVersion: info.latestVersion,
     publicKeyPem: info.publicKeys.get(keyVersion) as string,
-    keyHint: keyHintOf(publicKeyOf(info, keyVersion, target)),
+    keyHint: cosignKeyHint(publicKeyOf(info, { version: keyVersion, target })),
   };
 }
 
@@ -69,12 +75,12 @@ interface KeyWire {
 }
 
 /** Converts the wire answer; throws TRANSIT_SIGN_FAILED for an answer that is not a transit key. */
-export function parseTransitKey(response: unknown, target: TransitTarget): TransitKeyInfo {
+export function transitKeyFromResponse(response: unknown, target: TransitTarget): TransitKeyInfo {
   const data = (response as { data?: KeyWire } | undefined)?.data;
   const malformed = (what: string) =>
     new TransitError(
       'TRANSIT_SIGN_FAILED',
-      `reading ${describeTarget(target)} gave a malformed answer (${what}) — is ${target.mount} a transit secrets engine?`,
+      `reading ${describeTarget(target)} gave a malformed answer (${what}) — is ${target.transitPath} a transit secrets engine?`,
     );
   if (typeof data?.type !== 'string') throw malformed('no data.type');
   const publicKeys = new Map<number, string>();
@@ -111,7 +117,11 @@ export function assertSupportedType(info: TransitKeyInfo, target: TransitTarget)
  * lists (at least min_decryption_version), not above latest_version and not below
  * min_encryption_version; checking here turns a per-item failure later into one clear error now.
  */
-export function resolveKeyVersion(info: TransitKeyInfo, requested: number | undefined, target: TransitTarget): number {
+export function resolveKeyVersion(
+  info: TransitKeyInfo,
+  wanted: { readonly requested: number | undefined; readonly target: TransitTarget },
+): number {
+  const { requested, target } = wanted;
   const version = requested ?? info.latestVersion;
   const usable = [...info.publicKeys.keys()]
     .filter((v) => v <= info.latestVersion && v >= info.minEncryptionVersion)
@@ -134,30 +144,24 @@ export function resolveKeyVersion(info: TransitKeyInfo, requested: number | unde
 }
 
 /** The PEM of `version`, checked to be a P-256 public key. */
-export function publicKeyOf(info: TransitKeyInfo, version: number, target: TransitTarget): KeyObject {
-  const pem = info.publicKeys.get(version) ?? '';
-  let key: KeyObject;
-  try {
-    key = createPublicKey(pem);
-  } catch (error: unknown) {
+export function publicKeyOf(
+  info: TransitKeyInfo,
+  which: { readonly version: number; readonly target: TransitTarget },
+): KeyObject {
+  const { version, target } = which;
+  const read = readPublicKeyPem(info.publicKeys.get(version) ?? '');
+  if (!read.ok) {
     throw new TransitError(
       'TRANSIT_SIGN_FAILED',
       `${describeTarget(target)} version ${version} has a public key Node cannot read`,
-      { cause: error },
+      { cause: read.cause },
     );
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+  if (!isP256Key(read.key)) {
     throw new TransitError(
       'TRANSIT_KEY_TYPE_UNSUPPORTED',
-      `${describeTarget(target)} version ${version} is not a P-256 key (${key.asymmetricKeyType} ${key.asymmetricKeyDetails?.namedCurve ?? ''})`,
+      `${describeTarget(target)} version ${version} is not a P-256 key (${describeKeyType(read.key)})`,
     );
   }
-  return key;
-}
-
-/** cosign's key hint: standard base64 of SHA-256 over the SubjectPublicKeyInfo DER. */
-export function keyHintOf(key: KeyObject): string {
-  return createHash('sha256')
-    .update(key.export({ type: 'spki', format: 'der' }))
-    .digest('base64');
+  return read.key;
 }

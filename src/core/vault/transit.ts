@@ -1,5 +1,8 @@
-import { createHash } from 'node:crypto';
-import type { Signature, Signer } from '@sigstore/sign';
+/**
+ * The Vault/OpenBao transit signer: one key version pinned for its whole life, SHA-256 digests
+ * signed in sequential batches. Everything this project signs goes through it as a
+ * `DigestSigner` (src/core/signing/types.ts): blobs, image payloads and bundles alike.
+ */
 import { InputError } from '../errors.ts';
 import { diagnoseSignFailure } from '../diagnose/transit.ts';
 import { isBatchTooLargeAnswer } from '../diagnose/vault-answers.ts';
@@ -18,11 +21,11 @@ import {
   type TransitTarget,
 } from './transit-errors.ts';
 import { readSigningKey } from './transit-key.ts';
+import { parseTransitKeyName, parseTransitPath } from './transit-names.ts';
 
 export type { TokenProvider } from './session.ts';
 export { TransitError, leastPrivilegePolicy, type TransitErrorCode } from './transit-errors.ts';
 
-export const DEFAULT_TRANSIT_MOUNT = 'transit';
 /**
  * Digests per sign request. The binding limit is not the body size (32 MiB) but OpenBao's
  * listener setting max_request_json_strings (default 1000), which counts every JSON string,
@@ -37,9 +40,10 @@ const DIGEST_BYTES = 32;
 export interface TransitSignerOptions {
   readonly client: VaultClient;
   readonly tokens: TokenProvider;
-  /** Mount path of the transit engine; default 'transit'. */
-  readonly mount?: string;
-  readonly key: string;
+  /** Mount path of the transit engine; default `DEFAULT_TRANSIT_PATH` ('transit'). */
+  readonly transitPath?: string;
+  /** The key's name, without the mount. */
+  readonly transitKey: string;
   /** Undefined = the latest, resolved once at open and then pinned for every signature. */
   readonly keyVersion?: number;
   readonly batchSize?: number;
@@ -48,11 +52,12 @@ export interface TransitSignerOptions {
 
 /**
  * Signs SHA-256 digests with a Vault/OpenBao transit ecdsa-p256 key, in sequential batches, with
- * one key version for its whole life. Also an `@sigstore/sign` Signer.
+ * one key version for its whole life.
  */
-export class TransitSigner implements Signer {
-  readonly mount: string;
-  readonly key: string;
+export class TransitSigner {
+  /** Mount path of the transit engine. */
+  readonly transitPath: string;
+  readonly transitKey: string;
   /** The version every signature uses. */
   readonly keyVersion: number;
   /** PKIX PEM of that version. */
@@ -71,8 +76,8 @@ export class TransitSigner implements Signer {
     batchSize: number;
   }) {
     this.ctx = fields.ctx;
-    this.mount = fields.ctx.target.mount;
-    this.key = fields.ctx.target.key;
+    this.transitPath = fields.ctx.target.transitPath;
+    this.transitKey = fields.ctx.target.key;
     this.keyVersion = fields.keyVersion;
     this.publicKeyPem = fields.publicKeyPem;
     this.keyHint = fields.keyHint;
@@ -85,8 +90,8 @@ export class TransitSigner implements Signer {
     const { client } = options;
     const target: TransitTarget = {
       address: client.address,
-      mount: checkMount(options.mount ?? DEFAULT_TRANSIT_MOUNT),
-      key: checkKey(options.key),
+      transitPath: parseTransitPath('transitPath', options.transitPath ?? ''),
+      key: checkKey(options.transitKey),
     };
     const batchSize = checkPositiveInteger(options.batchSize ?? DEFAULT_TRANSIT_BATCH_SIZE, 'batch size');
     if (options.keyVersion !== undefined) checkPositiveInteger(options.keyVersion, 'key version');
@@ -111,7 +116,7 @@ export class TransitSigner implements Signer {
         throw new TransitError(
           'TRANSIT_INVALID_DIGEST',
           `digest ${index} of ${digests.length} is ${Buffer.isBuffer(digest) ? `${digest.length} bytes` : 'not a Buffer'}; ` +
-            `${describeTarget(this.ctx.target)} signs raw 32-byte SHA-256 digests — hash the data first (sign() does)`,
+            `${describeTarget(this.ctx.target)} signs raw 32-byte SHA-256 digests — hash the data first`,
         );
       }
     });
@@ -134,16 +139,6 @@ export class TransitSigner implements Signer {
       }
     }
     return signatures;
-  }
-
-  /** The `@sigstore/sign` Signer: SHA-256 of `data`, signed; the key is this version's PEM. */
-  async sign(data: Buffer): Promise<Signature> {
-    const digest = createHash('sha256').update(data).digest();
-    const [signature] = await this.signDigests([digest]);
-    return {
-      signature: signature as Buffer,
-      key: { $case: 'publicKey', publicKey: this.publicKeyPem, hint: this.keyHint },
-    };
   }
 
   private async signChunk(chunk: readonly Buffer[], offset: number): Promise<Buffer[]> {
@@ -175,17 +170,9 @@ function isRefusedAsTooLarge(error: unknown): boolean {
   return error instanceof VaultHttpError && isBatchTooLargeAnswer(error);
 }
 
-function checkMount(mount: string): string {
-  const trimmed = mount.replace(/^\/+|\/+$/g, '');
-  if (!trimmed || /\s|\/\//.test(trimmed)) throw new InputError(`invalid transit mount '${mount}'`);
-  return trimmed;
-}
-
 function checkKey(key: string): string {
-  if (!key || /[\s/]/.test(key)) {
-    throw new InputError(`invalid transit key name '${key}': give the key's name alone, without the mount`);
-  }
-  return key;
+  if (!key) throw new InputError(`transitKey: give the transit key's name`);
+  return parseTransitKeyName('transitKey', key);
 }
 
 function checkPositiveInteger(value: number, what: string): number {

@@ -40,6 +40,8 @@ const STUBS: ReadonlyArray<{ importer: RegExp; path: RegExp; stub: string }> = [
   { importer: /[\\/]node-vault[\\/]/, path: /^\.\/commands\.js$/, stub: 'node-vault-commands.cjs' },
   { importer: /[\\/]node-vault[\\/]/, path: /^mustache$/, stub: 'mustache.cjs' },
   { importer: /[\\/]node-vault[\\/]/, path: /^tv4$/, stub: 'tv4.cjs' },
+  // protobufjs's optional 64-bit integers: our Workload API messages have none.
+  { importer: /[\\/]protobufjs[\\/]/, path: /^long$/, stub: 'long.cjs' },
   // grpc-js's index (server, channelz admin, ORCA, every load balancer) for our code: the client half.
   { importer: /^(?!.*[\\/]node_modules[\\/]).*[\\/]src[\\/]/, path: /^@grpc\/grpc-js$/, stub: 'grpc-js-client.mjs' },
 ];

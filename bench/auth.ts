@@ -1,6 +1,7 @@
 // `npm run bench -- auth`: one identity → Vault token login, as whole processes, on the real stack.
 // Ours (the action bundle as the runner runs it, and the CLI) against the Node floor for this job
-// (bench/node-floor.cjs) and the Go spiffe-vault CLI (bench/go-peer.ts), measured in rounds.
+// (bench/node-floor.cjs), the same login done by hand with Node's own modules
+// (bench/bare-login-client.cjs) and the Go spiffe-vault CLI (bench/go-peer.ts), measured in rounds.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,19 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     args: [join(import.meta.dirname, 'node-floor.cjs')],
     options: { env: baseEnv },
   };
+  const bareLogin: Candidate = {
+    name: 'Node bare login (node:http2 + node:http, by hand)',
+    command: process.execPath,
+    args: [
+      join(import.meta.dirname, 'bare-login-client.cjs'),
+      stack.SPIFFE_ENDPOINT_SOCKET,
+      stack.VAULT_ADDR,
+      stack.STACK_ROLE,
+      stack.STACK_AUDIENCE,
+    ],
+    options: { env: baseEnv },
+    check: hasToken,
+  };
   const bare: Candidate = {
     name: 'node -e 0',
     command: process.execPath,
@@ -49,8 +63,14 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
   };
   const peer = goPeer(stack, baseEnv);
 
-  const results = measureInterleaved([action, cli, floor, peer.candidate, bare], runs);
-  const [ours, oursCli, floorMs, go] = results as [Measurement, Measurement, Measurement, Measurement];
+  const results = measureInterleaved([action, cli, floor, bareLogin, peer.candidate, bare], runs);
+  const [ours, oursCli, floorMs, bareLoginMs, go] = results as [
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+  ];
   const result = {
     benchmark: 'auth',
     runs,
@@ -60,6 +80,8 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     node_floor_ms: floorMs.medianMs,
     ratio_floor: round(ours.medianMs / floorMs.medianMs, 2),
     ratio_floor_cli: round(oursCli.medianMs / floorMs.medianMs, 2),
+    // The same job by hand with Node's own modules: what is left when no library is loaded.
+    ratio_floor_bare_login: round(bareLoginMs.medianMs / floorMs.medianMs, 2),
     ratio_go: round(ours.medianMs / go.medianMs, 2),
     ratio_go_cli: round(oursCli.medianMs / go.medianMs, 2),
     target: `ratio_floor and ratio_floor_cli <= ${FLOOR_RATIO_TARGET} (ours ÷ the Node floor for this job; lower is better)`,

@@ -42,6 +42,9 @@ const STUBS: ReadonlyArray<{ importer: RegExp; path: RegExp; stub: string }> = [
   { importer: /[\\/]node-vault[\\/]/, path: /^tv4$/, stub: 'tv4.cjs' },
   // protobufjs's optional 64-bit integers: our Workload API messages have none.
   { importer: /[\\/]protobufjs[\\/]/, path: /^long$/, stub: 'long.cjs' },
+  // Node modules grpc-js loads at start-up for what a Workload API call does not use.
+  { importer: /[\\/]@grpc[\\/]grpc-js[\\/]/, path: /^zlib$/, stub: 'grpc-js-lazy-zlib.cjs' },
+  { importer: /[\\/]@grpc[\\/]grpc-js[\\/]/, path: /^dns$/, stub: 'grpc-js-lazy-dns.cjs' },
   // grpc-js's index (server, channelz admin, ORCA, every load balancer) for our code: the client half.
   { importer: /^(?!.*[\\/]node_modules[\\/]).*[\\/]src[\\/]/, path: /^@grpc\/grpc-js$/, stub: 'grpc-js-client.mjs' },
 ];

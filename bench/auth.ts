@@ -1,12 +1,17 @@
 // `npm run bench -- auth`: one identity → Vault token login, as whole processes, on the real stack.
-// Ours (the action bundle as the runner runs it, and the CLI) against Go CLIs doing the same job.
-import { spawnSync } from 'node:child_process';
+// Ours (the action bundle as the runner runs it, and the CLI) against the Node floor for this job
+// (bench/node-floor.cjs), the same login done by hand with Node's own modules
+// (bench/bare-login-client.cjs) and the Go spiffe-vault CLI (bench/go-peer.ts), measured in rounds.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, type StackEnv } from '../__tests__/helpers/stack-env.ts';
+import { goPeer } from './go-peer.ts';
 import { runnerFiles } from './runner-files.ts';
-import { measure, round, type Candidate, type Measurement } from './measure.ts';
+import { measureInterleaved, round, type Candidate, type Measurement } from './measure.ts';
+
+/** Ours ÷ the Node floor. */
+export const FLOOR_RATIO_TARGET = 1.5;
 
 export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-auth-'));
@@ -19,9 +24,7 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     name: 'ours: action (dist/main.js)',
     command: process.execPath,
     args: [join(repoRoot, 'dist', 'main.js')],
-    options: {
-      env: files.actionEnv(stack),
-    },
+    options: { env: files.actionEnv(stack) },
     check: hasToken,
   };
   const cli: Candidate = {
@@ -33,68 +36,64 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     },
     check: hasToken,
   };
+  const floor: Candidate = {
+    name: 'Node floor (node:http2 + node:https, nothing else)',
+    command: process.execPath,
+    args: [join(import.meta.dirname, 'node-floor.cjs')],
+    options: { env: baseEnv },
+  };
+  const bareLogin: Candidate = {
+    name: 'Node bare login (node:http2 + node:http, by hand)',
+    command: process.execPath,
+    args: [
+      join(import.meta.dirname, 'bare-login-client.cjs'),
+      stack.SPIFFE_ENDPOINT_SOCKET,
+      stack.VAULT_ADDR,
+      stack.STACK_ROLE,
+      stack.STACK_AUDIENCE,
+    ],
+    options: { env: baseEnv },
+    check: hasToken,
+  };
+  const bare: Candidate = {
+    name: 'node -e 0',
+    command: process.execPath,
+    args: ['-e', '0'],
+    options: { env: baseEnv },
+  };
   const peer = goPeer(stack, baseEnv);
-  const node: Candidate = { name: 'node -e 0', command: process.execPath, args: ['-e', '0'] };
 
-  const results: Measurement[] = [action, cli, peer.candidate, node].map((c) => measure(c, runs));
-  const [ours, oursCli, go, bare] = results as [Measurement, Measurement, Measurement, Measurement];
-  return {
+  const results = measureInterleaved([action, cli, floor, bareLogin, peer.candidate, bare], runs);
+  const [ours, oursCli, floorMs, bareLoginMs, go] = results as [
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+  ];
+  const result = {
     benchmark: 'auth',
     runs,
     peer: peer.description,
+    ...(peer.binary ? { spiffe_vault_go: peer.binary } : {}),
     results,
-    ratio: round(ours.medianMs / go.medianMs, 2),
-    ratio_cli: round(oursCli.medianMs / go.medianMs, 2),
-    ratio_node_baseline: round(ours.medianMs / bare.medianMs, 2),
-    target: 'ratio <= 1.5 (ours ÷ Go CLI, lower is better)',
+    node_floor_ms: floorMs.medianMs,
+    ratio_floor: round(ours.medianMs / floorMs.medianMs, 2),
+    ratio_floor_cli: round(oursCli.medianMs / floorMs.medianMs, 2),
+    // The same job by hand with Node's own modules: what is left when no library is loaded.
+    ratio_floor_bare_login: round(bareLoginMs.medianMs / floorMs.medianMs, 2),
+    ratio_go: round(ours.medianMs / go.medianMs, 2),
+    ratio_go_cli: round(oursCli.medianMs / go.medianMs, 2),
+    target: `ratio_floor and ratio_floor_cli <= ${FLOOR_RATIO_TARGET} (ours ÷ the Node floor for this job; lower is better)`,
   };
+  printSideBySide(results, floorMs);
+  return result;
 }
 
-/**
- * The Go peer. The Go `spiffe-vault auth` CLI when it is installed; otherwise the same job done
- * by the SPIRE agent's and OpenBao's own Go CLIs (fetch a JWT-SVID, log in with it), one shell.
- */
-function goPeer(stack: StackEnv, env: Record<string, string>): { candidate: Candidate; description: string } {
-  const goCli = spawnSync('bash', [join(repoRoot, 'scripts', 'install-tools.sh'), 'spiffe-vault'], {
-    encoding: 'utf8',
-  });
-  if (goCli.status === 0) {
-    const bin = goCli.stdout.trim().split('\n').at(-1) as string;
-    return {
-      description: 'spiffe-vault auth (Go CLI)',
-      candidate: {
-        name: 'peer: spiffe-vault auth (Go)',
-        command: join(bin, 'spiffe-vault'),
-        args: ['auth', '-role', stack.STACK_ROLE],
-        options: {
-          env: { ...env, VAULT_ADDR: stack.VAULT_ADDR, SPIFFE_ENDPOINT_SOCKET: stack.SPIFFE_ENDPOINT_SOCKET },
-        },
-      },
-    };
+/** One line per candidate on stderr: median, spread and its multiple of the floor. */
+function printSideBySide(results: readonly Measurement[], floor: Measurement): void {
+  for (const m of results) {
+    const times = `${m.medianMs.toFixed(1).padStart(7)} ms  (${m.minMs.toFixed(1)}–${m.maxMs.toFixed(1)})`;
+    console.error(`${m.name.padEnd(52)} ${times.padEnd(32)} ${round(m.medianMs / floor.medianMs, 2)}× floor`);
   }
-  const script =
-    `jwt=$("$B/spire-agent" api fetch jwt -audience "$AUD" -socketPath "$SOCK" | sed -n '2{s/^[[:space:]]*//;p}') && ` +
-    `"$B/bao" write -field=token auth/jwt/login role="$ROLE" jwt="$jwt" >/dev/null && echo VAULT_TOKEN`;
-  return {
-    description:
-      'the Go spiffe-vault CLI could not be installed (module proxy refused it); instead the Go CLIs of SPIRE and OpenBao doing the same job: `spire-agent api fetch jwt` then `bao write auth/jwt/login`',
-    candidate: {
-      name: 'peer: spire-agent fetch + bao login (Go)',
-      command: 'bash',
-      args: ['-c', script],
-      options: {
-        env: {
-          ...env,
-          B: stack.STACK_BIN,
-          AUD: stack.STACK_AUDIENCE,
-          SOCK: stack.STACK_AGENT_SOCKET,
-          ROLE: stack.STACK_ROLE,
-          BAO_ADDR: stack.VAULT_ADDR,
-        },
-      },
-      check: (stdout) => {
-        if (!stdout.includes('VAULT_TOKEN')) throw new Error('the Go peer produced no token');
-      },
-    },
-  };
 }

@@ -19,25 +19,43 @@ export interface Candidate {
 }
 
 export function measure(candidate: Candidate, runs: number, warmups = 2): Measurement {
-  const times: number[] = [];
+  return measureInterleaved([candidate], runs, warmups)[0] as Measurement;
+}
+
+/**
+ * Measures several candidates in rounds, one run of each per round, so that a change in the
+ * machine's load during the measurement falls on all of them alike (their ratios stay fair).
+ */
+export function measureInterleaved(candidates: readonly Candidate[], runs: number, warmups = 2): Measurement[] {
+  const times: number[][] = candidates.map(() => []);
   for (let i = 0; i < warmups + runs; i++) {
-    const started = process.hrtime.bigint();
-    const r = spawnSync(candidate.command, candidate.args, { encoding: 'utf8', ...candidate.options });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (r.status !== 0) {
-      throw new Error(`${candidate.name} failed (exit ${r.status}): ${String(r.stderr).slice(0, 500)}`);
-    }
-    candidate.check?.(String(r.stdout));
-    if (i >= warmups) times.push(ms);
+    candidates.forEach((candidate, c) => {
+      const ms = timeOnce(candidate);
+      if (i >= warmups) times[c]?.push(ms);
+    });
   }
-  times.sort((a, b) => a - b);
-  return {
-    name: candidate.name,
-    runs,
-    medianMs: round(median(times)),
-    minMs: round(times[0] as number),
-    maxMs: round(times.at(-1) as number),
-  };
+  return candidates.map((candidate, c) => {
+    const sorted = [...(times[c] as number[])].sort((a, b) => a - b);
+    return {
+      name: candidate.name,
+      runs,
+      medianMs: round(median(sorted)),
+      minMs: round(sorted[0] as number),
+      maxMs: round(sorted.at(-1) as number),
+    };
+  });
+}
+
+/** Wall time of one run, in ms; throws when the run fails or did not do the job. */
+function timeOnce(candidate: Candidate): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(candidate.command, candidate.args, { encoding: 'utf8', ...candidate.options });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) {
+    throw new Error(`${candidate.name} failed (exit ${r.status}): ${String(r.stderr).slice(0, 500)}`);
+  }
+  candidate.check?.(String(r.stdout));
+  return ms;
 }
 
 /** The middle value (the mean of the two middle ones for an even count). */

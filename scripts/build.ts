@@ -30,16 +30,32 @@ const sideEffectFree: Plugin = {
   },
 };
 
-// @actions/core's `platform` export loads @actions/exec and child_process with it at start-up;
-// we never read it. (@actions/exec stays for the `run` input, loaded only when a run uses it.)
-const corePlatformStub: Plugin = {
-  name: 'actions-core-platform-stub',
+// Modules of our dependencies replaced, for one importer only, by smaller stand-ins (see each
+// stub's first comment for why it is safe): what a login never runs stays out of start-up.
+const STUBS: ReadonlyArray<{ importer: RegExp; path: RegExp; stub: string }> = [
+  // @actions/core's `platform` export loads @actions/exec and child_process at start-up; we never
+  // read it. (@actions/exec stays for the `run` input, loaded only when a run uses it.)
+  { importer: /[\\/]@actions[\\/]core[\\/]/, path: /^\.\/platform\.js$/, stub: 'actions-core-platform.mjs' },
+  // node-vault's table of generated API methods, and the two libraries only they use.
+  { importer: /[\\/]node-vault[\\/]/, path: /^\.\/commands\.js$/, stub: 'node-vault-commands.cjs' },
+  { importer: /[\\/]node-vault[\\/]/, path: /^mustache$/, stub: 'mustache.cjs' },
+  { importer: /[\\/]node-vault[\\/]/, path: /^tv4$/, stub: 'tv4.cjs' },
+  // protobufjs's optional 64-bit integers: our Workload API messages have none.
+  { importer: /[\\/]protobufjs[\\/]/, path: /^long$/, stub: 'long.cjs' },
+  // Node modules grpc-js loads at start-up for what a Workload API call does not use.
+  { importer: /[\\/]@grpc[\\/]grpc-js[\\/]/, path: /^zlib$/, stub: 'grpc-js-lazy-zlib.cjs' },
+  { importer: /[\\/]@grpc[\\/]grpc-js[\\/]/, path: /^dns$/, stub: 'grpc-js-lazy-dns.cjs' },
+  // grpc-js's index (server, channelz admin, ORCA, every load balancer) for our code: the client half.
+  { importer: /^(?!.*[\\/]node_modules[\\/]).*[\\/]src[\\/]/, path: /^@grpc\/grpc-js$/, stub: 'grpc-js-client.mjs' },
+];
+const dependencyStubs: Plugin = {
+  name: 'dependency-stubs',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\/platform\.js$/ }, (args) =>
-      /[\\/]@actions[\\/]core[\\/]/.test(args.importer)
-        ? { path: join(import.meta.dirname, 'build-stubs', 'actions-core-platform.mjs') }
-        : undefined,
-    );
+    for (const { importer, path, stub } of STUBS) {
+      pluginBuild.onResolve({ filter: path }, (args) =>
+        importer.test(args.importer) ? { path: join(import.meta.dirname, 'build-stubs', stub) } : undefined,
+      );
+    }
   },
 };
 
@@ -63,7 +79,7 @@ const result = await build({
     '@grpc/proto-loader': './scripts/build-stubs/proto-loader.cjs',
     debug: './scripts/build-stubs/debug.cjs',
   },
-  plugins: [sideEffectFree, corePlatformStub],
+  plugins: [sideEffectFree, dependencyStubs],
 });
 
 for (const [file, meta] of Object.entries(result.metafile.outputs)) {

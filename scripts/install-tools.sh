@@ -12,7 +12,11 @@ GGCR_VERSION=v0.21.9
 OPENBAO_VERSION=v2.6.2
 OPENBAO_COMMIT=dd9c19c37a878cf4a81b18efb8d6f0599c7da923
 OPENBAO_WHEEL_SHA256=aaa3123202c303ec788cf304dcc3cf6143df99960590fe4f4ad1097c1447d2b9
-SPIFFE_VAULT_VERSION=v0.6.2
+# The Go spiffe-vault CLI, the peer `npm run bench -- auth` times beside ours. The module proxy
+# refuses its module, so it is built from a copy of its source at this commit, kept beside the
+# repository in ../shared/peers/spiffe-vault (or SPIFFE_VAULT_PEER_SRC); its dependencies come
+# from the proxy as pinned by that copy's go.sum.
+SPIFFE_VAULT_COMMIT=95c5f3541313c31b962298e6a0a7acaae62a355d
 GITLAB_CI_LOCAL_VERSION=4.75.1
 # The module proxy serves SPIRE's pinned EJBCA SDK v1.1.0 only as metadata (its zip is refused);
 # v1.0.2 has the same API. It only backs SPIRE's EJBCA upstream-authority plugin, unused here.
@@ -129,6 +133,25 @@ install_gitlab_ci_local() {
   ln -sf "$dir/node_modules/.bin/gitlab-ci-local" "$BIN_DIR/gitlab-ci-local"
 }
 
+# The Go peer, from the shared source copy (see SPIFFE_VAULT_COMMIT). Relative to the main
+# checkout, so a git worktree finds the same copy. Not part of the default set: benchmarks only.
+install_spiffe_vault_peer() {
+  local dir="$TOOLS_DIR/spiffe-vault-${SPIFFE_VAULT_COMMIT:0:12}" src common
+  if [ -f "$dir/.done" ]; then link_all "$dir"; return; fi
+  common=$(git -C "$(dirname "$0")" rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || common="$(dirname "$0")/../.git"
+  src=${SPIFFE_VAULT_PEER_SRC:-$(dirname "$common")/../shared/peers/spiffe-vault}
+  [ -f "$src/go.mod" ] || { log "no spiffe-vault source at $src (set SPIFFE_VAULT_PEER_SRC)"; exit 1; }
+  log "building spiffe-vault ${SPIFFE_VAULT_COMMIT:0:12} from $src (first time only)"
+  local start=$SECONDS
+  rm -rf "$dir" && mkdir -p "$dir/bin" && cp -r "$src" "$dir/src" && chmod -R u+w "$dir/src"
+  (cd "$dir/src" && CGO_ENABLED=0 GOFLAGS="-buildvcs=false -mod=mod" go build -trimpath -o "$dir/bin/" ./cmd/spiffe-vault)
+  rm -rf "$dir/src"
+  echo "$((SECONDS - start))" > "$dir/build-seconds"
+  touch "$dir/.done"
+  log "built spiffe-vault in $((SECONDS - start)) s"
+  link_all "$dir"
+}
+
 link_all() { for f in "$1"/bin/*; do ln -sf "$f" "$BIN_DIR/$(basename "$f")"; done; }
 
 want=("$@")
@@ -142,7 +165,7 @@ for tool in "${want[@]}"; do
     docker-registry) install_docker_registry ;;
     crane) install_go crane-referrers "$GGCR_VERSION" 0 github.com/google/go-containerregistry '' cmd/crane ;;
     gitlab-ci-local) install_gitlab_ci_local ;;
-    spiffe-vault) install_go spiffe-vault "$SPIFFE_VAULT_VERSION" 0 github.com/philips-labs/spiffe-vault '' cmd/spiffe-vault ;;
+    spiffe-vault) install_spiffe_vault_peer ;;
     *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry gitlab-ci-local spiffe-vault)"; exit 2 ;;
   esac
 done

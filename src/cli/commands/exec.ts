@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { InputError } from '../../core/errors.ts';
 import type { LoginToken, VaultLogin } from '../../core/login/types.ts';
 import type { VaultConnection } from '../../core/options/config.ts';
@@ -93,6 +92,8 @@ interface RunOptions {
 /** Runs the command, forwarding stop signals, and revokes the token however it ends. */
 async function runAndRevoke({ ctx, vault, token, command, env, watch }: RunOptions): Promise<number> {
   const { cliRevoke } = await import('../vault.ts');
+  // Loaded here, not at start-up: child_process is only needed once the login succeeded.
+  const { spawn } = await import('node:child_process');
   let revoking: Promise<boolean> | undefined;
   const revokeOnce = () => (revoking ??= cliRevoke(ctx, { connection: vault, tokens: [token] }));
   let graceTimer: NodeJS.Timeout | undefined;

@@ -62,8 +62,14 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     options: { env: baseEnv },
   };
   const peer = goPeer(stack, baseEnv);
+  // Before/after in one run: BENCH_BASELINE_DIST names the dist/ of another build (an earlier
+  // release's), whose action bundle is timed in the same rounds.
+  const baselineDist = process.env.BENCH_BASELINE_DIST;
+  const baseline: Candidate[] = baselineDist
+    ? [{ ...action, name: `baseline: action (${baselineDist}/main.js)`, args: [join(baselineDist, 'main.js')] }]
+    : [];
 
-  const results = measureInterleaved([action, cli, floor, bareLogin, peer.candidate, bare], runs);
+  const results = measureInterleaved([action, cli, floor, bareLogin, peer.candidate, bare, ...baseline], runs);
   const [ours, oursCli, floorMs, bareLoginMs, go] = results as [
     Measurement,
     Measurement,
@@ -84,6 +90,7 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     ratio_floor_bare_login: round(bareLoginMs.medianMs / floorMs.medianMs, 2),
     ratio_go: round(ours.medianMs / go.medianMs, 2),
     ratio_go_cli: round(oursCli.medianMs / go.medianMs, 2),
+    ...(baselineDist ? { ratio_baseline: round(ours.medianMs / (results[6] as Measurement).medianMs, 2) } : {}),
     target: `ratio_floor and ratio_floor_cli <= ${FLOOR_RATIO_TARGET} (ours ÷ the Node floor for this job; lower is better)`,
   };
   printSideBySide(results, floorMs);

@@ -33,7 +33,7 @@ fi
 case "${STACK_VAULT:=openbao}" in openbao | hashicorp) ;; *)
   log "STACK_VAULT must be openbao or hashicorp, not '$STACK_VAULT'"; exit 2 ;;
 esac
-BIN=$("$STACK_ROOT/scripts/install-tools.sh" spire openbao vault cosign cosign2 crane docker-registry | tail -n1)
+BIN=$("$STACK_ROOT/scripts/install-tools.sh" spire openbao vault cosign cosign2 crane docker-registry act | tail -n1)
 NODE=$("$STACK_ROOT/scripts/node24.sh")/node
 # A developer's own Vault/OpenBao settings (token, namespace, TLS, ...) must not leak into the
 # dev server or the setup commands.

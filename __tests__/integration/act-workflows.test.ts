@@ -79,7 +79,7 @@ describe(`act runs the action (${selectedVaultServer()})`, () => {
     assert.deepEqual(job.leaked, []);
   });
 
-  test('signing files and an image; cosign v3 and v2 verify them in a later step', async () => {
+  test('signing files and an image; cosign verifies them in a later step', async () => {
     const image = `${stack.STACK_REGISTRY}/act-${stack.STACK_VAULT}:${randomBytes(4).toString('hex')}`;
     pushImage(stack, image, `act signs ${image}`);
     const job = await runJob('sign', { TEST_IMAGE: image });

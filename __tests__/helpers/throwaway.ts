@@ -19,7 +19,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface ThrowawayBao {
+export interface ThrowawayServer {
   readonly address: string;
   readonly rootToken: string;
   /** With `tls`: the CA that signed the server's certificate. */
@@ -27,8 +27,11 @@ export interface ThrowawayBao {
   stop(): Promise<void>;
 }
 
-/** A fresh OpenBao dev server (optionally with TLS from its own throwaway CA). */
-export async function startThrowawayBao(stack: StackEnv, options: { tls?: boolean } = {}): Promise<ThrowawayBao> {
+/**
+ * A fresh, unconfigured dev server of the stack's chosen kind (OpenBao or HashiCorp Vault: see
+ * STACK_VAULT), optionally with TLS from its own throwaway CA.
+ */
+export async function startThrowawayServer(stack: StackEnv, options: { tls?: boolean } = {}): Promise<ThrowawayServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bao-'));
   const rootToken = `root-${Math.random().toString(36).slice(2)}`;
@@ -40,17 +43,17 @@ export async function startThrowawayBao(stack: StackEnv, options: { tls?: boolea
     '-dev-no-store-token',
   ];
   if (options.tls) args.push('-dev-tls', `-dev-tls-cert-dir=${dir}`);
-  const child = spawn(`${stack.STACK_BIN}/bao`, args, {
+  const child = spawn(`${stack.STACK_BIN}/${stack.STACK_VAULT_CLI}`, args, {
     stdio: 'ignore',
     env: { PATH: process.env.PATH ?? '', HOME: dir },
   });
   const address = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const caCertFile = options.tls ? join(dir, 'vault-ca.pem') : undefined;
-  await waitForHealth(address, caCertFile);
+  await waitForHealth(address, caCertFile, stack.STACK_VAULT_NAME);
   return { address, rootToken, ...(caCertFile ? { caCertFile } : {}), stop: () => stopChild(child) };
 }
 
-async function waitForHealth(address: string, caCertFile: string | undefined): Promise<void> {
+async function waitForHealth(address: string, caCertFile: string | undefined, what: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     try {
       if (caCertFile) readFileSync(caCertFile); // the dev server writes its CA before listening
@@ -69,7 +72,7 @@ async function waitForHealth(address: string, caCertFile: string | undefined): P
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`throwaway OpenBao at ${address} did not become healthy`);
+  throw new Error(`throwaway ${what} at ${address} did not become healthy`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

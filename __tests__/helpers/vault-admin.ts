@@ -1,4 +1,5 @@
-// Checks against the real OpenBao of the stack, with the admin token or a given one.
+// Checks against the real Vault server of the stack (OpenBao or HashiCorp Vault, as STACK_VAULT
+// chooses), with the admin token or a given one.
 import type { StackEnv } from './stack-env.ts';
 
 export async function vaultFetch(
@@ -27,4 +28,17 @@ export async function transitPublicKeyPem(stack: StackEnv, version = 1): Promise
   const key = keys[String(version)];
   if (!key) throw new Error(`transit key has no version ${version}`);
   return key.public_key;
+}
+
+/** The accessors of every live token (root only: auth/token/accessors needs sudo). */
+export async function liveAccessors(stack: StackEnv): Promise<Set<string>> {
+  const r = await vaultFetch(stack, 'auth/token/accessors?list=true');
+  if (r.status !== 200) throw new Error(`listing token accessors answered ${r.status}`);
+  return new Set((r.body.data as { keys?: string[] } | undefined)?.keys ?? []);
+}
+
+/** Whether the token behind an accessor is still valid, asked with the admin token. */
+export async function accessorIsLive(stack: StackEnv, accessor: string): Promise<boolean> {
+  const r = await vaultFetch(stack, 'auth/token/lookup-accessor', { method: 'POST', body: { accessor } });
+  return r.status === 200;
 }

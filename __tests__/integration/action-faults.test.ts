@@ -7,7 +7,7 @@ import { actionInputs } from '../helpers/action-inputs.ts';
 import { ActionsRunner, type StepResult } from '../helpers/actions-runner.ts';
 import { deleteRunnerEntry, stackCtl } from '../helpers/spire.ts';
 import { loadStackEnv, repoRoot, type StackEnv } from '../helpers/stack-env.ts';
-import { freePort, staleUnixSocket, startThrowawayBao } from '../helpers/throwaway.ts';
+import { freePort, staleUnixSocket, startThrowawayServer } from '../helpers/throwaway.ts';
 
 const MAIN = join(repoRoot, 'dist', 'main.js');
 let stack: StackEnv;
@@ -111,8 +111,8 @@ describe('errors a user can act on', () => {
     assert.match(line, /auth-path/);
   });
 
-  test('Vault unreachable: a stopped OpenBao, within the timeout', async () => {
-    const bao = await startThrowawayBao(stack);
+  test('Vault unreachable: a stopped server, within the timeout', async () => {
+    const bao = await startThrowawayServer(stack);
     await bao.stop();
     const result = await runMain({ 'vault-addr': bao.address, timeout: '4s' });
     assertFailedWith(result, 'VAULT_UNREACHABLE');
@@ -127,7 +127,7 @@ describe('errors a user can act on', () => {
   });
 
   test('Vault sealed', async () => {
-    const bao = await startThrowawayBao(stack);
+    const bao = await startThrowawayServer(stack);
     try {
       const seal = await fetch(`${bao.address}/v1/sys/seal`, {
         method: 'POST',
@@ -143,7 +143,7 @@ describe('errors a user can act on', () => {
   });
 
   test('TLS failure: a CA the runner does not know', async () => {
-    const bao = await startThrowawayBao(stack, { tls: true });
+    const bao = await startThrowawayServer(stack, { tls: true });
     try {
       const line = assertFailedWith(await runMain({ 'vault-addr': bao.address }), 'VAULT_TLS_FAILED');
       assert.match(line, /ca-cert/);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { CLI, cli, cliEnv, leaks } from '../helpers/cli-run.ts';
 import { describeRun, loadStackEnv, run, type StackEnv } from '../helpers/stack-env.ts';
-import { startThrowawayBao, type ThrowawayBao } from '../helpers/throwaway.ts';
+import { startThrowawayServer, type ThrowawayServer } from '../helpers/throwaway.ts';
 import { lookupSelfStatus } from '../helpers/vault-admin.ts';
 
 let stack: StackEnv;
@@ -91,15 +91,15 @@ describe('auth', () => {
 });
 
 describe('Vault over TLS: --ca-cert, VAULT_CACERT, --tls-skip-verify', () => {
-  let bao: ThrowawayBao;
+  let bao: ThrowawayServer;
   before(async () => {
-    bao = await startThrowawayBao(stack, { tls: true });
+    bao = await startThrowawayServer(stack, { tls: true });
   });
   after(() => bao?.stop());
 
-  /** A fresh token of the TLS server, minted with its root token by the bao CLI. */
+  /** A fresh token of the TLS server, minted with its root token by its own CLI (both read VAULT_*). */
   function mintToken(): string {
-    const r = run(`${stack.STACK_BIN}/bao`, ['token', 'create', '-format=json', '-ttl=60s'], {
+    const r = run(`${stack.STACK_BIN}/${stack.STACK_VAULT_CLI}`, ['token', 'create', '-format=json', '-ttl=60s'], {
       env: {
         PATH: '/usr/bin:/bin',
         HOME: tmpdir(),
@@ -108,7 +108,7 @@ describe('Vault over TLS: --ca-cert, VAULT_CACERT, --tls-skip-verify', () => {
         VAULT_CACERT: bao.caCertFile,
       },
     });
-    assert.equal(r.status, 0, describeRun('bao token create', r));
+    assert.equal(r.status, 0, describeRun(`${stack.STACK_VAULT_CLI} token create`, r));
     return (JSON.parse(r.stdout) as { auth: { client_token: string } }).auth.client_token;
   }
 

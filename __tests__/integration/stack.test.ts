@@ -1,6 +1,7 @@
 // Proves the local stack (npm run stack:up) is real, using only the real programs' CLIs:
-// SPIRE hands out a JWT-SVID, OpenBao trades it for a short-lived token, transit signs with it,
-// and cosign verifies the signature. No project code is involved.
+// SPIRE hands out a JWT-SVID, the Vault server (OpenBao's `bao` or HashiCorp Vault's `vault`,
+// as STACK_VAULT chooses) trades it for a short-lived token, transit signs with it, and cosign
+// verifies the signature. No project code is involved.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,12 +30,14 @@ function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   for (const [k, v] of Object.entries(process.env)) {
     if (!/^(VAULT|BAO)_/.test(k)) env[k] = v;
   }
-  return { ...env, HOME: work, BAO_ADDR: stack.VAULT_ADDR, ...extra };
+  return { ...env, HOME: work, [`${stack.STACK_VAULT_ENV_PREFIX}ADDR`]: stack.VAULT_ADDR, ...extra };
 }
 
-function bao(args: string[], opts: { token?: string; input?: string } = {}): RunResult {
-  const extra: Record<string, string> = opts.token === undefined ? {} : { BAO_TOKEN: opts.token };
-  return run(bin('bao'), args, { env: cliEnv(extra), input: opts.input });
+/** The server's own CLI, configured through its own variables (BAO_* for bao, VAULT_* for vault). */
+function vaultCli(args: string[], opts: { token?: string; input?: string } = {}): RunResult {
+  const extra: Record<string, string> =
+    opts.token === undefined ? {} : { [`${stack.STACK_VAULT_ENV_PREFIX}TOKEN`]: opts.token };
+  return run(bin(stack.STACK_VAULT_CLI), args, { env: cliEnv(extra), input: opts.input });
 }
 
 function fetchJwt(audience: string): string {
@@ -66,8 +69,8 @@ interface Login {
 
 /** Logs in with a JWT; the JWT goes through stdin (`jwt=-`), never on a command line. */
 function login(role: string, jwt: string): Login {
-  const r = bao(['write', '-format=json', 'auth/jwt/login', `role=${role}`, 'jwt=-'], { input: jwt });
-  assert.equal(r.status, 0, describeRun(`bao login with role ${role}`, r));
+  const r = vaultCli(['write', '-format=json', 'auth/jwt/login', `role=${role}`, 'jwt=-'], { input: jwt });
+  assert.equal(r.status, 0, describeRun(`login with role ${role}`, r));
   const auth = (JSON.parse(r.stdout) as { auth: { client_token: string; lease_duration: number; policies: string[] } })
     .auth;
   assert.ok(auth.client_token, 'the login returned no client token');
@@ -75,7 +78,7 @@ function login(role: string, jwt: string): Login {
 }
 
 function signDigest(token: string, digest: Buffer, hash = 'sha2-256'): RunResult {
-  return bao(
+  return vaultCli(
     [
       'write',
       '-format=json',
@@ -101,34 +104,34 @@ test('SPIRE issues a JWT-SVID for the runner with the requested audience', () =>
   assert.equal(header.alg, 'ES256');
 });
 
-test('OpenBao trades the JWT-SVID for a token that lives at most 60 s', () => {
+test('Vault trades the JWT-SVID for a token that lives at most 60 s', () => {
   const { token, leaseDuration, policies } = login(stack.STACK_ROLE, fetchJwt(stack.STACK_AUDIENCE));
   assert.ok(leaseDuration > 0 && leaseDuration <= 60, `lease_duration ${leaseDuration} not in (0, 60]`);
   assert.ok(policies.includes('ci-sign'), `policies: ${policies.join(',')}`);
-  const r = bao(['token', 'lookup', '-format=json'], { token });
-  assert.equal(r.status, 0, describeRun('bao token lookup', r));
+  const r = vaultCli(['token', 'lookup', '-format=json'], { token });
+  assert.equal(r.status, 0, describeRun('token lookup', r));
   const ttl = (JSON.parse(r.stdout) as { data: { ttl: number } }).data.ttl;
   assert.ok(ttl > 0 && ttl <= 60, `token ttl ${ttl} not in (0, 60]`);
 });
 
-test('OpenBao refuses a JWT-SVID minted for another audience', () => {
-  const r = bao(['write', '-format=json', 'auth/jwt/login', `role=${stack.STACK_ROLE}`, 'jwt=-'], {
+test('Vault refuses a JWT-SVID minted for another audience', () => {
+  const r = vaultCli(['write', '-format=json', 'auth/jwt/login', `role=${stack.STACK_ROLE}`, 'jwt=-'], {
     input: fetchJwt('not-vault'),
   });
   assert.notEqual(r.status, 0, 'login with a wrong-audience JWT succeeded');
-  assert.match(r.stderr, /audience/i, describeRun('bao login', r));
+  assert.match(r.stderr, /audience/i, describeRun('login', r));
 });
 
 test('transit signs a SHA-256 digest and cosign verifies the blob signature', () => {
   const { token } = login(stack.STACK_ROLE, fetchJwt(stack.STACK_AUDIENCE));
   const blob = Buffer.from(`spiffe-vault-action stack test ${new Date().toISOString()}\n`);
   const signed = signDigest(token, createHash('sha256').update(blob).digest());
-  assert.equal(signed.status, 0, describeRun('bao transit sign', signed));
+  assert.equal(signed.status, 0, describeRun('transit sign', signed));
   const signature = (JSON.parse(signed.stdout) as { data: { signature: string } }).data.signature;
   assert.match(signature, /^vault:v1:[A-Za-z0-9+/]+=*$/);
 
-  const key = bao(['read', '-format=json', `transit/keys/${stack.STACK_TRANSIT_KEY}`], { token });
-  assert.equal(key.status, 0, describeRun('bao read transit key', key));
+  const key = vaultCli(['read', '-format=json', `transit/keys/${stack.STACK_TRANSIT_KEY}`], { token });
+  assert.equal(key.status, 0, describeRun('read transit key', key));
   const keyData = (JSON.parse(key.stdout) as { data: { type: string; keys: Record<string, { public_key: string }> } })
     .data;
   assert.equal(keyData.type, 'ecdsa-p256');
@@ -160,12 +163,12 @@ test('least privilege: sha1 signing is denied and role ci-nosign cannot sign', (
   const sign = login(stack.STACK_ROLE, fetchJwt(stack.STACK_AUDIENCE));
   const sha1 = signDigest(sign.token, digest.subarray(0, 20), 'sha1');
   assert.notEqual(sha1.status, 0, 'signing with sha1 succeeded');
-  assert.match(sha1.stderr, /Code: 403/, describeRun('bao transit sign sha1', sha1));
+  assert.match(sha1.stderr, /Code: 403/, describeRun('transit sign sha1', sha1));
 
   const nosign = login(stack.STACK_ROLE_NOSIGN, fetchJwt(stack.STACK_AUDIENCE));
   assert.ok(!nosign.policies.includes('ci-sign'), `policies: ${nosign.policies.join(',')}`);
   const r = signDigest(nosign.token, digest);
   assert.notEqual(r.status, 0, 'role ci-nosign could sign');
-  assert.match(r.stderr, /Code: 403/, describeRun('bao transit sign', r));
-  assert.match(r.stderr, /permission denied/, describeRun('bao transit sign', r));
+  assert.match(r.stderr, /Code: 403/, describeRun('transit sign', r));
+  assert.match(r.stderr, /permission denied/, describeRun('transit sign', r));
 });

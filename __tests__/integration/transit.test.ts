@@ -1,7 +1,8 @@
-// TransitSigner against the REAL OpenBao of the local stack (scripts/stack/up.sh): batches,
+// TransitSigner against the REAL Vault server of the local stack (scripts/stack/up.sh; OpenBao or
+// HashiCorp Vault as STACK_VAULT chooses): batches,
 // signatures checked by node:crypto, real cosign and @sigstore/verify, least privilege with real
 // login tokens, key types, rotation on a private key, and a revoked token being replaced.
-// Besides the signer, it pins the OpenBao facts the signer relies on (the JSON string limit
+// Besides the signer, it pins each server's facts the signer relies on (the request limits
 // behind the batch size), so an upgrade that changes them fails here.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, verify } from 'node:crypto';
@@ -157,20 +158,23 @@ describe('TransitSigner against the real OpenBao', () => {
     assert.equal(ok.status, 0, describeRun('cosign verify-blob', ok));
   });
 
-  test('OpenBao refuses more than 248 referenced digests per request; a larger batch size is halved', async () => {
+  /** A sign request body of n referenced digests, as the signer builds it. */
+  const batchBody = (n: number) => ({
+    batch_input: Array.from({ length: n }, (_, i) => ({
+      input: randomBytes(32).toString('base64'),
+      reference: String(i),
+    })),
+    prehashed: true,
+    marshaling_algorithm: 'asn1',
+    key_version: 1,
+  });
+  const batchPath = () => `transit/sign/${stack.STACK_TRANSIT_KEY}/sha2-256`;
+
+  test('OpenBao refuses more than 248 referenced digests per request; a larger batch size is halved', async (t) => {
+    if (stack.STACK_VAULT !== 'openbao') return t.skip('an OpenBao limit');
     // max_request_json_strings (default 1000) counts keys and values: 5 + 4n strings per body.
-    const body = (n: number) => ({
-      batch_input: Array.from({ length: n }, (_, i) => ({
-        input: randomBytes(32).toString('base64'),
-        reference: String(i),
-      })),
-      prehashed: true,
-      marshaling_algorithm: 'asn1',
-      key_version: 1,
-    });
-    const path = `transit/sign/${stack.STACK_TRANSIT_KEY}/sha2-256`;
-    assert.equal((await vaultFetch(stack, path, { method: 'POST', body: body(248) })).status, 200);
-    const refused = await vaultFetch(stack, path, { method: 'POST', body: body(249) });
+    assert.equal((await vaultFetch(stack, batchPath(), { method: 'POST', body: batchBody(248) })).status, 200);
+    const refused = await vaultFetch(stack, batchPath(), { method: 'POST', body: batchBody(249) });
     assert.equal(refused.status, 400);
     assert.match(JSON.stringify(refused.body.errors), /high complexity/);
     assert.ok(DEFAULT_TRANSIT_BATCH_SIZE <= 248);
@@ -182,6 +186,23 @@ describe('TransitSigner against the real OpenBao', () => {
     blobs.forEach((blob, i) => assert.ok(verify('sha256', blob, signer.publicKeyPem, signatures[i] as Buffer)));
     assert.ok(signer.batchSize <= 248, `batch size now ${signer.batchSize}`);
     assert.ok(warnings.length >= 1);
+  });
+
+  test('HashiCorp Vault takes 1000 digests per request and caps a JSON array at 10,000 elements (HTTP 500)', async (t) => {
+    if (stack.STACK_VAULT !== 'hashicorp') return t.skip('a HashiCorp Vault limit');
+    // No JSON string count: only the listener's max_json_array_element_count (default 10,000).
+    assert.equal((await vaultFetch(stack, batchPath(), { method: 'POST', body: batchBody(1000) })).status, 200);
+    const refused = await vaultFetch(stack, batchPath(), { method: 'POST', body: batchBody(10_001) });
+    assert.equal(refused.status, 500);
+    assert.match(JSON.stringify(refused.body.errors), /exceeds allowed element count/);
+
+    const warnings: string[] = [];
+    const signer = await open({ batchSize: 1000, logger: { debug() {}, info() {}, warning: (m) => warnings.push(m) } });
+    const blobs = Array.from({ length: 300 }, (_, i) => Buffer.from(`big batch ${i}`));
+    const signatures = await signer.signDigests(blobs.map(sha256));
+    blobs.forEach((blob, i) => assert.ok(verify('sha256', blob, signer.publicKeyPem, signatures[i] as Buffer)));
+    assert.equal(signer.batchSize, 1000, 'no refusal, so no halving');
+    assert.deepEqual(warnings, []);
   });
 
   test('a role `ci` login token (the least-privilege policy) can open and sign', async () => {

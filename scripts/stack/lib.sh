@@ -11,7 +11,7 @@ ENV_FILE=$STACK_DIR/env
 # environment, so down.sh stops only processes it started even if a recorded pid was reused.
 MARKER_VAR=SVS_STACK_STATE
 # Names of the recorded processes, in the order they are stopped.
-STACK_PROCS=(SPIRE_AGENT REGISTRY REGISTRY2 REGISTRY_AUTH BAO SPIRE_SERVER)
+STACK_PROCS=(SPIRE_AGENT REGISTRY REGISTRY2 REGISTRY_AUTH BAO VAULT SPIRE_SERVER)
 
 TRUST_DOMAIN=spiffe-vault.test
 NODE_ID=spiffe://$TRUST_DOMAIN/ci-node

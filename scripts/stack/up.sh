@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# stack:up — starts the real local test stack: a SPIRE server and agent, an OpenBao dev server
-# configured for SPIFFE JWT login and transit signing, and three OCI registries: crane's (with the
-# referrers API), Debian's docker-registry (Distribution 2.8, without it) and a docker-registry
-# that wants a password (htpasswd). All state lives in one fresh temp dir; $STACK_DIR/env
-# (default <repo>/.stack/env) tells tests how to reach it. If the stack recorded in $STACK_DIR
+# stack:up — starts the real local test stack: a SPIRE server and agent, two Vault servers
+# configured alike for SPIFFE JWT login and transit signing (an OpenBao and a HashiCorp Vault dev
+# server), and three OCI registries: crane's (with the referrers API), Debian's docker-registry
+# (Distribution 2.8, without it) and a docker-registry that wants a password (htpasswd). All state
+# lives in one fresh temp dir; $STACK_DIR/env (default <repo>/.stack/env) tells tests how to
+# reach it. Its VAULT_ADDR and STACK_ADMIN_TOKEN name the server STACK_VAULT chooses (openbao,
+# the default, or hashicorp); both servers are also there under STACK_OPENBAO_* and
+# STACK_HASHICORP_*, and the tests' loadStackEnv() follows STACK_VAULT at the time they run. If the stack recorded in $STACK_DIR
 # is still running, this reports it and exits 0 (it does not restart it: a developer's running
 # demo or tests keep their stack). A half-dead recorded stack is stopped and replaced.
 set -euo pipefail
@@ -27,7 +30,10 @@ if [ -f "$STATE_FILE" ]; then
   bash "$here/down.sh"
 fi
 
-BIN=$("$STACK_ROOT/scripts/install-tools.sh" spire openbao cosign cosign2 crane docker-registry | tail -n1)
+case "${STACK_VAULT:=openbao}" in openbao | hashicorp) ;; *)
+  log "STACK_VAULT must be openbao or hashicorp, not '$STACK_VAULT'"; exit 2 ;;
+esac
+BIN=$("$STACK_ROOT/scripts/install-tools.sh" spire openbao vault cosign cosign2 crane docker-registry act | tail -n1)
 NODE=$("$STACK_ROOT/scripts/node24.sh")/node
 # A developer's own Vault/OpenBao settings (token, namespace, TLS, ...) must not leak into the
 # dev server or the setup commands.
@@ -45,13 +51,15 @@ trap '[ "$ok" = 1 ] || { log "stack:up failed; stopping what was started"; bash 
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$("$NODE" "$here/helper.ts" free-ports 5)
-read -r SPIRE_PORT BAO_PORT REGISTRY_PORT REGISTRY2_PORT REGISTRY_AUTH_PORT <<< "$ports"
+ports=$("$NODE" "$here/helper.ts" free-ports 6)
+read -r SPIRE_PORT BAO_PORT VAULT_PORT REGISTRY_PORT REGISTRY2_PORT REGISTRY_AUTH_PORT <<< "$ports"
 SERVER_SOCK=$S/$SERVER_SOCK_NAME
 AGENT_SOCK=$S/$AGENT_SOCK_NAME
-ROOT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
-export SECRET_PATTERN=$ROOT_TOKEN   # masked in any log tail shown below
-VAULT_ADDR=http://127.0.0.1:$BAO_PORT
+BAO_ROOT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+VAULT_ROOT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
+export SECRET_PATTERN="$BAO_ROOT_TOKEN|$VAULT_ROOT_TOKEN"   # masked in any log tail shown below
+BAO_URL=http://127.0.0.1:$BAO_PORT
+VAULT_URL=http://127.0.0.1:$VAULT_PORT
 
 cat > "$S/server.conf" <<CONF
 server {
@@ -120,9 +128,13 @@ registry_conf registry-auth "$REGISTRY_AUTH_PORT" \
 # Start the independent servers at once, then wait for each.
 start_proc SPIRE_SERVER "$S" "$S/spire-server.log" "$BIN/spire-server" run -config "$S/server.conf"
 PID_SPIRE_SERVER=$START_PID
-start_proc BAO "$S" "$S/bao.log" env BAO_DEV_ROOT_TOKEN_ID="$ROOT_TOKEN" \
+# The dev servers' root tokens go through the environment, never argv.
+start_proc BAO "$S" "$S/bao.log" env BAO_DEV_ROOT_TOKEN_ID="$BAO_ROOT_TOKEN" HOME="$S" \
   "$BIN/bao" server -dev -dev-listen-address="127.0.0.1:$BAO_PORT" -dev-no-store-token
 PID_BAO=$START_PID
+start_proc VAULT "$S" "$S/vault.log" env VAULT_DEV_ROOT_TOKEN_ID="$VAULT_ROOT_TOKEN" HOME="$S" \
+  "$BIN/vault" server -dev -dev-listen-address="127.0.0.1:$VAULT_PORT" -dev-no-store-token
+PID_VAULT=$START_PID
 start_proc REGISTRY "$S" "$S/registry.log" "$BIN/crane" registry serve --address "127.0.0.1:$REGISTRY_PORT"
 PID_REGISTRY=$START_PID
 start_proc REGISTRY2 "$S" "$S/registry2.log" "$BIN/docker-registry" serve "$S/registry2.yml"
@@ -142,50 +154,39 @@ agent_start "$BIN" "$S"
 PID_SPIRE_AGENT=$START_PID
 
 http_ok() { curl -fsS --noproxy '*' -m 2 "$1"; }
-wait_until 60 "$PID_BAO" "$S/bao.log" "OpenBao /v1/sys/health" http_ok "$VAULT_ADDR/v1/sys/health"
+wait_until 60 "$PID_BAO" "$S/bao.log" "OpenBao /v1/sys/health" http_ok "$BAO_URL/v1/sys/health"
+wait_until 60 "$PID_VAULT" "$S/vault.log" "HashiCorp Vault /v1/sys/health" http_ok "$VAULT_URL/v1/sys/health"
 wait_until 30 "$PID_REGISTRY" "$S/registry.log" "registry GET /v2/" http_ok "http://127.0.0.1:$REGISTRY_PORT/v2/"
 wait_until 30 "$PID_REGISTRY2" "$S/registry2.log" "docker-registry GET /v2/" http_ok "http://127.0.0.1:$REGISTRY2_PORT/v2/"
 http_401() { [ "$(curl -sS --noproxy '*' -m 2 -o /dev/null -w '%{http_code}' "$1")" = 401 ]; }
 wait_until 30 "$PID_REGISTRY_AUTH" "$S/registry-auth.log" "docker-registry (htpasswd) GET /v2/ → 401" \
   http_401 "http://127.0.0.1:$REGISTRY_AUTH_PORT/v2/"
 
-# OpenBao: transit key, JWT auth trusting SPIRE's JWT signing keys, policies and roles.
-bao_root() {
-  BAO_ADDR=$VAULT_ADDR BAO_TOKEN=$ROOT_TOKEN "$BIN/bao" "$@" >> "$S/bao-setup.log" 2>&1 ||
-    { log "FAILED: bao $*"; show_log "$S/bao-setup.log"; return 1; }
-}
+# Both servers, configured alike with their own CLIs: transit key, JWT auth trusting SPIRE's JWT
+# signing keys, policies and roles (configure.sh).
 "$BIN/spire-server" bundle show -format spiffe -socketPath "$SERVER_SOCK" > "$S/bundle.jwks"
 "$NODE" "$here/helper.ts" jwt-config "$S/bundle.jwks" "$S/jwt-config.json"
-bao_root secrets enable transit
-bao_root write -f "transit/keys/$TRANSIT_KEY" type=ecdsa-p256
-bao_root auth enable jwt
-bao_root write auth/jwt/config "@$S/jwt-config.json"
-bao_root policy write ci-sign - <<POLICY
-path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
-path "transit/sign/$TRANSIT_KEY" { capabilities = ["update"] }
-path "transit/sign/$TRANSIT_KEY/*" { capabilities = ["update"] }
-path "transit/sign/$TRANSIT_KEY/sha1" { capabilities = ["deny"] }
-POLICY
-# Only for `cosign verify-blob --key hashivault://…`, which verifies through Vault's transit
-# verify endpoint; signing needs just ci-sign.
-bao_root policy write ci-verify - <<POLICY
-path "transit/verify/$TRANSIT_KEY/*" { capabilities = ["update"] }
-POLICY
-bao_root policy write ci-nosign - <<POLICY
-path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
-POLICY
-role=(role_type=jwt user_claim=sub "bound_audiences=$AUDIENCE" "bound_subject=$SPIFFE_ID")
-bao_root write auth/jwt/role/ci "${role[@]}" token_policies=ci-sign,ci-verify token_ttl=60s token_max_ttl=60s
-bao_root write auth/jwt/role/ci-nosign "${role[@]}" token_policies=ci-nosign token_ttl=60s token_max_ttl=60s
-bao_root write auth/jwt/role/ci-short "${role[@]}" token_policies=ci-sign token_ttl=5s token_max_ttl=5s
+BAO_ADDR=$BAO_URL BAO_TOKEN=$BAO_ROOT_TOKEN bash "$here/configure.sh" "$BIN/bao" "$S/jwt-config.json" \
+  > "$S/bao-setup.log" 2>&1 &
+bao_setup=$!
+VAULT_ADDR=$VAULT_URL VAULT_TOKEN=$VAULT_ROOT_TOKEN bash "$here/configure.sh" "$BIN/vault" "$S/jwt-config.json" \
+  > "$S/vault-setup.log" 2>&1 &
+vault_setup=$!
+wait "$bao_setup" || { log "FAILED: configuring OpenBao"; show_log "$S/bao-setup.log"; exit 1; }
+wait "$vault_setup" || { log "FAILED: configuring HashiCorp Vault"; show_log "$S/vault-setup.log"; exit 1; }
 
 agent_wait_ready "$BIN" "$S" "$PID_SPIRE_AGENT"
 
 tmp=$(mktemp "$STACK_DIR/env.XXXXXX")
 cat > "$tmp" <<ENV
-VAULT_ADDR=$VAULT_ADDR
+STACK_VAULT=$STACK_VAULT
+VAULT_ADDR=$(if [ "$STACK_VAULT" = hashicorp ]; then echo "$VAULT_URL"; else echo "$BAO_URL"; fi)
+STACK_ADMIN_TOKEN=$(if [ "$STACK_VAULT" = hashicorp ]; then echo "$VAULT_ROOT_TOKEN"; else echo "$BAO_ROOT_TOKEN"; fi)
+STACK_OPENBAO_ADDR=$BAO_URL
+STACK_OPENBAO_ROOT_TOKEN=$BAO_ROOT_TOKEN
+STACK_HASHICORP_ADDR=$VAULT_URL
+STACK_HASHICORP_ROOT_TOKEN=$VAULT_ROOT_TOKEN
 SPIFFE_ENDPOINT_SOCKET=unix://$AGENT_SOCK
-STACK_ADMIN_TOKEN=$ROOT_TOKEN
 STACK_ROLE=ci
 STACK_ROLE_NOSIGN=ci-nosign
 STACK_ROLE_SHORT=ci-short
@@ -207,6 +208,7 @@ STACK_CTL=$here/ctl.sh
 STACK_PID_SPIRE_SERVER=$PID_SPIRE_SERVER
 STACK_PID_SPIRE_AGENT=$PID_SPIRE_AGENT
 STACK_PID_BAO=$PID_BAO
+STACK_PID_VAULT=$PID_VAULT
 STACK_PID_REGISTRY=$PID_REGISTRY
 STACK_PID_REGISTRY2=$PID_REGISTRY2
 STACK_PID_REGISTRY_AUTH=$PID_REGISTRY_AUTH

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Configures one dev server of the stack with its own CLI, identically for OpenBao (`bao`, with
+# BAO_ADDR/BAO_TOKEN set) and HashiCorp Vault (`vault`, with VAULT_ADDR/VAULT_TOKEN set): the
+# transit key, JWT auth trusting SPIRE's JWT signing keys, the policies and the roles.
+# Usage: configure.sh CLI JWT_CONFIG_JSON   (run by up.sh; the commands' output is its log)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+cli=$1 jwt_config=$2
+
+admin() { echo "+ $(basename "$cli") $*"; "$cli" "$@"; }
+
+admin secrets enable transit
+admin write -f "transit/keys/$TRANSIT_KEY" type=ecdsa-p256
+admin auth enable jwt
+admin write auth/jwt/config "@$jwt_config"
+admin policy write ci-sign - <<POLICY
+path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
+path "transit/sign/$TRANSIT_KEY" { capabilities = ["update"] }
+path "transit/sign/$TRANSIT_KEY/*" { capabilities = ["update"] }
+path "transit/sign/$TRANSIT_KEY/sha1" { capabilities = ["deny"] }
+POLICY
+# Only for `cosign verify-blob --key hashivault://…`, which verifies through Vault's transit
+# verify endpoint; signing needs just ci-sign.
+admin policy write ci-verify - <<POLICY
+path "transit/verify/$TRANSIT_KEY/*" { capabilities = ["update"] }
+POLICY
+admin policy write ci-nosign - <<POLICY
+path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
+POLICY
+role=(role_type=jwt user_claim=sub "bound_audiences=$AUDIENCE" "bound_subject=$SPIFFE_ID")
+admin write auth/jwt/role/ci "${role[@]}" token_policies=ci-sign,ci-verify token_ttl=60s token_max_ttl=60s
+admin write auth/jwt/role/ci-nosign "${role[@]}" token_policies=ci-nosign token_ttl=60s token_max_ttl=60s
+admin write auth/jwt/role/ci-short "${role[@]}" token_policies=ci-sign token_ttl=5s token_max_ttl=5s

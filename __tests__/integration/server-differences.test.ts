@@ -69,7 +69,7 @@ describe('server answers', () => {
       : ['permission denied'];
     assert.deepEqual(error.vaultErrors, expected);
     // What our messages show of it: one line either way.
-    assert.equal(vaultAnswer(error), hashicorp() ? '403 permission denied invalid token' : '403 permission denied');
+    assert.equal(vaultAnswer(error), hashicorp() ? '403 permission denied; invalid token' : '403 permission denied');
   });
 
   test('sys/capabilities-self: per-path keys at the top level and under data; mount_type only in Vault', async () => {

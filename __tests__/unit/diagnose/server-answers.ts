@@ -19,6 +19,8 @@ export const OPENBAO = {
   unknownRole: { status: 400, errors: ['role "no-such-role" could not be found'] },
   /** JWT login (no token) to a path where no auth method is mounted. */
   noAuthMount: { status: 403, errors: ['permission denied'] },
+  /** JWT login with X-Vault-Namespace naming a namespace that does not exist. */
+  noNamespace: { status: 404, errors: ['namespace not found'] },
   /** A JWT-SVID for an audience the role does not bind. */
   wrongAudience: {
     status: 400,

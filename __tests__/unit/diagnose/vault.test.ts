@@ -83,6 +83,13 @@ describe('JWT login refusals, the same on both servers', () => {
     });
   }
 
+  test("OpenBao's 404 for a namespace that does not exist names the namespace input", () => {
+    const finding = diagnoseLogin(answer(OPENBAO.noNamespace), { ...LOGIN, namespace: 'team-x' });
+    assert.equal(finding.code, 'VAULT_LOGIN_DENIED');
+    assert.equal(finding.reason, 'namespace-missing');
+    assert.match(finding.fix ?? '', /no namespace 'team-x' .*check the namespace input/);
+  });
+
   test('the message is the rendered finding and says what, the answer and the fix', () => {
     const finding = diagnoseLogin(answer(OPENBAO.unknownRole), { ...LOGIN, namespace: 'team' });
     const error = vaultErrorFrom(finding);

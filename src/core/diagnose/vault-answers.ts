@@ -93,6 +93,7 @@ export function isKeyMissingAnswer(answer: VaultAnswer): boolean {
 
 /** Why the JWT auth method refused a login, from its words (both servers share the plugin's). */
 export type JwtLoginRefusal =
+  | 'namespace-missing'
   | 'auth-mount-missing'
   | 'role-not-found'
   | 'jwt-expired'
@@ -106,6 +107,8 @@ export type JwtLoginRefusal =
 
 /** Checked in order: the first that matches wins ("… (exp) claim: token is expired" is about exp). */
 const LOGIN_REFUSALS: readonly (readonly [JwtLoginRefusal, RegExp])[] = [
+  // OpenBao: 404 for a namespace that does not exist (Vault Community Edition ignores namespaces).
+  ['namespace-missing', /namespace not found/i],
   ['role-not-found', /role .* could not be found/i],
   ['jwt-expired', /\(exp\) claim|token is expired/i],
   ['jwt-not-yet-valid', /\((?:nbf|iat)\) claim/i],

@@ -132,6 +132,11 @@ function loginFix(reason: JwtLoginRefusal, context: LoginContext): Pick<VaultFin
   const path = context.authPath;
   const readRole = `vault read auth/${path}/role/${context.role}`;
   switch (reason) {
+    case 'namespace-missing':
+      return {
+        fix: `there is no namespace '${context.namespace ?? ''}' on this server — check the namespace input (\`bao namespace list\`), or leave it empty for the root namespace`,
+        commands: ['bao namespace list'],
+      };
     case 'auth-mount-missing':
       return {
         fix: `there is no JWT auth method at 'auth/${path}' here — check auth-path (\`vault auth list\`) and the namespace`,

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { LoginOptions, VaultConnection } from '../options/config.ts';
 import { WorkloadApiClient } from '../spiffe/client.ts';
 import { connectVault } from '../vault/connect.ts';
+import { ignoredNamespaceWarning } from '../vault/namespace-support.ts';
 import { checkDefaultSocket, withAudienceHint } from './go-cli-defaults.ts';
 import { JwtSvidLogin } from './jwt-svid-login.ts';
 import type { VaultLogin } from './types.ts';
@@ -30,9 +31,17 @@ export function createLogin(options: CreateLoginOptions): VaultLogin {
     onSecret: options.onSecret,
     logger,
   });
+  let checkedNamespace = false;
   return {
     vault: method.vault,
-    login: () => method.login().catch((error: unknown) => Promise.reject(withAudienceHint(error, login))),
+    login: async () => {
+      if (!checkedNamespace) {
+        checkedNamespace = true;
+        const warning = await ignoredNamespaceWarning(method.vault, connection.namespace);
+        if (warning) logger.warning(warning);
+      }
+      return method.login().catch((error: unknown) => Promise.reject(withAudienceHint(error, login)));
+    },
     close: () => method.close(),
   };
 }

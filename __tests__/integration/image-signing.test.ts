@@ -70,11 +70,10 @@ function assertVerifies(
 }
 
 async function sigLayers(registry: string, repo: string, digest: string): Promise<number> {
-  const sig = await getManifest(
-    new RegistryClient(),
-    { registry, repository: repo },
-    `${digest.replace(':', '-')}.sig`,
-  );
+  const sig = await getManifest(new RegistryClient(), {
+    repo: { registry, repository: repo },
+    reference: `${digest.replace(':', '-')}.sig`,
+  });
   return sig?.json.layers?.length ?? 0;
 }
 
@@ -152,10 +151,10 @@ for (const which of [0, 1]) {
       assertVerifies('cosign', ref);
       const client = new RegistryClient();
       const repoRef = { registry: reg().host, repository: repo };
-      const referrers = await listReferrers(client, repoRef, digest);
+      const referrers = await listReferrers(client, { repo: repoRef, digest });
       assert.equal(referrers.viaApi, reg().api);
       assert.ok(referrers.descriptors.some((d) => d.digest === signed.referrerDigest));
-      const manifest = await getManifest(client, repoRef, signed.referrerDigest);
+      const manifest = await getManifest(client, { repo: repoRef, reference: signed.referrerDigest });
       assert.equal(manifest?.json.subject?.digest, digest);
       const layer = manifest?.json.layers?.[0];
       const bundle = crane(stack, ['blob', `${reg().host}/${repo}@${layer?.digest}`]);

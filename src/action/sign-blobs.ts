@@ -20,7 +20,7 @@ export async function resolveBlobFiles(options: {
 }): Promise<string[]> {
   const { runner, config, workspace } = options;
   const resolved = await resolveFilePatterns(config.blobs, { cwd: workspace, logger: runner });
-  return checkFilesFound(resolved, config.blobOutput.ifNoFilesFound, runner);
+  return checkFilesFound(resolved, { ifNoFilesFound: config.blobOutput.ifNoFilesFound, logger: runner });
 }
 
 /** Signs the files, writes the public key, and publishes outputs and a summary. */

@@ -24,9 +24,13 @@ const FLAG = /^--?([A-Za-z][\w-]*)(?:=([\s\S]*))?$/;
  * Parses flags Go-style or GNU-style: `-role ci`, `--role ci`, `--role=ci`, `-role=ci` all work,
  * so scripts written for the Go spiffe-vault CLI keep working. Booleans take `--json`,
  * `--bundle=false` or `--no-bundle`. A string flag takes the next argument as its value.
- * Everything after `--` is positional. `command` names the command in error messages.
+ * Everything after `--` is positional. `flags.command` names the command in error messages.
  */
-export function parseFlags(argv: readonly string[], specs: FlagSpecs, command = ''): ParsedFlags {
+export function parseFlags(
+  argv: readonly string[],
+  flags: { readonly specs: FlagSpecs; readonly command?: string },
+): ParsedFlags {
+  const { specs, command = '' } = flags;
   const names = nameIndex(specs);
   const normalized: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -35,7 +39,7 @@ export function parseFlags(argv: readonly string[], specs: FlagSpecs, command = 
       normalized.push(...argv.slice(i));
       break;
     }
-    const flag = normalizeFlag(arg, specs, names, command);
+    const flag = normalizeFlag(arg, { specs, names, command });
     // As Go's flag package does, a string flag takes the next argument whatever it looks like
     // (`--ca-cert "$(cat ca.pem)"` starts with dashes).
     const name = /^--([\w-]+)$/.exec(flag)?.[1];
@@ -94,7 +98,11 @@ function nameIndex(specs: FlagSpecs): Map<string, string> {
   return names;
 }
 
-function normalizeFlag(arg: string, specs: FlagSpecs, names: Map<string, string>, command: string): string {
+function normalizeFlag(
+  arg: string,
+  flags: { readonly specs: FlagSpecs; readonly names: ReadonlyMap<string, string>; readonly command: string },
+): string {
+  const { specs, names, command } = flags;
   const match = FLAG.exec(arg);
   if (!match) return arg;
   const given = match[1] as string;

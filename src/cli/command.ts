@@ -26,13 +26,9 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-/** Parses the command's flags; `undefined` after printing its help for --help. */
-export function parseCommandFlags(
-  command: Command,
-  ctx: CommandContext,
-  argv: readonly string[] = ctx.argv,
-): ParsedFlags | undefined {
-  const parsed = parseFlags(argv, mergeFlags(command.groups), command.name);
+/** Parses the command's flags (`ctx.argv`); `undefined` after printing its help for --help. */
+export function parseCommandFlags(command: Command, ctx: CommandContext): ParsedFlags | undefined {
+  const parsed = parseFlags(ctx.argv, { specs: mergeFlags(command.groups), command: command.name });
   if (parsed.values.help === true) {
     ctx.out(renderCommandHelp(command));
     return undefined;

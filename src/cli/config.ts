@@ -50,9 +50,9 @@ export interface BlobSigningConfig extends options.TransitOptions, options.BlobO
 
 export function parseSigningConfig(
   values: FlagValues,
-  env: Env,
-  input: { readonly positionals: readonly string[]; readonly cwd: string },
+  input: { readonly env: Env; readonly positionals: readonly string[]; readonly cwd: string },
 ): BlobSigningConfig {
+  const { env } = input;
   const patterns = input.positionals.map((p) => p.trim()).filter((p) => p !== '');
   if (patterns.length === 0) {
     throw new InputError("no FILE given — name the files to sign, e.g. spiffe-vault sign-blob 'dist/*.tar.gz'");
@@ -72,9 +72,9 @@ export function parseImageSigningConfig(values: FlagValues, env: Env) {
 /** Registry access for sign-image and verify-image: Docker config credentials, insecure hosts. */
 export function registryOptions(
   values: FlagValues,
-  env: Env,
-  options: { readonly logger: Logger; readonly timeoutMs?: number },
+  options: { readonly env: Env; readonly logger: Logger; readonly timeoutMs?: number },
 ): RegistryClientOptions {
+  const { env } = options;
   return {
     dockerConfigDir: defaultDockerConfigDir(env),
     insecureHosts: parseImageSigningConfig(values, env).registryInsecure,

@@ -36,14 +36,18 @@ export function prepareSigningTokens(
 }
 
 /**
- * Runs `sign` with a Vault client and a token provider. With a login, every token minted is
+ * Runs `session.sign` with a Vault client and a token provider. With a login, every token minted is
  * revoked at the end, also when a SIGTERM/SIGINT stops the command.
  */
 export async function withSigningTokens(
   ctx: CommandContext,
-  { vault, login, envToken }: SigningTokens,
-  sign: (client: VaultClient, tokens: TokenProvider) => Promise<void>,
+  session: {
+    readonly tokens: SigningTokens;
+    readonly sign: (client: VaultClient, tokens: TokenProvider) => Promise<void>;
+  },
 ): Promise<void> {
+  const { vault, login, envToken } = session.tokens;
+  const { sign } = session;
   const { cliLogin, cliVaultClient, cliRevoke } = await import('./vault.ts');
   if (!login) {
     ctx.logger.info('Using the Vault token in $VAULT_TOKEN (no --role given).');

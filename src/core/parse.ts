@@ -6,9 +6,10 @@ import { InputError } from './errors.ts';
  * flags. `name` is how the user spells the option, so every error names what to fix.
  */
 
-export function parseBoolean(name: string, value: string, fallback: boolean): boolean {
+/** `true` or `false` (any case, trimmed); undefined when empty, for the caller's default. */
+export function parseBoolean(name: string, value: string): boolean | undefined {
   const v = value.trim().toLowerCase();
-  if (v === '') return fallback;
+  if (v === '') return undefined;
   if (v === 'true') return true;
   if (v === 'false') return false;
   throw new InputError(`${name}: '${value}' is not a boolean — use true or false`);

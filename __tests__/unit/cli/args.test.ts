@@ -12,59 +12,65 @@ const specs: FlagSpecs = {
 
 describe('parseFlags', () => {
   test('Go-style single-dash and GNU-style flags both work', () => {
-    assert.deepEqual(parseFlags(['-role', 'ci', '--authPath=spiffe'], specs).values, {
+    assert.deepEqual(parseFlags(['-role', 'ci', '--authPath=spiffe'], { specs }).values, {
       role: 'ci',
       'auth-path': 'spiffe',
     });
-    assert.deepEqual(parseFlags(['-role=ci'], specs).values, { role: 'ci' });
-    assert.deepEqual(parseFlags(['--role', 'ci', '-auth-path', 'x'], specs).values, { role: 'ci', 'auth-path': 'x' });
-    assert.deepEqual(parseFlags(['-authPath', 'a'], specs).values, { 'auth-path': 'a' });
+    assert.deepEqual(parseFlags(['-role=ci'], { specs }).values, { role: 'ci' });
+    assert.deepEqual(parseFlags(['--role', 'ci', '-auth-path', 'x'], { specs }).values, {
+      role: 'ci',
+      'auth-path': 'x',
+    });
+    assert.deepEqual(parseFlags(['-authPath', 'a'], { specs }).values, { 'auth-path': 'a' });
   });
 
   test('a string flag takes the next argument as its value, dashes and all (as Go does)', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----';
-    assert.deepEqual(parseFlags(['--role', pem, 'file'], specs).values, { role: pem });
-    assert.deepEqual(parseFlags(['-role', '-x'], specs).values, { role: '-x' });
+    assert.deepEqual(parseFlags(['--role', pem, 'file'], { specs }).values, { role: pem });
+    assert.deepEqual(parseFlags(['-role', '-x'], { specs }).values, { role: '-x' });
   });
 
   test('a value may hold = and spaces', () => {
-    assert.deepEqual(parseFlags(['--role=a=b c'], specs).values, { role: 'a=b c' });
+    assert.deepEqual(parseFlags(['--role=a=b c'], { specs }).values, { role: 'a=b c' });
   });
 
   test('booleans: bare, =true, =false, --no-', () => {
-    assert.equal(parseFlags(['--bundle'], specs).values.bundle, true);
-    assert.equal(parseFlags(['-bundle=true'], specs).values.bundle, true);
-    assert.equal(parseFlags(['--bundle=false'], specs).values.bundle, false);
-    assert.equal(parseFlags(['-bundle=false'], specs).values.bundle, false);
-    assert.equal(parseFlags(['--no-bundle'], specs).values.bundle, false);
-    assert.equal(parseFlags([], specs).values.bundle, undefined);
+    assert.equal(parseFlags(['--bundle'], { specs }).values.bundle, true);
+    assert.equal(parseFlags(['-bundle=true'], { specs }).values.bundle, true);
+    assert.equal(parseFlags(['--bundle=false'], { specs }).values.bundle, false);
+    assert.equal(parseFlags(['-bundle=false'], { specs }).values.bundle, false);
+    assert.equal(parseFlags(['--no-bundle'], { specs }).values.bundle, false);
+    assert.equal(parseFlags([], { specs }).values.bundle, undefined);
   });
 
   test('a boolean with another value is a usage error naming the flag', () => {
-    assert.throws(() => parseFlags(['--bundle=maybe'], specs), { code: 'INVALID_INPUT', message: /--bundle: 'maybe'/ });
+    assert.throws(() => parseFlags(['--bundle=maybe'], { specs }), {
+      code: 'INVALID_INPUT',
+      message: /--bundle: 'maybe'/,
+    });
   });
 
   test('-h is --help', () => {
-    assert.equal(parseFlags(['-h'], specs).values.help, true);
+    assert.equal(parseFlags(['-h'], { specs }).values.help, true);
   });
 
   test('positionals, and everything after -- is positional', () => {
-    const parsed = parseFlags(['a', '-role', 'ci', 'b', '--', '-role', '--x'], specs);
+    const parsed = parseFlags(['a', '-role', 'ci', 'b', '--', '-role', '--x'], { specs });
     assert.deepEqual(parsed.positionals, ['a', 'b', '-role', '--x']);
     assert.deepEqual(parsed.values, { role: 'ci' });
   });
 
   test('unknown flags are usage errors that name the flag as given and the command', () => {
-    assert.throws(() => parseFlags(['-nope', 'x'], specs, 'auth'), {
+    assert.throws(() => parseFlags(['-nope', 'x'], { specs, command: 'auth' }), {
       code: 'INVALID_INPUT',
       message: /unknown flag '-nope' for auth — see spiffe-vault auth --help/,
     });
-    assert.throws(() => parseFlags(['--nope=1'], specs), { message: /unknown flag '--nope'/ });
-    assert.throws(() => parseFlags(['--no-role'], specs), { code: 'INVALID_INPUT' });
+    assert.throws(() => parseFlags(['--nope=1'], { specs }), { message: /unknown flag '--nope'/ });
+    assert.throws(() => parseFlags(['--no-role'], { specs }), { code: 'INVALID_INPUT' });
   });
 
   test('a string flag without its value is a usage error', () => {
-    assert.throws(() => parseFlags(['--role'], specs, 'auth'), {
+    assert.throws(() => parseFlags(['--role'], { specs, command: 'auth' }), {
       code: 'INVALID_INPUT',
       message: /--role: needs a value/,
     });

@@ -16,7 +16,7 @@ import {
 import { LOGIN_FLAGS, mergeFlags, OUTPUT_FLAGS, SIGNING_FLAGS, VAULT_FLAGS } from '../../../src/cli/flags.ts';
 
 const specs = mergeFlags([LOGIN_FLAGS, VAULT_FLAGS, SIGNING_FLAGS, OUTPUT_FLAGS]);
-const flags = (...argv: string[]) => parseFlags(argv, specs).values;
+const flags = (...argv: string[]) => parseFlags(argv, { specs }).values;
 const cwd = '/build';
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -142,8 +142,8 @@ describe('login', () => {
 
 describe('signing', () => {
   const sign = (argv: string[], env: Record<string, string> = {}) => {
-    const parsed = parseFlags(argv, specs);
-    return parseSigningConfig(parsed.values, env, { positionals: parsed.positionals, cwd });
+    const parsed = parseFlags(argv, { specs });
+    return parseSigningConfig(parsed.values, { env, positionals: parsed.positionals, cwd });
   };
 
   test('defaults as the action', () => {
@@ -202,15 +202,12 @@ describe('signing', () => {
 describe('registries', () => {
   test('--timeout bounds the retries of each registry request; without it the default policy', () => {
     const logger = NOOP_LOGGER;
-    const timed = registryOptions(
-      flags('--timeout=5s'),
-      {},
-      {
-        logger,
-        timeoutMs: parseVaultConfig(flags('--timeout=5s'), { env: { VAULT_ADDR: 'http://a' }, cwd }).timeoutMs,
-      },
-    );
+    const timed = registryOptions(flags('--timeout=5s'), {
+      env: {},
+      logger,
+      timeoutMs: parseVaultConfig(flags('--timeout=5s'), { env: { VAULT_ADDR: 'http://a' }, cwd }).timeoutMs,
+    });
     assert.equal(timed.retryDeadlineMs, 5_000);
-    assert.equal(registryOptions(flags(), {}, { logger }).retryDeadlineMs, undefined);
+    assert.equal(registryOptions(flags(), { env: {}, logger }).retryDeadlineMs, undefined);
   });
 });

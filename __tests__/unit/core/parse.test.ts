@@ -22,13 +22,13 @@ describe('parseDuration', () => {
 
 describe('parseBoolean', () => {
   test('true, false, empty → default', () => {
-    assert.equal(parseBoolean('x', 'true', false), true);
-    assert.equal(parseBoolean('x', 'FALSE', true), false);
-    assert.equal(parseBoolean('x', '', true), true);
+    assert.equal(parseBoolean('x', 'true'), true);
+    assert.equal(parseBoolean('x', 'FALSE'), false);
+    assert.equal(parseBoolean('x', ''), undefined);
   });
   test('anything else is an error naming the input', () => {
     assert.throws(
-      () => parseBoolean('export-token', 'yes', true),
+      () => parseBoolean('export-token', 'yes'),
       (e: unknown) => e instanceof InputError && /export-token/.test(e.message),
     );
   });

@@ -100,7 +100,10 @@ test('404 is IMAGE_NOT_FOUND and 403 is REGISTRY_PUSH_DENIED, neither retried', 
   await assert.rejects(resolveImage(client(), ref()), code('IMAGE_NOT_FOUND'));
   assert.equal(fake.seen.length, 1);
   fake.on('POST /v2/team/app/blobs/uploads/', [{ status: 403, body: '{"errors":[{"code":"DENIED"}]}' }]);
-  await assert.rejects(uploadBlob(client(), ref(), Buffer.from('{}'), 'x'), code('REGISTRY_PUSH_DENIED'));
+  await assert.rejects(
+    uploadBlob(client(), { repo: ref(), bytes: Buffer.from('{}'), mediaType: 'x' }),
+    code('REGISTRY_PUSH_DENIED'),
+  );
   assert.equal(fake.seen.length, 2);
 });
 
@@ -109,9 +112,9 @@ const EMPTY_JSON_DIGEST = 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e
 test('a small blob goes up in one POST with its digest, once per client and repository', async () => {
   fake.on('POST /v2/team/app/blobs/uploads/', [{ status: 201 }]);
   const registry = client();
-  const descriptor = await uploadBlob(registry, ref(), Buffer.from('{}'), 'x');
+  const descriptor = await uploadBlob(registry, { repo: ref(), bytes: Buffer.from('{}'), mediaType: 'x' });
   assert.deepEqual(descriptor, { mediaType: 'x', digest: EMPTY_JSON_DIGEST, size: 2 });
-  await uploadBlob(registry, ref(), Buffer.from('{}'), 'x');
+  await uploadBlob(registry, { repo: ref(), bytes: Buffer.from('{}'), mediaType: 'x' });
   assert.deepEqual(
     fake.seen.map((r) => [r.method, r.url, r.body]),
     [['POST', `/v2/team/app/blobs/uploads/?digest=${encodeURIComponent(EMPTY_JSON_DIGEST)}`, '{}']],
@@ -123,7 +126,7 @@ test('a registry without single-POST uploads (202) gets the data in a PUT to its
     { status: 202, headers: { location: '/v2/team/app/blobs/uploads/u1?_state=s' } },
   ]);
   fake.on('PUT /v2/team/app/blobs/uploads/u1', [{ status: 201 }]);
-  await uploadBlob(client(), ref(), Buffer.from('{}'), 'x');
+  await uploadBlob(client(), { repo: ref(), bytes: Buffer.from('{}'), mediaType: 'x' });
   assert.deepEqual(
     fake.seen.map((r) => [r.method, r.url, r.body]),
     [
@@ -143,8 +146,8 @@ test('a registry refusing single-POST uploads (400, 405, 415, 501) gets two-step
     );
     fake.on('PUT /v2/team/app/blobs/uploads/u2', [{ status: 201 }]);
     const registry = client();
-    await uploadBlob(registry, ref(), Buffer.from('{}'), 'x');
-    await uploadBlob(registry, ref(), Buffer.from('[]'), 'x');
+    await uploadBlob(registry, { repo: ref(), bytes: Buffer.from('{}'), mediaType: 'x' });
+    await uploadBlob(registry, { repo: ref(), bytes: Buffer.from('[]'), mediaType: 'x' });
     assert.deepEqual(
       fake.seen.map(
         (r) =>
@@ -166,7 +169,7 @@ test('a large blob is looked for first, and not sent when the repository has it'
   const big = Buffer.alloc(SINGLE_POST_MAX_BYTES + 1, 7);
   const digest = `sha256:${createHash('sha256').update(big).digest('hex')}`;
   fake.on(`HEAD /v2/team/app/blobs/${digest}`, [{ status: 200 }]);
-  await uploadBlob(client(), ref(), big, 'x');
+  await uploadBlob(client(), { repo: ref(), bytes: big, mediaType: 'x' });
   assert.deepEqual(
     fake.seen.map((r) => [r.method, r.url]),
     [['HEAD', `/v2/team/app/blobs/${digest}`]],
@@ -201,7 +204,7 @@ test('Bearer flow: a token per scope from the realm with the Docker config crede
   fake.on('GET /v2/team/app/manifests/v1', (req) => (req.authorization === 'Bearer tok-1' ? ok : challenge()));
   const c = client({ dockerConfigDir: dir });
   await resolveImage(c, ref());
-  await getManifest(c, ref(), 'v1');
+  await getManifest(c, { repo: ref(), reference: 'v1' });
   const tokenRequests = fake.seen.filter((s) => s.url.startsWith('/token'));
   assert.equal(tokenRequests.length, 1, 'the token is cached for the scope');
   assert.equal(fake.seen.length, 4); // 401, token, ok, ok
@@ -233,17 +236,17 @@ test('referrers: the API when it answers, the sha256-<hex> tag when it 404s; a p
     { status: 200, body: JSON.stringify({ manifests: [entry, { ...entry, artifactType: 'other' }] }) },
     { status: 404 },
   ]);
-  const viaApi = await listReferrers(client(), ref(), subject, 'a/b');
+  const viaApi = await listReferrers(client(), { repo: ref(), digest: subject, artifactType: 'a/b' });
   assert.deepEqual(viaApi, { descriptors: [entry], viaApi: true });
   fake.on(`GET /v2/team/app/manifests/${tag}`, [{ status: 404 }]);
-  assert.deepEqual(await listReferrers(client(), ref(), subject), { descriptors: [], viaApi: false });
+  assert.deepEqual(await listReferrers(client(), { repo: ref(), digest: subject }), { descriptors: [], viaApi: false });
 
   const referrer = Buffer.from('{"subject":{}}');
   const referrerDigest = `sha256:${createHash('sha256').update(referrer).digest('hex')}`;
   let written = '';
   fake.on(`PUT /v2/team/app/manifests/${referrerDigest}`, [{ status: 201 }]);
   fake.on(`PUT /v2/team/app/manifests/${tag}`, (req) => ((written = req.body), { status: 201 }));
-  await pushReferrer(client(), ref(), { bytes: referrer, subjectDigest: subject, artifactType: 'a/b' });
+  await pushReferrer(client(), { repo: ref(), bytes: referrer, subjectDigest: subject, artifactType: 'a/b' });
   assert.deepEqual(JSON.parse(written), {
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.index.v1+json',

@@ -19,7 +19,7 @@ function viaAction(values: Record<string, string>, env: Record<string, string> =
 
 function viaCli(values: Record<string, string>, env: Record<string, string> = {}) {
   const argv = Object.entries(values).map(([k, v]) => `--${k}=${v}`);
-  const flags = parseFlags(argv, specs).values;
+  const flags = parseFlags(argv, { specs }).values;
   return {
     connection: parseVaultConfig(flags, { env, cwd: '/work' }),
     login: parseLoginConfig(flags, env),

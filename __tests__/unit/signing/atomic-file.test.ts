@@ -17,7 +17,7 @@ const freshDir = () => {
 describe('writeFileAtomic', () => {
   test('writes the content with mode 0600 by default, whatever the umask', async () => {
     const path = join(freshDir(), 'token');
-    await writeFileAtomic(path, 's.secret');
+    await writeFileAtomic(path, { data: 's.secret' });
     assert.equal(readFileSync(path, 'utf8'), 's.secret');
     assert.equal(statSync(path).mode & 0o777, 0o600);
   });
@@ -25,7 +25,7 @@ describe('writeFileAtomic', () => {
   test('the mode given, bytes as well as text, no temp file left', async () => {
     const dir = freshDir();
     const path = join(dir, 'a.sig');
-    await writeFileAtomic(path, Buffer.from([1, 2, 3]), { mode: 0o644, sync: false });
+    await writeFileAtomic(path, { data: Buffer.from([1, 2, 3]), mode: 0o644, sync: false });
     assert.deepEqual(readFileSync(path), Buffer.from([1, 2, 3]));
     assert.equal(statSync(path).mode & 0o777, 0o644);
     assert.deepEqual(readdirSync(dir), ['a.sig']);
@@ -35,7 +35,7 @@ describe('writeFileAtomic', () => {
     const dir = freshDir();
     const path = join(dir, 'a.sig');
     writeFileSync(path, 'an older, longer signature');
-    await writeFileAtomic(path, 'new');
+    await writeFileAtomic(path, { data: 'new' });
     assert.equal(readFileSync(path, 'utf8'), 'new');
     assert.deepEqual(readdirSync(dir), ['a.sig']);
   });
@@ -44,7 +44,7 @@ describe('writeFileAtomic', () => {
     const dir = freshDir();
     const target = join(dir, 'out.sig');
     mkdirSync(target); // the rename over a directory fails after the temp file was written
-    await assert.rejects(writeFileAtomic(target, 'data'), (e: unknown) =>
+    await assert.rejects(writeFileAtomic(target, { data: 'data' }), (e: unknown) =>
       ['EISDIR', 'EPERM', 'ENOTEMPTY'].includes((e as NodeJS.ErrnoException).code ?? ''),
     );
     assert.deepEqual(readdirSync(dir), ['out.sig']);
@@ -53,7 +53,7 @@ describe('writeFileAtomic', () => {
 
   test('a missing directory: the fs error, nothing created', async () => {
     const dir = freshDir();
-    await assert.rejects(writeFileAtomic(join(dir, 'no', 'x'), 'data'), { code: 'ENOENT' });
+    await assert.rejects(writeFileAtomic(join(dir, 'no', 'x'), { data: 'data' }), { code: 'ENOENT' });
     assert.deepEqual(readdirSync(dir), []);
   });
 });
@@ -65,13 +65,13 @@ describe('writeSmallFileAtomicSync', () => {
     writeFileSync(path, 'an older, longer signature');
     const umask = process.umask(0o077);
     try {
-      writeSmallFileAtomicSync(path, 'new', 0o644);
+      writeSmallFileAtomicSync(path, { data: 'new', mode: 0o644 });
     } finally {
       process.umask(umask);
     }
     assert.equal(readFileSync(path, 'utf8'), 'new');
     assert.equal(statSync(path).mode & 0o777, 0o644);
-    writeSmallFileAtomicSync(join(dir, 'b.sig'), Buffer.from([1, 2]), 0o600);
+    writeSmallFileAtomicSync(join(dir, 'b.sig'), { data: Buffer.from([1, 2]), mode: 0o600 });
     assert.equal(statSync(join(dir, 'b.sig')).mode & 0o777, 0o600);
     assert.deepEqual(readdirSync(dir).sort(), ['a.sig', 'b.sig']);
   });
@@ -81,7 +81,7 @@ describe('writeSmallFileAtomicSync', () => {
     const path = join(dir, 'a.sig');
     mkdirSync(path);
     writeFileSync(join(path, 'inside'), 'x');
-    assert.throws(() => writeSmallFileAtomicSync(path, 'sig', 0o644), { code: 'EISDIR' });
+    assert.throws(() => writeSmallFileAtomicSync(path, { data: 'sig', mode: 0o644 }), { code: 'EISDIR' });
     assert.deepEqual(readdirSync(dir), ['a.sig']);
     assert.deepEqual(readdirSync(path), ['inside']);
   });

@@ -118,9 +118,9 @@ describe('checkFilesFound (if-no-files-found)', () => {
   };
 
   test('error: NO_FILES_MATCHED naming every unmatched pattern, with a hint for directories', () => {
-    throwsCode(() => checkFilesFound(resolved, 'error'), 'NO_FILES_MATCHED');
+    throwsCode(() => checkFilesFound(resolved, { ifNoFilesFound: 'error' }), 'NO_FILES_MATCHED');
     try {
-      checkFilesFound(resolved, 'error');
+      checkFilesFound(resolved, { ifNoFilesFound: 'error' });
     } catch (e: unknown) {
       assert.match((e as Error).message, /'missing\.bin'/);
       assert.match((e as Error).message, /'dist\/\*\*'/);
@@ -129,18 +129,18 @@ describe('checkFilesFound (if-no-files-found)', () => {
 
   test('warn: one warning per unmatched pattern, the files that matched', () => {
     const { warnings, logger: l } = logger();
-    assert.deepEqual(checkFilesFound(resolved, 'warn', l), ['/w/a.txt']);
+    assert.deepEqual(checkFilesFound(resolved, { ifNoFilesFound: 'warn', logger: l }), ['/w/a.txt']);
     assert.equal(warnings.length, 2);
   });
 
   test('ignore: silent', () => {
     const { warnings, logger: l } = logger();
-    assert.deepEqual(checkFilesFound(resolved, 'ignore', l), ['/w/a.txt']);
+    assert.deepEqual(checkFilesFound(resolved, { ifNoFilesFound: 'ignore', logger: l }), ['/w/a.txt']);
     assert.equal(warnings.length, 0);
   });
 
   test('everything matched: no error whatever the mode', () => {
     const ok: ResolvedFiles = { files: ['/w/a'], patterns: [{ pattern: 'a', files: 1, directories: 0 }] };
-    assert.deepEqual(checkFilesFound(ok, 'error'), ['/w/a']);
+    assert.deepEqual(checkFilesFound(ok, { ifNoFilesFound: 'error' }), ['/w/a']);
   });
 });

@@ -39,7 +39,7 @@ export const execCommand: Command = {
   async run(ctx) {
     const specs = mergeFlags(this.groups);
     const { flags: flagArgs, command } = splitAtCommand(ctx.argv, specs);
-    const flags = parseCommandFlags(this, ctx, flagArgs);
+    const flags = parseCommandFlags(this, { ...ctx, argv: flagArgs });
     if (!flags) return 0;
     if (flags.positionals.length > 0 || command.length === 0) {
       throw new InputError('no command given — spiffe-vault exec --role ROLE -- COMMAND [ARGS...]');
@@ -51,7 +51,11 @@ export const execCommand: Command = {
     const { cliLogin } = await import('../vault.ts');
     const watch = new TerminationWatch();
     try {
-      const result = await loginUnlessStopped(ctx, watch, vault, cliLogin(ctx, { connection: vault, login }));
+      const result = await loginUnlessStopped(ctx, {
+        watch,
+        vault,
+        identity: cliLogin(ctx, { connection: vault, login }),
+      });
       if (!result) return signalExitCode(watch.received ?? 'SIGTERM');
       ctx.logger.debug(`running ${command[0]} with the Vault token in its environment`);
       const ours = vaultEnvironment(vault, { token: result.token, transitPath });
@@ -66,10 +70,9 @@ export const execCommand: Command = {
 /** Logs in; on a stop signal meanwhile, revokes the token if it still arrives and returns undefined. */
 async function loginUnlessStopped(
   ctx: CommandContext,
-  watch: TerminationWatch,
-  vault: VaultConnection,
-  identity: VaultLogin,
+  login: { readonly watch: TerminationWatch; readonly vault: VaultConnection; readonly identity: VaultLogin },
 ): Promise<LoginToken | undefined> {
+  const { watch, vault, identity } = login;
   const pending = identity.login().finally(() => identity.close());
   pending.catch(() => undefined); // awaited below, or abandoned after a signal
   const first = await Promise.race([pending, watch.signaled()]);

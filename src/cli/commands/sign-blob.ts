@@ -29,7 +29,7 @@ export const signBlobCommand: Command = {
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
-    const signing = parseSigningConfig(flags.values, ctx.env, { positionals: flags.positionals, cwd: ctx.cwd });
+    const signing = parseSigningConfig(flags.values, { env: ctx.env, positionals: flags.positionals, cwd: ctx.cwd });
     const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
     const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
     const json = flags.values.json === true;
@@ -37,15 +37,16 @@ export const signBlobCommand: Command = {
     // Resolve the files before logging in: when nothing matches, no token is minted.
     const { checkFilesFound, resolveFilePatterns } = await import('../../core/signing/patterns.ts');
     const resolved = await resolveFilePatterns(signing.patterns, { cwd: ctx.cwd, logger: ctx.logger });
-    const files = checkFilesFound(resolved, signing.ifNoFilesFound, ctx.logger);
+    const files = checkFilesFound(resolved, { ifNoFilesFound: signing.ifNoFilesFound, logger: ctx.logger });
     if (files.length === 0) {
       ctx.logger.info('Nothing to sign.');
       if (json) printJson(ctx, { files: [] });
       return 0;
     }
-    await withSigningTokens(ctx, tokens, (client, provider) =>
-      signFiles({ ctx, signing, files, json, client, tokens: provider }),
-    );
+    await withSigningTokens(ctx, {
+      tokens,
+      sign: (client, provider) => signFiles({ ctx, signing, files, json, client, tokens: provider }),
+    });
     return 0;
   },
 };
@@ -113,7 +114,7 @@ async function signFiles({ ctx, signing, files, json, client, tokens }: SignFile
     throw error;
   }
   const publicKeyPath = await writePublicKey(publicKey);
-  reportSigned(ctx, signed, publicKeyPath, signer.keyVersion);
+  reportSigned(ctx, { signed, publicKeyPath, keyVersion: signer.keyVersion });
   if (json) printJson(ctx, { ...result(signed, publicKeyPath), complete: true });
 }
 
@@ -121,10 +122,9 @@ const LISTED_FILES = 20;
 
 function reportSigned(
   ctx: CommandContext,
-  signed: readonly SignedBlob[],
-  publicKeyPath: string,
-  keyVersion: number,
+  outcome: { readonly signed: readonly SignedBlob[]; readonly publicKeyPath: string; readonly keyVersion: number },
 ): void {
+  const { signed, publicKeyPath, keyVersion } = outcome;
   const lines = [`Signed ${signed.length} file(s); public key of version ${keyVersion} in ${publicKeyPath}`];
   for (const blob of signed.slice(0, LISTED_FILES)) lines.push(`  ${blob.signaturePath}`);
   if (signed.length > LISTED_FILES) lines.push(`  …and ${signed.length - LISTED_FILES} more (see --json)`);

@@ -33,38 +33,41 @@ export const signImageCommand: Command = {
     const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
     const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
 
-    await withSigningTokens(ctx, tokens, async (client, provider) => {
-      const { TransitSigner } = await import('../../core/vault/transit.ts');
-      const { signImages } = await import('../../core/signing/images.ts');
-      const signer = await TransitSigner.open({
-        client,
-        tokens: provider,
-        transitPath,
-        transitKey,
-        ...(keyVersion !== undefined ? { keyVersion } : {}),
-        logger: ctx.logger,
-      });
-      const signed = await signImages({
-        references: flags.positionals,
-        signer,
-        format,
-        annotations,
-        recursive,
-        registry: registryOptions(flags.values, ctx.env, { logger: ctx.logger, timeoutMs: vault.timeoutMs }),
-        logger: ctx.logger,
-      });
-      for (const image of signed) {
-        ctx.logger.info(`Signed ${image.repository}@${image.digest}${image.platform ? ` (${image.platform})` : ''}`);
-      }
-      if (flags.values.json === true) {
-        printJson(ctx, {
+    await withSigningTokens(ctx, {
+      tokens,
+      sign: async (client, provider) => {
+        const { TransitSigner } = await import('../../core/vault/transit.ts');
+        const { signImages } = await import('../../core/signing/images.ts');
+        const signer = await TransitSigner.open({
+          client,
+          tokens: provider,
           transitPath,
           transitKey,
-          keyVersion: signer.keyVersion,
-          publicKey: signer.publicKeyPem,
-          images: signed.map((image) => ({ ...image, image: `${image.repository}@${image.digest}` })),
+          ...(keyVersion !== undefined ? { keyVersion } : {}),
+          logger: ctx.logger,
         });
-      }
+        const signed = await signImages({
+          references: flags.positionals,
+          signer,
+          format,
+          annotations,
+          recursive,
+          registry: registryOptions(flags.values, { env: ctx.env, logger: ctx.logger, timeoutMs: vault.timeoutMs }),
+          logger: ctx.logger,
+        });
+        for (const image of signed) {
+          ctx.logger.info(`Signed ${image.repository}@${image.digest}${image.platform ? ` (${image.platform})` : ''}`);
+        }
+        if (flags.values.json === true) {
+          printJson(ctx, {
+            transitPath,
+            transitKey,
+            keyVersion: signer.keyVersion,
+            publicKey: signer.publicKeyPem,
+            images: signed.map((image) => ({ ...image, image: `${image.repository}@${image.digest}` })),
+          });
+        }
+      },
     });
     return 0;
   },

@@ -62,7 +62,7 @@ export const verifyImageCommand: Command = {
       references: flags.positionals,
       publicKey,
       annotations,
-      registry: registryOptions(flags.values, ctx.env, { logger: ctx.logger }),
+      registry: registryOptions(flags.values, { env: ctx.env, logger: ctx.logger }),
       logger: ctx.logger,
     });
     for (const r of results) {

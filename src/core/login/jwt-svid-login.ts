@@ -65,7 +65,7 @@ export class JwtSvidLogin implements VaultLogin {
     });
     options.onSecret(token.token);
     try {
-      assertTokenTtl(token, options.maxTokenTtlSeconds, options.role);
+      assertTokenTtl(token, { maxTtlSeconds: options.maxTokenTtlSeconds, role: options.role });
     } catch (error: unknown) {
       await revokeSelf(options.vault, token.token).catch(() => undefined);
       throw error;

@@ -71,16 +71,16 @@ export class RegistryAuthenticator {
         { host: target.registry, status: 401 },
       );
     }
-    const token = await this.fetchToken(target, challenge, await this.credentials(target.registry));
+    const token = await this.fetchToken(target, { challenge, creds: await this.credentials(target.registry) });
     this.tokens.set(tokenKey(target.baseUrl, target.scope), token);
     return 'retry';
   }
 
   private async fetchToken(
     target: AuthTarget,
-    challenge: AuthChallenge,
-    creds: RegistryCredentials | undefined,
+    answer: { readonly challenge: AuthChallenge; readonly creds: RegistryCredentials | undefined },
   ): Promise<{ value: string; expiresAt: number }> {
+    const { challenge, creds } = answer;
     const realm = parseRealm(target, challenge.params.realm ?? '');
     const service = challenge.params.service ?? '';
     const scope = challenge.params.scope || target.scope;

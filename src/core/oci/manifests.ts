@@ -37,9 +37,9 @@ export interface ManifestJson {
  */
 export async function getManifest(
   client: RegistryClient,
-  repo: RepositoryRef,
-  reference: string,
+  manifest: { readonly repo: RepositoryRef; readonly reference: string },
 ): Promise<FetchedManifest | undefined> {
+  const { repo, reference } = manifest;
   const what = `read manifest ${repo.registry}/${repo.repository}${SHA256_DIGEST.test(reference) ? '@' : ':'}${reference}`;
   const response = await client.request({
     ...repo,
@@ -73,7 +73,7 @@ export async function getManifest(
 
 /** Resolves a reference to its manifest (by its digest when it names one, else its tag). */
 export async function resolveImage(client: RegistryClient, ref: ImageReference): Promise<FetchedManifest> {
-  const manifest = await getManifest(client, ref, ref.digest ?? ref.tag ?? 'latest');
+  const manifest = await getManifest(client, { repo: ref, reference: ref.digest ?? ref.tag ?? 'latest' });
   if (!manifest) {
     throw new OciError(
       'IMAGE_NOT_FOUND',
@@ -87,9 +87,14 @@ export async function resolveImage(client: RegistryClient, ref: ImageReference):
 /** PUTs a manifest under a tag or its digest; returns its descriptor and the OCI-Subject header. */
 export async function putManifest(
   client: RegistryClient,
-  repo: RepositoryRef,
-  input: { reference?: string; mediaType: string; bytes: Buffer },
+  input: {
+    readonly repo: RepositoryRef;
+    readonly reference?: string;
+    readonly mediaType: string;
+    readonly bytes: Buffer;
+  },
 ): Promise<{ descriptor: Descriptor; ociSubject: string | undefined }> {
+  const { repo } = input;
   const digest = sha256Digest(input.bytes);
   const reference = input.reference ?? digest;
   const response = await client.request({
@@ -114,7 +119,11 @@ const REDIRECTS = [301, 302, 303, 307, 308];
  * GETs a blob, following up to three redirects (registries may send blob reads to storage
  * elsewhere, which gets no credentials). The caller checks the content against its digest.
  */
-export async function getBlob(client: RegistryClient, repo: RepositoryRef, digest: string): Promise<Buffer> {
+export async function getBlob(
+  client: RegistryClient,
+  blob: { readonly repo: RepositoryRef; readonly digest: string },
+): Promise<Buffer> {
+  const { repo, digest } = blob;
   const what = `read blob ${digest} of ${repo.registry}/${repo.repository}`;
   let path = `blobs/${digest}`;
   for (let hop = 0; ; hop++) {
@@ -137,7 +146,11 @@ export async function getBlob(client: RegistryClient, repo: RepositoryRef, diges
 }
 
 /** HEAD of a blob: whether the repository has it. */
-export async function blobExists(client: RegistryClient, repo: RepositoryRef, digest: string): Promise<boolean> {
+export async function blobExists(
+  client: RegistryClient,
+  blob: { readonly repo: RepositoryRef; readonly digest: string },
+): Promise<boolean> {
+  const { repo, digest } = blob;
   const response = await client.request({
     ...repo,
     method: 'HEAD',
@@ -166,14 +179,13 @@ const SINGLE_POST_REFUSED = new Set([400, 405, 415, 501]);
  */
 export async function uploadBlob(
   client: RegistryClient,
-  repo: RepositoryRef,
-  bytes: Buffer,
-  mediaType: string,
+  blob: { readonly repo: RepositoryRef; readonly bytes: Buffer; readonly mediaType: string },
 ): Promise<Descriptor> {
+  const { repo, bytes, mediaType } = blob;
   const descriptor: Descriptor = { mediaType, digest: sha256Digest(bytes), size: bytes.length };
   if (client.hasBlob(repo, descriptor.digest)) return descriptor;
   const small = bytes.length <= SINGLE_POST_MAX_BYTES;
-  if (!small && (await blobExists(client, repo, descriptor.digest))) {
+  if (!small && (await blobExists(client, { repo, digest: descriptor.digest }))) {
     client.rememberBlob(repo, descriptor.digest);
     return descriptor;
   }
@@ -181,7 +193,7 @@ export async function uploadBlob(
   const started =
     (small &&
       client.acceptsSinglePost(repo.registry) &&
-      (await singlePost(client, repo, bytes, descriptor.digest, what))) ||
+      (await singlePost(client, { repo, bytes, digest: descriptor.digest, what }))) ||
     (await client.request({ ...repo, method: 'POST', path: 'blobs/uploads/', accept: [202], access: 'push', what }));
   if (started.status === 202) {
     const location = header(started, 'location');
@@ -210,11 +222,9 @@ export async function uploadBlob(
 /** The single-POST upload; undefined when the registry refuses that form (not tried there again). */
 async function singlePost(
   client: RegistryClient,
-  repo: RepositoryRef,
-  bytes: Buffer,
-  digest: string,
-  what: string,
+  upload: { readonly repo: RepositoryRef; readonly bytes: Buffer; readonly digest: string; readonly what: string },
 ): Promise<HttpResponse | undefined> {
+  const { repo, bytes, digest, what } = upload;
   try {
     return await client.request({
       ...repo,

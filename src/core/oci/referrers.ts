@@ -22,10 +22,9 @@ export function referrersTag(digest: string): string {
  */
 export async function listReferrers(
   client: RegistryClient,
-  repo: RepositoryRef,
-  digest: string,
-  artifactType?: string,
+  subject: { readonly repo: RepositoryRef; readonly digest: string; readonly artifactType?: string },
 ): Promise<Referrers> {
+  const { repo, digest, artifactType } = subject;
   const response = await client.request({
     ...repo,
     method: 'GET',
@@ -38,10 +37,10 @@ export async function listReferrers(
   let descriptors: readonly Descriptor[];
   let viaApi = false;
   if (response.status === 200) {
-    descriptors = parseIndex(response.body, repo, `the referrers of ${digest}`);
+    descriptors = parseIndex(response.body, { registry: repo.registry, what: `the referrers of ${digest}` });
     viaApi = true;
   } else {
-    const index = await getManifest(client, repo, referrersTag(digest));
+    const index = await getManifest(client, { repo, reference: referrersTag(digest) });
     descriptors = index ? (index.json.manifests ?? []) : [];
   }
   const filtered = artifactType ? descriptors.filter((d) => d.artifactType === artifactType) : descriptors;
@@ -55,13 +54,19 @@ export async function listReferrers(
  */
 export async function pushReferrer(
   client: RegistryClient,
-  repo: RepositoryRef,
-  input: { bytes: Buffer; subjectDigest: string; artifactType: string; annotations?: Readonly<Record<string, string>> },
+  input: {
+    readonly repo: RepositoryRef;
+    readonly bytes: Buffer;
+    readonly subjectDigest: string;
+    readonly artifactType: string;
+    readonly annotations?: Readonly<Record<string, string>>;
+  },
 ): Promise<{ descriptor: Descriptor; viaApi: boolean }> {
-  const { descriptor, ociSubject } = await putManifest(client, repo, { mediaType: OCI_MANIFEST, bytes: input.bytes });
+  const { repo } = input;
+  const { descriptor, ociSubject } = await putManifest(client, { repo, mediaType: OCI_MANIFEST, bytes: input.bytes });
   if (ociSubject === input.subjectDigest) return { descriptor, viaApi: true };
   const tag = referrersTag(input.subjectDigest);
-  const existing = await getManifest(client, repo, tag);
+  const existing = await getManifest(client, { repo, reference: tag });
   const manifests = existing?.json.manifests ?? [];
   if (manifests.some((d) => d.digest === descriptor.digest)) return { descriptor, viaApi: false };
   const entry: Descriptor = {
@@ -72,18 +77,22 @@ export async function pushReferrer(
     ...(input.annotations && Object.keys(input.annotations).length ? { annotations: input.annotations } : {}),
   };
   const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...manifests, entry] };
-  await putManifest(client, repo, { reference: tag, mediaType: OCI_INDEX, bytes: Buffer.from(JSON.stringify(index)) });
+  await putManifest(client, { repo, reference: tag, mediaType: OCI_INDEX, bytes: Buffer.from(JSON.stringify(index)) });
   return { descriptor, viaApi: false };
 }
 
-function parseIndex(bytes: Buffer, repo: RepositoryRef, what: string): readonly Descriptor[] {
+function parseIndex(
+  bytes: Buffer,
+  answer: { readonly registry: string; readonly what: string },
+): readonly Descriptor[] {
+  const { registry, what } = answer;
   try {
     const json = JSON.parse(bytes.toString('utf8')) as { manifests?: Descriptor[] };
     return Array.isArray(json.manifests) ? json.manifests : [];
   } catch (error: unknown) {
-    throw new OciError('REGISTRY_PROTOCOL_ERROR', `${repo.registry} answered ${what} with something that is not JSON`, {
+    throw new OciError('REGISTRY_PROTOCOL_ERROR', `${registry} answered ${what} with something that is not JSON`, {
       cause: error,
-      host: repo.registry,
+      host: registry,
     });
   }
 }

@@ -25,7 +25,7 @@ export function renderActionInputs(): string {
     lines.push(
       `  ${row.name}:`,
       '    description: >-',
-      ...wrap(text, 6, 100),
+      ...wrap(text, { indent: 6, width: 100 }),
       `    required: ${row.required === true}`,
     );
     const declared = declaredDefault(row);
@@ -50,7 +50,8 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function wrap(text: string, indent: number, width: number): string[] {
+function wrap(text: string, layout: { readonly indent: number; readonly width: number }): string[] {
+  const { indent, width } = layout;
   const out: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {

@@ -13,7 +13,7 @@ export function booleanValue(raw: RawValue): boolean {
     if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(raw.value)) return false;
     throw new InputError(`${raw.source}: '${raw.value}' is not a boolean — use true or false, or unset it`);
   }
-  return parseBoolean(raw.source, raw.value, false);
+  return parseBoolean(raw.source, raw.value) ?? false;
 }
 
 /** A duration in milliseconds, or undefined when unset. */

@@ -4,6 +4,8 @@ import { open, rm, rename } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 
 export interface WriteFileAtomicOptions {
+  /** The file's complete new content. */
+  readonly data: string | Uint8Array;
   /** File mode, applied with chmod (so the umask does not change it). Default 0o600. */
   readonly mode?: number;
   /**
@@ -16,16 +18,13 @@ export interface WriteFileAtomicOptions {
 export const DEFAULT_ATOMIC_FILE_MODE = 0o600;
 
 /**
- * Writes `data` to `path` all-or-nothing: a temp file in the same directory (so the rename
+ * Writes `options.data` to `path` all-or-nothing: a temp file in the same directory (so the rename
  * stays on one file system), then a rename over `path`. On any error the temp file is removed
  * and the error (an fs error with its `code`) is rethrown; `path` is either untouched or the
  * complete new content.
  */
-export async function writeFileAtomic(
-  path: string,
-  data: string | Uint8Array,
-  options: WriteFileAtomicOptions = {},
-): Promise<void> {
+export async function writeFileAtomic(path: string, options: WriteFileAtomicOptions): Promise<void> {
+  const { data } = options;
   const mode = options.mode ?? DEFAULT_ATOMIC_FILE_MODE;
   const sync = options.sync ?? true;
   const dir = dirname(path);
@@ -69,7 +68,11 @@ let tempCounter = 0;
  * thread-pool round trips would cost more than the writes. `path` must be absolute and
  * normalized (as `path.resolve` returns it).
  */
-export function writeSmallFileAtomicSync(path: string, data: string | Uint8Array, mode: number): void {
+export function writeSmallFileAtomicSync(
+  path: string,
+  content: { readonly data: string | Uint8Array; readonly mode: number },
+): void {
+  const { data, mode } = content;
   // pid + counter is unique enough: 'wx' refuses a name that exists anyway. (A random name per
   // file costs a CSPRNG call each, and path.join a normalization: measurable over thousands.)
   const slash = path.lastIndexOf(sep) + 1;

@@ -73,7 +73,7 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
   if (files.length === 0) return [];
 
   checkOutputCollisions(files, { signatureDir, writeBundle });
-  await mapConcurrent(files, concurrency * 4, (file) => assertReadableFile(file));
+  await mapConcurrent(files, { limit: concurrency * 4, each: (file) => assertReadableFile(file) });
   if (signatureDir) {
     await mkdir(signatureDir, { recursive: true }).catch((error: unknown) => {
       throw new SigningError(
@@ -88,7 +88,8 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
   const groups = Math.ceil(files.length / groupSize);
   const where = (g: number) =>
     `group ${g + 1} of ${groups} (files ${g * groupSize + 1}–${Math.min((g + 1) * groupSize, files.length)})`;
-  const interrupted = (step: string, g: number, error: unknown) => {
+  const interrupted = (error: unknown, during: { readonly step: string; readonly group: number }) => {
+    const { step, group: g } = during;
     const failedFile = error instanceof SigningError ? error.path : undefined;
     const done =
       signed.length === 0
@@ -106,14 +107,16 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
   const context: WriteContext = { builder, signatureDir, writeBundle };
   /** Writes a signed group's outputs and lists them; throws after listing what did get written. */
   const writeGroup = async (done: SignedGroup) => {
-    const written = await settleConcurrent(done.files, WRITE_CONCURRENCY, (file, i) =>
-      writeOutputs({
-        file,
-        digest: done.digests[i] as FileDigest,
-        signature: done.signatures[i] as Buffer,
-        ...context,
-      }),
-    );
+    const written = await settleConcurrent(done.files, {
+      limit: WRITE_CONCURRENCY,
+      each: (file, i) =>
+        writeOutputs({
+          file,
+          digest: done.digests[i] as FileDigest,
+          signature: done.signatures[i] as Buffer,
+          ...context,
+        }),
+    });
     let failure: { reason: unknown } | undefined;
     for (const result of written) {
       if (result?.status === 'fulfilled') {
@@ -121,7 +124,7 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
         logger.debug(`signed ${result.value.path} (sha256:${result.value.sha256}, key version ${signer.keyVersion})`);
       } else if (result?.status === 'rejected') failure ??= { reason: result.reason };
     }
-    if (failure) throw interrupted('writing the outputs of', done.index, failure.reason);
+    if (failure) throw interrupted(failure.reason, { step: 'writing the outputs of', group: done.index });
     logger.info(
       `signed ${signed.length} of ${files.length} file(s) (${where(done.index)}, key version ${signer.keyVersion})`,
     );
@@ -136,9 +139,9 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
   try {
     for (let g = 0; g < groups; g++) {
       try {
-        digests[g] = await mapConcurrent(slice(files, g), concurrency, (file) => sha256File(file));
+        digests[g] = await mapConcurrent(slice(files, g), { limit: concurrency, each: (file) => sha256File(file) });
       } catch (error: unknown) {
-        throw interrupted('hashing', g, error);
+        throw interrupted(error, { step: 'hashing', group: g });
       }
       const artifacts = (digests[g] as FileDigest[]).map(messageDigest);
       const signing = inWindow(() =>
@@ -155,7 +158,7 @@ export async function signBlobs(options: SignBlobsOptions): Promise<SignedBlob[]
       try {
         signatures = await (requests[g] as Promise<Buffer[]>);
       } catch (error: unknown) {
-        throw interrupted('signing', g, error);
+        throw interrupted(error, { step: 'signing', group: g });
       }
       await nextTurn();
       await writeGroup({ index: g, files: groupFiles, digests: digests[g] as FileDigest[], signatures });
@@ -218,7 +221,7 @@ async function writeOutput(path: string, content: string): Promise<void> {
   try {
     // Temp file + rename: a failed run never leaves half a file. No fsync: signatures can be
     // made again, and per-file fsyncs and thread-pool round trips would dominate the run.
-    writeSmallFileAtomicSync(path, content, OUTPUT_FILE_MODE);
+    writeSmallFileAtomicSync(path, { data: content, mode: OUTPUT_FILE_MODE });
   } catch (error: unknown) {
     throw new SigningError('OUTPUT_WRITE_FAILED', `cannot write '${path}': ${describeFsError(error)}`, {
       cause: error,

@@ -1,13 +1,20 @@
+/** What to run over a list of items, and how many at a time. */
+export interface ConcurrentWork<T, R> {
+  /** How many items run at once (at least one). */
+  readonly limit: number;
+  readonly each: (item: T, index: number) => Promise<R>;
+}
+
 /**
- * `fn` over `items`, at most `limit` at a time. After the first failure no new item is started;
+ * `work.each` over `items`, at most `work.limit` at a time. After the first failure no new item is started;
  * the items already running are awaited. Each result is the settled outcome, or `undefined`
  * for an item that was never started, so a caller can tell exactly what was done.
  */
 export async function settleConcurrent<T, R>(
   items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
+  work: ConcurrentWork<T, R>,
 ): Promise<(PromiseSettledResult<R> | undefined)[]> {
+  const { limit, each: fn } = work;
   const results = new Array<PromiseSettledResult<R> | undefined>(items.length).fill(undefined);
   let next = 0;
   let failed = false;
@@ -26,13 +33,9 @@ export async function settleConcurrent<T, R>(
   return results;
 }
 
-/** `fn` over `items`, at most `limit` at a time, results in input order; throws the first failure. */
-export async function mapConcurrent<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const settled = await settleConcurrent(items, limit, fn);
+/** `work.each` over `items`, at most `work.limit` at a time, results in input order; throws the first failure. */
+export async function mapConcurrent<T, R>(items: readonly T[], work: ConcurrentWork<T, R>): Promise<R[]> {
+  const settled = await settleConcurrent(items, work);
   const failure = settled.find((r) => r?.status === 'rejected');
   if (failure?.status === 'rejected') throw failure.reason;
   return settled.map((r) => (r as PromiseFulfilledResult<R>).value);

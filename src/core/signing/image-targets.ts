@@ -32,23 +32,25 @@ const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
  */
 export async function resolveTargets(
   client: RegistryClient,
-  references: readonly string[],
-  options: { recursive: boolean; concurrency: number },
+  options: { readonly references: readonly string[]; readonly recursive: boolean; readonly concurrency: number },
 ): Promise<ImageTarget[]> {
-  const parsed = references.map((reference) => ({ reference, ref: parseImageReference(reference) }));
-  const resolved = await mapConcurrent(parsed, options.concurrency, async ({ reference, ref }) => {
-    const manifest = await resolveImage(client, ref);
-    const own: ImageTarget = { reference, ref, descriptor: manifest.descriptor };
-    if (!options.recursive || !INDEX_MEDIA_TYPES.has(manifest.descriptor.mediaType)) return [own];
-    const children = (manifest.json.manifests ?? [])
-      .filter((child) => child.annotations?.[REFERENCE_TYPE_ANNOTATION] !== ATTESTATION_MANIFEST)
-      .map((child): ImageTarget => ({
-        reference: `${repositoryName(ref)}@${child.digest}`,
-        ref: { registry: ref.registry, repository: ref.repository, digest: child.digest },
-        descriptor: { mediaType: child.mediaType, digest: child.digest, size: child.size },
-        ...(child.platform ? { platform: formatPlatform(child.platform) } : {}),
-      }));
-    return [own, ...children];
+  const parsed = options.references.map((reference) => ({ reference, ref: parseImageReference(reference) }));
+  const resolved = await mapConcurrent(parsed, {
+    limit: options.concurrency,
+    each: async ({ reference, ref }) => {
+      const manifest = await resolveImage(client, ref);
+      const own: ImageTarget = { reference, ref, descriptor: manifest.descriptor };
+      if (!options.recursive || !INDEX_MEDIA_TYPES.has(manifest.descriptor.mediaType)) return [own];
+      const children = (manifest.json.manifests ?? [])
+        .filter((child) => child.annotations?.[REFERENCE_TYPE_ANNOTATION] !== ATTESTATION_MANIFEST)
+        .map((child): ImageTarget => ({
+          reference: `${repositoryName(ref)}@${child.digest}`,
+          ref: { registry: ref.registry, repository: ref.repository, digest: child.digest },
+          descriptor: { mediaType: child.mediaType, digest: child.digest, size: child.size },
+          ...(child.platform ? { platform: formatPlatform(child.platform) } : {}),
+        }));
+      return [own, ...children];
+    },
   });
   const seen = new Set<string>();
   return resolved.flat().filter((target) => {

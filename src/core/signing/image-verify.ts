@@ -71,29 +71,32 @@ export async function verifyImages(options: VerifyImagesOptions): Promise<ImageV
   const logger = options.logger ?? NOOP_LOGGER;
   const client = new RegistryClient({ logger, ...options.registry });
   const annotations = options.annotations ?? {};
-  return mapConcurrent(parsed, options.concurrency ?? 8, async ({ reference, ref }) => {
-    const repository = repositoryName(ref);
-    let digest: string | undefined;
-    try {
-      digest = (await resolveImage(client, ref)).descriptor.digest;
-      return {
-        reference,
-        repository,
-        digest,
-        ...(await verifyDigest(client, { ref, key: options.publicKey, expected: { digest, annotations } })),
-      };
-    } catch (error: unknown) {
-      const code = errorCode(error).replace(/^ \[|\]$/g, '') || 'ERROR';
-      return {
-        reference,
-        repository,
-        ...(digest ? { digest } : {}),
-        verified: false,
-        signatures: 0,
-        reason: describeError(error),
-        code,
-      };
-    }
+  return mapConcurrent(parsed, {
+    limit: options.concurrency ?? 8,
+    each: async ({ reference, ref }) => {
+      const repository = repositoryName(ref);
+      let digest: string | undefined;
+      try {
+        digest = (await resolveImage(client, ref)).descriptor.digest;
+        return {
+          reference,
+          repository,
+          digest,
+          ...(await verifyDigest(client, { ref, key: options.publicKey, expected: { digest, annotations } })),
+        };
+      } catch (error: unknown) {
+        const code = errorCode(error).replace(/^ \[|\]$/g, '') || 'ERROR';
+        return {
+          reference,
+          repository,
+          ...(digest ? { digest } : {}),
+          verified: false,
+          signatures: 0,
+          reason: describeError(error),
+          code,
+        };
+      }
+    },
   });
 }
 
@@ -107,12 +110,12 @@ async function verifyDigest(
   const failures: string[] = [];
   let found = 0;
   const sigTag = signatureTag(expected.digest);
-  const sig = await getManifest(client, ref, sigTag);
+  const sig = await getManifest(client, { repo: ref, reference: sigTag });
   const layers = (sig?.json.layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING_MEDIA_TYPE);
   let legacyValid = 0;
   for (const layer of layers) {
     found++;
-    const payload = await getBlob(client, ref, layer.digest);
+    const payload = await getBlob(client, { repo: ref, digest: layer.digest });
     const why = checkLegacyLayer(layer, { payload, key, expected });
     if (why) failures.push(`${sigTag} layer ${shortDigest(layer.digest)}: ${why}`);
     else legacyValid++;
@@ -121,16 +124,16 @@ async function verifyDigest(
 
   // Unfiltered: some registries report a referrer's artifactType as its config's media type
   // (the OCI empty type) and would drop bundles from a filtered list; the layers tell.
-  const referrers = await listReferrers(client, ref, expected.digest);
+  const referrers = await listReferrers(client, { repo: ref, digest: expected.digest });
   const candidates = referrers.descriptors.filter(
     (d) => d.artifactType === undefined || d.artifactType === BUNDLE_MEDIA_TYPE || d.artifactType === OCI_EMPTY,
   );
   let bundleValid = 0;
   for (const referrer of candidates) {
-    const manifest = await getManifest(client, ref, referrer.digest);
+    const manifest = await getManifest(client, { repo: ref, reference: referrer.digest });
     for (const layer of (manifest?.json.layers ?? []).filter((l) => l.mediaType === BUNDLE_MEDIA_TYPE)) {
       found++;
-      const bytes = await getBlob(client, ref, layer.digest);
+      const bytes = await getBlob(client, { repo: ref, digest: layer.digest });
       const why =
         sha256Digest(bytes) === layer.digest
           ? checkBundle(bytes, { key, expected })

@@ -93,7 +93,8 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
   const logger = options.logger ?? NOOP_LOGGER;
   const concurrency = options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
   const client = new RegistryClient({ logger, ...options.registry });
-  const targets = await resolveTargets(client, options.references, {
+  const targets = await resolveTargets(client, {
+    references: options.references,
     recursive: options.recursive ?? false,
     concurrency,
   });
@@ -102,9 +103,10 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
   const wantBundle = format !== 'legacy';
 
   const legacy: (LegacyPlan | undefined)[] = wantLegacy
-    ? await mapConcurrent(targets, concurrency, (target) =>
-        planLegacy(client, { target, annotations, publicKeyPem: signer.publicKeyPem }),
-      )
+    ? await mapConcurrent(targets, {
+        limit: concurrency,
+        each: (target) => planLegacy(client, { target, annotations, publicKeyPem: signer.publicKeyPem }),
+      })
     : [];
   const statements: BundleArtifact[] = wantBundle
     ? targets.map((t) => ({
@@ -127,49 +129,56 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
   const bundleSignatures = statements.map(() => signatures[next++] as Buffer);
 
   const now = options.now ?? (() => new Date());
-  return mapConcurrent(targets, concurrency, async (target, i): Promise<SignedImage> => {
-    const repo = target.ref;
-    const digest = target.descriptor.digest;
-    const plan = legacy[i];
-    const legacySignature = legacySignatures[i];
-    if (plan && legacySignature) {
-      await writeLegacy(client, { target, plan, signature: legacySignature });
-    } else if (plan) {
-      logger.info(
-        `${repositoryName(repo)}@${digest} already has this key's signature in ${signatureTag(digest)}; not added again`,
-      );
-    }
-    let referrerDigest: string | undefined;
-    if (wantBundle) {
-      const statement = statements[i] as BundleArtifact;
-      const bundle = Buffer.from(bundleJson(await builder.assemble(statement, bundleSignatures[i] as Buffer)), 'utf8');
-      const [, bundleBlob] = await Promise.all([
-        uploadBlob(client, repo, EMPTY_CONFIG.bytes, OCI_EMPTY),
-        uploadBlob(client, repo, bundle, BUNDLE_MEDIA_TYPE),
-      ]);
-      const manifest = bundleReferrerManifest({ subject: target.descriptor, bundle: bundleBlob, created: now() });
-      const pushed = await pushReferrer(client, repo, {
-        bytes: manifest,
-        subjectDigest: digest,
-        artifactType: BUNDLE_MEDIA_TYPE,
-      });
-      referrerDigest = pushed.descriptor.digest;
-      logger.debug(
-        `pushed bundle referrer ${referrerDigest} for ${repositoryName(repo)}@${digest}${pushed.viaApi ? '' : ' (referrers tag)'}`,
-      );
-    }
-    // Debug only: both adapters list what was signed once the run is done.
-    logger.debug(`signed ${target.reference} (${digest}, key version ${signer.keyVersion})`);
-    return {
-      reference: target.reference,
-      repository: repositoryName(repo),
-      digest,
-      format,
-      ...(wantLegacy ? { signatureTag: signatureTag(digest) } : {}),
-      ...(referrerDigest ? { referrerDigest } : {}),
-      keyVersion: signer.keyVersion,
-      ...(target.platform ? { platform: target.platform } : {}),
-    };
+  return mapConcurrent(targets, {
+    limit: concurrency,
+    each: async (target, i): Promise<SignedImage> => {
+      const repo = target.ref;
+      const digest = target.descriptor.digest;
+      const plan = legacy[i];
+      const legacySignature = legacySignatures[i];
+      if (plan && legacySignature) {
+        await writeLegacy(client, { target, plan, signature: legacySignature });
+      } else if (plan) {
+        logger.info(
+          `${repositoryName(repo)}@${digest} already has this key's signature in ${signatureTag(digest)}; not added again`,
+        );
+      }
+      let referrerDigest: string | undefined;
+      if (wantBundle) {
+        const statement = statements[i] as BundleArtifact;
+        const bundle = Buffer.from(
+          bundleJson(await builder.assemble(statement, bundleSignatures[i] as Buffer)),
+          'utf8',
+        );
+        const [, bundleBlob] = await Promise.all([
+          uploadBlob(client, { repo, bytes: EMPTY_CONFIG.bytes, mediaType: OCI_EMPTY }),
+          uploadBlob(client, { repo, bytes: bundle, mediaType: BUNDLE_MEDIA_TYPE }),
+        ]);
+        const manifest = bundleReferrerManifest({ subject: target.descriptor, bundle: bundleBlob, created: now() });
+        const pushed = await pushReferrer(client, {
+          repo,
+          bytes: manifest,
+          subjectDigest: digest,
+          artifactType: BUNDLE_MEDIA_TYPE,
+        });
+        referrerDigest = pushed.descriptor.digest;
+        logger.debug(
+          `pushed bundle referrer ${referrerDigest} for ${repositoryName(repo)}@${digest}${pushed.viaApi ? '' : ' (referrers tag)'}`,
+        );
+      }
+      // Debug only: both adapters list what was signed once the run is done.
+      logger.debug(`signed ${target.reference} (${digest}, key version ${signer.keyVersion})`);
+      return {
+        reference: target.reference,
+        repository: repositoryName(repo),
+        digest,
+        format,
+        ...(wantLegacy ? { signatureTag: signatureTag(digest) } : {}),
+        ...(referrerDigest ? { referrerDigest } : {}),
+        keyVersion: signer.keyVersion,
+        ...(target.platform ? { platform: target.platform } : {}),
+      };
+    },
   });
 }
 
@@ -179,7 +188,7 @@ async function planLegacy(
 ): Promise<LegacyPlan> {
   const { target, annotations, publicKeyPem } = input;
   const digest = target.descriptor.digest;
-  const existing = await getManifest(client, target.ref, signatureTag(digest));
+  const existing = await getManifest(client, { repo: target.ref, reference: signatureTag(digest) });
   const payload = simpleSigningPayload({ dockerReference: cosignRepositoryName(target.ref), digest, annotations });
   const payloadSha256 = createHash('sha256').update(payload).digest();
   const payloadDigest = `sha256:${payloadSha256.toString('hex')}`;
@@ -204,10 +213,11 @@ async function writeLegacy(
   ]);
   if (!next) return;
   await Promise.all([
-    uploadBlob(client, repo, plan.payload, SIMPLE_SIGNING_MEDIA_TYPE),
-    uploadBlob(client, repo, next.config, OCI_IMAGE_CONFIG),
+    uploadBlob(client, { repo, bytes: plan.payload, mediaType: SIMPLE_SIGNING_MEDIA_TYPE }),
+    uploadBlob(client, { repo, bytes: next.config, mediaType: OCI_IMAGE_CONFIG }),
   ]);
-  await putManifest(client, repo, {
+  await putManifest(client, {
+    repo,
     reference: signatureTag(target.descriptor.digest),
     mediaType: next.mediaType,
     bytes: next.manifest,

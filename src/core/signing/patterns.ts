@@ -69,7 +69,7 @@ export async function resolveFilePatterns(
   const excludedFiles = new Set<string>();
   const excludedDirs: string[] = [];
   for (const pattern of excludes) {
-    const matched = expandPattern(pattern, cwd, logger);
+    const matched = expandPattern(pattern, { cwd, logger });
     for (const file of matched.files) excludedFiles.add(file);
     excludedDirs.push(...matched.directories);
   }
@@ -79,7 +79,7 @@ export async function resolveFilePatterns(
   const all = new Set<string>();
   const report: PatternMatch[] = [];
   for (const pattern of includes) {
-    const matched = expandPattern(pattern, cwd, logger);
+    const matched = expandPattern(pattern, { cwd, logger });
     const kept = matched.files.filter((file) => !isExcluded(file));
     for (const file of kept) all.add(file);
     report.push({ pattern, files: kept.length, directories: matched.directories.length });
@@ -93,7 +93,11 @@ export async function resolveFilePatterns(
  * pattern that matched no file; `warn` logs one warning per such pattern; `ignore` is silent.
  * Returns the files to sign (possibly none with `warn`/`ignore`).
  */
-export function checkFilesFound(resolved: ResolvedFiles, ifNoFilesFound: IfNoFilesFound, logger?: Logger): string[] {
+export function checkFilesFound(
+  resolved: ResolvedFiles,
+  policy: { readonly ifNoFilesFound: IfNoFilesFound; readonly logger?: Logger },
+): string[] {
+  const { ifNoFilesFound, logger } = policy;
   const unmatched = resolved.patterns.filter((p) => p.files === 0);
   if (unmatched.length === 0 || ifNoFilesFound === 'ignore') return [...resolved.files];
   const describe = (p: PatternMatch) =>
@@ -115,7 +119,8 @@ interface Expanded {
   readonly directories: string[];
 }
 
-function expandPattern(pattern: string, cwd: string, logger: Logger): Expanded {
+function expandPattern(pattern: string, where: { readonly cwd: string; readonly logger: Logger }): Expanded {
+  const { cwd, logger } = where;
   const files = new Set<string>();
   const directories = new Set<string>();
   /** Sorts one path by what it is; `entry` (from the glob) spares a stat unless it is a symlink. */

@@ -48,7 +48,7 @@ export async function writePublicKey(options: WritePublicKeyOptions): Promise<st
   if (await existingKeyIsOurs({ path, key, options })) return path;
   const pem = options.publicKeyPem.endsWith('\n') ? options.publicKeyPem : `${options.publicKeyPem}\n`;
   try {
-    await writeFileAtomic(path, pem, { mode: OUTPUT_FILE_MODE });
+    await writeFileAtomic(path, { data: pem, mode: OUTPUT_FILE_MODE });
   } catch (error: unknown) {
     throw new SigningError('OUTPUT_WRITE_FAILED', `cannot write the public key '${path}': ${describeFsError(error)}`, {
       cause: error,

@@ -44,7 +44,6 @@ function invalid(value: string, why: string): WorkloadApiError {
  * 1-65535, nothing else.
  */
 export function parseWorkloadApiAddress(value: string): WorkloadApiAddress {
-  const original = value;
   const trimmed = value.trim();
   if (trimmed === '') throw invalid(value, 'the address is empty');
   if (trimmed !== value) throw invalid(value, 'the address has leading or trailing white space');
@@ -55,12 +54,12 @@ export function parseWorkloadApiAddress(value: string): WorkloadApiAddress {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value)?.[1];
   if (scheme === undefined) throw invalid(value, 'there is no scheme');
   const rest = value.slice(scheme.length + 1);
-  if (scheme === 'unix') return parseUnix(value, rest, original);
-  if (scheme === 'tcp') return parseTcp(value, rest, original);
+  if (scheme === 'unix') return parseUnix(value, rest);
+  if (scheme === 'tcp') return parseTcp(value, rest);
   throw invalid(value, `the scheme '${scheme}' is not supported (use unix or tcp, lowercase)`);
 }
 
-function parseUnix(value: string, rest: string, original: string): WorkloadApiAddress {
+function parseUnix(value: string, rest: string): WorkloadApiAddress {
   let path: string;
   if (rest.startsWith('//')) {
     const afterSlashes = rest.slice(2);
@@ -87,10 +86,10 @@ function parseUnix(value: string, rest: string, original: string): WorkloadApiAd
       `the socket path is ${bytes} bytes long; unix socket paths must be shorter than 108 bytes (move the socket to a shorter directory)`,
     );
   }
-  return { kind: 'unix', target: `unix://${path}`, socketPath: path, original };
+  return { kind: 'unix', target: `unix://${path}`, socketPath: path, original: value };
 }
 
-function parseTcp(value: string, rest: string, original: string): WorkloadApiAddress {
+function parseTcp(value: string, rest: string): WorkloadApiAddress {
   if (!rest.startsWith('//')) throw invalid(value, 'a tcp address must start with tcp://');
   const authorityAndMore = rest.slice(2);
   if (/[/?#]/.test(authorityAndMore)) {
@@ -133,5 +132,5 @@ function parseTcp(value: string, rest: string, original: string): WorkloadApiAdd
   const port = Number(portText);
   if (port < 1 || port > 65535) throw invalid(value, `the port ${port} is outside 1-65535`);
   const target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return { kind: 'tcp', target, host, port, original };
+  return { kind: 'tcp', target, host, port, original: value };
 }

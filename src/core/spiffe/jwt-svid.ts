@@ -1,15 +1,10 @@
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  jwtVerify,
-  type JSONWebKeySet,
-  type JWK,
-  type JWTPayload,
-} from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { describeError } from '../errors.ts';
-import { WorkloadApiError, redactJwts, type WorkloadApiErrorCode } from './errors.ts';
+import { WorkloadApiError, redactJwts } from './errors.ts';
+import { audiencesOf, decodeJwtSvidClaims, jwtSigningKeys } from './jwt-claims.ts';
 import { parseSpiffeId, parseTrustDomain, type SpiffeId } from './spiffe-id.ts';
+
+export { decodeJwtSvidClaims, jwtSigningKeys } from './jwt-claims.ts';
 
 /** A JWT-SVID as the Workload API issued it. `token` is a secret: never log it. */
 export interface JwtSvid {
@@ -63,64 +58,6 @@ export interface VerifiedJwtSvid {
   readonly claims: Readonly<JWTPayload>;
 }
 
-function fail(code: WorkloadApiErrorCode, message: string, cause?: unknown): WorkloadApiError {
-  return new WorkloadApiError(code, message, cause === undefined ? undefined : { cause });
-}
-
-function audiencesOf(aud: JWTPayload['aud']): string[] {
-  if (typeof aud === 'string') return [aud];
-  if (Array.isArray(aud)) return aud.filter((a): a is string => typeof a === 'string');
-  return [];
-}
-
-/**
- * Decodes (does NOT verify) a JWT-SVID's claims for the domain type: `sub` must be a SPIFFE ID,
- * `exp` a number, `aud` present. Throws `JWT_SVID_INVALID` otherwise (never echoing the token).
- */
-export function decodeJwtSvidClaims(token: string): {
-  readonly subject: SpiffeId;
-  readonly audiences: readonly string[];
-  readonly expiresAt: Date;
-  readonly claims: Readonly<JWTPayload>;
-} {
-  let claims: JWTPayload;
-  try {
-    claims = decodeJwt(token);
-  } catch (error: unknown) {
-    throw fail('JWT_SVID_INVALID', `the JWT-SVID is not a well-formed JWT: ${redactJwts(describeError(error))}`, error);
-  }
-  if (typeof claims.sub !== 'string') throw fail('JWT_SVID_INVALID', 'the JWT-SVID has no `sub` claim');
-  let subject: SpiffeId;
-  try {
-    subject = parseSpiffeId(claims.sub);
-  } catch (error: unknown) {
-    throw fail('JWT_SVID_INVALID', `the JWT-SVID's \`sub\` is not a SPIFFE ID: ${describeError(error)}`, error);
-  }
-  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) {
-    throw fail('JWT_SVID_INVALID', `the JWT-SVID for ${subject.id} has no numeric \`exp\` claim`);
-  }
-  const audiences = audiencesOf(claims.aud);
-  if (audiences.length === 0) throw fail('JWT_SVID_INVALID', `the JWT-SVID for ${subject.id} has no \`aud\` claim`);
-  return { subject, audiences, expiresAt: new Date(claims.exp * 1000), claims: Object.freeze({ ...claims }) };
-}
-
-/**
- * Normalizes a SPIFFE JWT bundle for jose: SPIFFE bundles may mark keys `use: "jwt-svid"` (and
- * X.509 authorities `use: "x509-svid"`), which jose would skip; keep JWT keys, drop the rest.
- */
-export function jwtSigningKeys(bundle: JSONWebKeySet): JSONWebKeySet {
-  const keys: JWK[] = [];
-  for (const key of bundle.keys) {
-    if (key.use === undefined || key.use === 'sig') keys.push(key);
-    else if (key.use === 'jwt-svid') {
-      const copy: JWK = { ...key };
-      delete copy.use;
-      keys.push(copy);
-    }
-  }
-  return { keys };
-}
-
 /**
  * Checks a JWT-SVID locally against the trust domain's JWT bundle, as the JWT-SVID standard says:
  * allowed algorithm, signature by a key of the bundle of `sub`'s trust domain, `exp` (with a small
@@ -129,23 +66,31 @@ export function jwtSigningKeys(bundle: JSONWebKeySet): JSONWebKeySet {
  */
 export async function verifyJwtSvid(token: string, options: VerifyJwtSvidOptions): Promise<VerifiedJwtSvid> {
   if (typeof token !== 'string' || token.split('.').length !== 3) {
-    throw fail('JWT_SVID_INVALID', 'the JWT-SVID is not a JWS compact serialization (three dot-separated parts)');
+    throw new WorkloadApiError(
+      'JWT_SVID_INVALID',
+      'the JWT-SVID is not a JWS compact serialization (three dot-separated parts)',
+    );
   }
-  if (options.audience === '') throw fail('WORKLOAD_API_REQUEST_INVALID', 'the expected audience is empty');
+  if (options.audience === '')
+    throw new WorkloadApiError('WORKLOAD_API_REQUEST_INVALID', 'the expected audience is empty');
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(token);
   } catch (error: unknown) {
-    throw fail('JWT_SVID_INVALID', `the JWT-SVID header cannot be decoded: ${redactJwts(describeError(error))}`, error);
+    throw new WorkloadApiError(
+      'JWT_SVID_INVALID',
+      `the JWT-SVID header cannot be decoded: ${redactJwts(describeError(error))}`,
+      { cause: error },
+    );
   }
   if (typeof header.alg !== 'string' || !JWT_SVID_ALGORITHMS.includes(header.alg)) {
-    throw fail(
+    throw new WorkloadApiError(
       'JWT_SVID_INVALID',
       `the JWT-SVID is signed with '${String(header.alg)}', not one of ${JWT_SVID_ALGORITHMS.join(', ')}`,
     );
   }
   if (header.typ !== undefined && header.typ !== 'JWT' && header.typ !== 'JOSE') {
-    throw fail('JWT_SVID_INVALID', `the JWT-SVID has header typ '${header.typ}' (allowed: JWT, JOSE)`);
+    throw new WorkloadApiError('JWT_SVID_INVALID', `the JWT-SVID has header typ '${header.typ}' (allowed: JWT, JOSE)`);
   }
   const { subject } = decodeJwtSvidClaims(token);
   checkExpectedSubject(subject, options);
@@ -153,7 +98,7 @@ export async function verifyJwtSvid(token: string, options: VerifyJwtSvidOptions
   const bundle = options.bundles.get(subject.trustDomainId);
   if (bundle === undefined) {
     const known = [...options.bundles.keys()].join(', ') || 'none';
-    throw fail(
+    throw new WorkloadApiError(
       'JWT_BUNDLE_NOT_FOUND',
       `no JWT bundle for trust domain ${subject.trustDomainId} (bundles: ${known}): the JWT-SVID for ${subject.id} cannot be trusted`,
     );
@@ -162,10 +107,10 @@ export async function verifyJwtSvid(token: string, options: VerifyJwtSvidOptions
   try {
     keySet = createLocalJWKSet(jwtSigningKeys(bundle));
   } catch (error: unknown) {
-    throw fail(
+    throw new WorkloadApiError(
       'JWT_BUNDLE_INVALID',
       `the JWT bundle of ${subject.trustDomainId} is not a valid JWKS: ${describeError(error)}`,
-      error,
+      { cause: error },
     );
   }
   let payload: JWTPayload;
@@ -178,7 +123,7 @@ export async function verifyJwtSvid(token: string, options: VerifyJwtSvidOptions
       ...(options.now ? { currentDate: options.now } : {}),
     }));
   } catch (error: unknown) {
-    throw mapJoseError(error, subject, options.audience);
+    throw mapJoseError(error, { subject, audience: options.audience });
   }
   const audiences = audiencesOf(payload.aud);
   return {
@@ -193,49 +138,59 @@ function checkExpectedSubject(subject: SpiffeId, options: VerifyJwtSvidOptions):
   if (options.expectedTrustDomain !== undefined) {
     const expected = parseTrustDomain(options.expectedTrustDomain);
     if (subject.trustDomain !== expected) {
-      throw fail(
+      throw new WorkloadApiError(
         'JWT_SVID_SUBJECT_MISMATCH',
         `the JWT-SVID is for ${subject.id}, outside the expected trust domain ${expected}`,
       );
     }
   }
   if (options.expectedSpiffeId !== undefined && subject.id !== parseSpiffeId(options.expectedSpiffeId).id) {
-    throw fail(
+    throw new WorkloadApiError(
       'JWT_SVID_SUBJECT_MISMATCH',
       `the JWT-SVID is for ${subject.id}, not the expected ${options.expectedSpiffeId}`,
     );
   }
 }
 
-function mapJoseError(error: unknown, subject: SpiffeId, audience: string): WorkloadApiError {
+function mapJoseError(
+  error: unknown,
+  expected: { readonly subject: SpiffeId; readonly audience: string },
+): WorkloadApiError {
+  const { subject, audience } = expected;
   const code = (error as { code?: unknown } | null)?.code;
   const detail = redactJwts(describeError(error));
   const claim = (error as { claim?: unknown } | null)?.claim;
   switch (code) {
     case 'ERR_JWT_EXPIRED':
-      return fail('JWT_SVID_EXPIRED', `the JWT-SVID for ${subject.id} has expired (${detail}): fetch a new one`, error);
+      return new WorkloadApiError(
+        'JWT_SVID_EXPIRED',
+        `the JWT-SVID for ${subject.id} has expired (${detail}): fetch a new one`,
+        { cause: error },
+      );
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       if (claim === 'aud') {
-        return fail(
+        return new WorkloadApiError(
           'JWT_SVID_AUDIENCE_MISMATCH',
           `the JWT-SVID for ${subject.id} is not for audience '${audience}' (${detail})`,
-          error,
+          { cause: error },
         );
       }
-      return fail(
+      return new WorkloadApiError(
         'JWT_SVID_INVALID',
         `the JWT-SVID for ${subject.id} failed the \`${String(claim)}\` check: ${detail}`,
-        error,
+        { cause: error },
       );
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
     case 'ERR_JWKS_NO_MATCHING_KEY':
     case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
-      return fail(
+      return new WorkloadApiError(
         'JWT_SVID_INVALID',
         `the JWT-SVID for ${subject.id} is not signed by a key of the ${subject.trustDomainId} JWT bundle (${detail})`,
-        error,
+        { cause: error },
       );
     default:
-      return fail('JWT_SVID_INVALID', `the JWT-SVID for ${subject.id} failed verification: ${detail}`, error);
+      return new WorkloadApiError('JWT_SVID_INVALID', `the JWT-SVID for ${subject.id} failed verification: ${detail}`, {
+        cause: error,
+      });
   }
 }

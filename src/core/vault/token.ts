@@ -106,7 +106,11 @@ export async function revokeSelf(client: VaultClient, token: string): Promise<'r
 }
 
 /** Throws (after the caller revokes) when Vault issued a token that lives longer than allowed. */
-export function assertTokenTtl(token: VaultToken, maxTtlSeconds: number | undefined, role: string): void {
+export function assertTokenTtl(
+  token: VaultToken,
+  limit: { readonly maxTtlSeconds: number | undefined; readonly role: string },
+): void {
+  const { maxTtlSeconds, role } = limit;
   if (maxTtlSeconds === undefined || token.ttlSeconds <= maxTtlSeconds) return;
   throw vaultErrorFrom(tokenTtlExceeded({ role, ttlSeconds: token.ttlSeconds, maxTtlSeconds }));
 }

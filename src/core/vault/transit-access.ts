@@ -26,16 +26,21 @@ export interface AccessContext {
 }
 
 /**
- * Runs `send` with the provider's token. Vault answers 403 both for a dead (expired, revoked)
+ * Runs `request.send` with the provider's token. Vault answers 403 both for a dead (expired, revoked)
  * token and for one whose policies lack the path; lookup-self tells them apart: a dead token
  * cannot look itself up. A dead token is renewed and `send` runs once more with the new one;
  * missing rights become TRANSIT_PERMISSION_DENIED naming the path, the capability and the policy.
  */
 export async function withToken<T>(
   ctx: AccessContext,
-  request: { readonly operation: TransitOperation; readonly signedCount: number },
-  send: (token: string) => Promise<T>,
+  request: {
+    readonly operation: TransitOperation;
+    readonly signedCount: number;
+    /** The request itself, given the token to send. */
+    readonly send: (token: string) => Promise<T>;
+  },
 ): Promise<T> {
+  const { send, ...access } = request;
   const token = await ctx.tokens.getToken();
   try {
     return await send(token);
@@ -43,7 +48,7 @@ export async function withToken<T>(
     if (!isForbidden(error)) throw error;
     // HashiCorp Vault says "invalid token" outright; OpenBao's bare 403 needs lookup-self to tell.
     if (!isInvalidTokenAnswer(error) && !(await isDead(ctx.client, token))) {
-      throw await permissionDenied(ctx, { ...request, token, cause: error, renewed: false });
+      throw await permissionDenied(ctx, { ...access, token, cause: error, renewed: false });
     }
   }
   ctx.logger.info(`Vault rejected the token as expired or revoked; getting a new one to retry`);
@@ -57,7 +62,7 @@ export async function withToken<T>(
     return await send(fresh);
   } catch (error: unknown) {
     if (!isForbidden(error)) throw error;
-    throw await permissionDenied(ctx, { ...request, token: fresh, cause: error, renewed: true });
+    throw await permissionDenied(ctx, { ...access, token: fresh, cause: error, renewed: true });
   }
 }
 

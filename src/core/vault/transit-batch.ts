@@ -5,9 +5,9 @@ import { describeTarget, TransitError, type TransitTarget } from './transit-erro
 /** One sign request's body: `reference` is the digest's index in the `signDigests` call. */
 export function batchRequestBody(
   chunk: readonly Buffer[],
-  offset: number,
-  keyVersion: number,
+  request: { readonly offset: number; readonly keyVersion: number },
 ): Readonly<Record<string, unknown>> {
+  const { offset, keyVersion } = request;
   return {
     batch_input: chunk.map((digest, i) => ({ input: digest.toString('base64'), reference: String(offset + i) })),
     prehashed: true,

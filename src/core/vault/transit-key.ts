@@ -34,9 +34,11 @@ export async function readSigningKey(ctx: AccessContext, requestedVersion: numbe
   const { client, target } = ctx;
   let response: unknown;
   try {
-    response = await withToken(ctx, { operation: 'read', signedCount: 0 }, (token) =>
-      client.request({ method: 'GET', path: keyUrlPath(target), token }),
-    );
+    response = await withToken(ctx, {
+      operation: 'read',
+      signedCount: 0,
+      send: (token) => client.request({ method: 'GET', path: keyUrlPath(target), token }),
+    });
   } catch (error: unknown) {
     throw keyReadFailure(target, error);
   }

@@ -142,10 +142,12 @@ export class TransitSigner {
   }
 
   private async signChunk(chunk: readonly Buffer[], offset: number): Promise<Buffer[]> {
-    const body = batchRequestBody(chunk, offset, this.keyVersion);
-    const response = await withToken(this.ctx, { operation: 'sign', signedCount: offset }, (token) =>
-      this.ctx.client.request<unknown>({ method: 'POST', path: this.signUrlPath, body, token }),
-    );
+    const body = batchRequestBody(chunk, { offset, keyVersion: this.keyVersion });
+    const response = await withToken(this.ctx, {
+      operation: 'sign',
+      signedCount: offset,
+      send: (token) => this.ctx.client.request<unknown>({ method: 'POST', path: this.signUrlPath, body, token }),
+    });
     const signatures = parseBatchResults(response, {
       target: this.ctx.target,
       offset,

@@ -39,7 +39,7 @@ export interface RetryOptions<T> {
    */
   readonly retryAfterMs?: (error: unknown) => number | undefined;
   /** Called before each wait, with the failure and the chosen delay. */
-  readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  readonly onRetry?: (error: unknown, retry: { readonly attempt: number; readonly delayMs: number }) => void;
   /** Builds the error thrown when the deadline passes; gets the last failure. */
   readonly onDeadline?: (lastError: unknown, attempts: number) => Error;
   readonly attempt: (attempt: number) => Promise<T>;
@@ -64,7 +64,7 @@ export async function retry<T>(options: RetryOptions<T>): Promise<T> {
         throw options.onDeadline ? options.onDeadline(error, attempt) : error;
       }
       const wait = Math.min(Math.max(delay, asked), remaining);
-      options.onRetry?.(error, attempt, wait);
+      options.onRetry?.(error, { attempt, delayMs: wait });
       await clock.sleep(wait);
     }
   }

@@ -161,7 +161,7 @@ export class RegistryClient {
         clock: this.clock,
         isRetryable: isRetryableRegistryError,
         retryAfterMs: (error) => this.retryAfterMs(error),
-        onRetry: (error, attempt, delayMs) =>
+        onRetry: (error, { attempt, delayMs }) =>
           this.logger.debug(
             `${req.what}: attempt ${attempt} failed (${describeError(error)}); retrying in ${Math.round(delayMs)} ms`,
           ),

@@ -1,4 +1,5 @@
-import { Client, Metadata, credentials } from '@grpc/grpc-js';
+/** The SPIFFE Workload API client (JWT-SVID profile): retries, deadlines and parsed answers. */
+import { Client, credentials } from '@grpc/grpc-js';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { SYSTEM_CLOCK, retry, type Clock, type RetryPolicy } from '../retry.ts';
@@ -7,14 +8,8 @@ import { WorkloadApiError } from './errors.ts';
 import type { JwtBundles, JwtSvid } from './jwt-svid.ts';
 import { parseSpiffeId } from './spiffe-id.ts';
 import { describeGrpcFailure, finalError, isRetryableStatus, isServiceError } from './status.ts';
-import {
-  parseJwtBundlesResponse,
-  parseJwtSvidResponse,
-  type WireJwtBundlesResponse,
-  type WireJwtSvidRequest,
-  type WireJwtSvidResponse,
-} from './wire.ts';
-import { JWTBundlesRequest, JWTBundlesResponse, JWTSVIDRequest, JWTSVIDResponse } from './generated/workload.js';
+import { firstJwtBundles, unaryJwtSvid } from './grpc-calls.ts';
+import { parseJwtBundlesResponse, parseJwtSvidResponse, type WireJwtSvidRequest } from './wire.ts';
 
 /** Overall time budget for one Workload API operation, retries included. */
 export const DEFAULT_WORKLOAD_API_TIMEOUT_MS = 30_000;
@@ -25,8 +20,7 @@ export const DEFAULT_WORKLOAD_API_RETRY_POLICY: Pick<RetryPolicy, 'initialDelayM
   initialDelayMs: 200,
   maxDelayMs: 2_000,
 });
-/** The metadata every Workload API call must carry (SPIFFE Workload Endpoint spec). */
-export const SECURITY_HEADER = Object.freeze({ key: 'workload.spiffe.io', value: 'true' });
+export { SECURITY_HEADER } from './grpc-calls.ts';
 
 export interface WorkloadApiClientOptions {
   /** A `SPIFFE_ENDPOINT_SOCKET` value (`unix:///path` or `tcp://IP:PORT`); default SPIRE's socket. */
@@ -48,15 +42,6 @@ export interface FetchJwtSvidOptions {
   /** Only the JWT-SVID for this SPIFFE ID (`JWT_SVID_NOT_FOUND` if the workload lacks it). */
   readonly spiffeId?: string;
 }
-
-/** The methods' paths: the service has no package (SPIFFE Workload Endpoint spec). */
-const FETCH_JWT_SVID = '/SpiffeWorkloadAPI/FetchJWTSVID';
-const FETCH_JWT_BUNDLES = '/SpiffeWorkloadAPI/FetchJWTBundles';
-
-const encodeJwtSvidRequest = (request: WireJwtSvidRequest) => Buffer.from(JWTSVIDRequest.encode(request).finish());
-const decodeJwtSvidResponse = (bytes: Buffer): WireJwtSvidResponse => JWTSVIDResponse.decode(bytes);
-const encodeJwtBundlesRequest = () => Buffer.from(JWTBundlesRequest.encode({}).finish());
-const decodeJwtBundlesResponse = (bytes: Buffer): WireJwtBundlesResponse => JWTBundlesResponse.decode(bytes);
 
 /**
  * Audiences are checked here, not left to the agent: SPIRE 1.15 answers an empty list with
@@ -124,7 +109,7 @@ export class WorkloadApiClient {
     // PermissionDenied as "not registered", which we would retry until the deadline. Filtering
     // here fails at once, listing the IDs the workload does have.
     const request: WireJwtSvidRequest = { audience: audiences };
-    const response = await this.#withRetry(what, (deadline) => this.#unary(request, deadline));
+    const response = await this.#withRetry(what, (deadline) => unaryJwtSvid(this.#grpc, { request, deadline }));
     const svids = parseJwtSvidResponse(response);
     const matching = wanted === undefined ? svids : svids.filter((svid) => svid.spiffeId === wanted);
     if (matching.length === 0) {
@@ -151,7 +136,7 @@ export class WorkloadApiClient {
 
   /** The JWT bundles (JWKS) keyed by trust domain ID: the stream's first message. */
   async fetchJwtBundles(): Promise<JwtBundles> {
-    const response = await this.#withRetry('FetchJWTBundles', (deadline) => this.#firstStreamMessage(deadline));
+    const response = await this.#withRetry('FetchJWTBundles', (deadline) => firstJwtBundles(this.#grpc, deadline));
     const bundles = parseJwtBundlesResponse(response);
     this.#logger.debug(`Workload API sent JWT bundles for ${[...bundles.keys()].join(', ')}`);
     return bundles;
@@ -179,12 +164,6 @@ export class WorkloadApiClient {
     }
   }
 
-  #metadata(): Metadata {
-    const metadata = new Metadata();
-    metadata.set(SECURITY_HEADER.key, SECURITY_HEADER.value);
-    return metadata;
-  }
-
   async #withRetry<T>(what: string, call: (deadline: Date) => Promise<T>): Promise<T> {
     if (this.#closed) {
       throw new WorkloadApiError('WORKLOAD_API_CLOSED', `${what}: the Workload API client has been closed`);
@@ -198,7 +177,7 @@ export class WorkloadApiClient {
         clock: this.#clock,
         random: this.#random,
         isRetryable: (error) => isServiceError(error) && isRetryableStatus(error.code),
-        onRetry: (error, attempt, delayMs) => {
+        onRetry: (error, { attempt, delayMs }) => {
           this.#logger.debug(
             `Workload API ${what} at ${this.address.original}: ${describeGrpcFailure(error)}; ` +
               `retrying in ${Math.round(delayMs)} ms (attempt ${attempt})`,
@@ -224,54 +203,5 @@ export class WorkloadApiClient {
       if (error instanceof WorkloadApiError) throw error;
       throw finalError(error, { ...context, attempts, elapsedMs: this.#clock.now() - started });
     }
-  }
-
-  #unary(request: WireJwtSvidRequest, deadline: Date): Promise<WireJwtSvidResponse> {
-    return new Promise((resolve, reject) => {
-      this.#grpc.makeUnaryRequest(
-        FETCH_JWT_SVID,
-        encodeJwtSvidRequest,
-        decodeJwtSvidResponse,
-        request,
-        this.#metadata(),
-        { deadline },
-        (error, response) => (error ? reject(error) : resolve(response ?? {})),
-      );
-    });
-  }
-
-  #firstStreamMessage(deadline: Date): Promise<WireJwtBundlesResponse> {
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const stream = this.#grpc.makeServerStreamRequest(
-        FETCH_JWT_BUNDLES,
-        encodeJwtBundlesRequest,
-        decodeJwtBundlesResponse,
-        {},
-        this.#metadata(),
-        { deadline },
-      );
-      stream.on('data', (message: WireJwtBundlesResponse) => {
-        if (settled) return;
-        settled = true;
-        resolve(message);
-        stream.cancel();
-      });
-      stream.on('error', (error: unknown) => {
-        if (settled) return; // includes the CANCELLED that our own cancel() produces
-        settled = true;
-        reject(error);
-      });
-      stream.on('end', () => {
-        if (settled) return;
-        settled = true;
-        reject(
-          new WorkloadApiError(
-            'JWT_BUNDLE_INVALID',
-            'the SPIFFE Workload API ended the FetchJWTBundles stream without sending a bundle',
-          ),
-        );
-      });
-    });
   }
 }

@@ -85,7 +85,7 @@ export class VaultClient {
       policy: this.retryPolicy,
       ...(this.clock ? { clock: this.clock } : {}),
       isRetryable: isRetryableVaultFailure,
-      onRetry: (error, attempt, delayMs) => {
+      onRetry: (error, { attempt, delayMs }) => {
         this.logger.debug(
           `Vault ${request.method} ${request.path} failed (${summarize(error)}); retry ${attempt} in ${Math.round(delayMs)} ms`,
         );

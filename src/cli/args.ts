@@ -1,3 +1,7 @@
+/**
+ * Flag parsing for every command: Go-style (-role ci) and GNU-style (--role=ci) spellings,
+ * booleans, `--`, and exec's split at the command.
+ */
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/errors.ts';
 

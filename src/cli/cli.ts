@@ -1,3 +1,7 @@
+/**
+ * The command table and the dispatcher: argv to a command, its errors to one stderr line with a
+ * [CODE], and the exit status.
+ */
 import { describeError, InputError } from '../core/errors.ts';
 import type { Command, CommandContext } from './command.ts';
 import { authCommand } from './commands/auth.ts';

@@ -1,3 +1,7 @@
+/**
+ * What a CLI command is (name, help, flag groups, run) and the context it runs in: argv,
+ * environment, logger, stdout.
+ */
 import { parseFlags, type ParsedFlags } from './args.ts';
 import { mergeFlags, type FlagGroup } from './flags.ts';
 import { renderCommandHelp } from './help.ts';

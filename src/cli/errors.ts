@@ -1,3 +1,7 @@
+/**
+ * Errors of the command line itself (not of the core it drives), and the innermost code of an
+ * error chain.
+ */
 import { CodedError } from '../core/errors.ts';
 
 /** What goes wrong in the command line itself (not in the core it drives). */

@@ -1,3 +1,7 @@
+/**
+ * The CLI help text: one page per command, rendered from its flag groups (the option table), and
+ * the main page.
+ */
 import type { FlagSpec } from './args.ts';
 import type { Command } from './command.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * The CLI logger: messages on stderr with every registered secret (and anything JWT-shaped)
+ * redacted, one line per error with its code.
+ */
 import type { Logger } from '../core/logger.ts';
 import { redactJwts } from '../core/spiffe/errors.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * Stop signals (SIGINT, SIGTERM, SIGHUP) while a command holds tokens: watch them, wait briefly
+ * for a login under way, and exit as a shell would.
+ */
 import { constants } from 'node:os';
 
 /** A stop signal during a login: how long to wait for a token that may be on its way, to revoke it. */

@@ -1,3 +1,7 @@
+/**
+ * Where a signing command's tokens come from (a login with the identity, or $VAULT_TOKEN), and
+ * revoking what it minted, also on a stop signal.
+ */
 import { InputError } from '../core/errors.ts';
 import type { VaultClient } from '../core/vault/client.ts';
 import type { TokenProvider } from '../core/vault/session.ts';

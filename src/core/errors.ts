@@ -1,3 +1,7 @@
+/**
+ * The error base shared by every area: a string code, the cause, the finding; and how adapters
+ * show a code.
+ */
 import type { Finding } from './diagnose/finding.ts';
 
 /**

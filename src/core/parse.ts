@@ -1,3 +1,7 @@
+/**
+ * Strict parsers for option values (booleans, durations, URLs, lists, PEM, key=value), shared by
+ * every option row.
+ */
 import { readFileSync } from 'node:fs';
 import { InputError } from './errors.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * `spiffe-vault auth`: log in with the SPIFFE identity and print the token as shell exports for
+ * eval.
+ */
 import { shellQuote } from '../args.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
 import { parseLoginConfig, parseTransitConfig, parseVaultConfig } from '../config.ts';

@@ -1,3 +1,7 @@
+/**
+ * `spiffe-vault exec`: log in, run a command with the token in its environment only, and always
+ * revoke the token afterwards.
+ */
 import { InputError } from '../../core/errors.ts';
 import type { LoginToken, VaultLogin } from '../../core/login/types.ts';
 import type { VaultConnection } from '../../core/options/config.ts';

@@ -1,3 +1,4 @@
+/** `spiffe-vault revoke`: revoke the token in $VAULT_TOKEN (or $BAO_TOKEN). */
 import { InputError } from '../../core/errors.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
 import { parseVaultConfig } from '../config.ts';

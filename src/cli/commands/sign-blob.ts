@@ -1,3 +1,7 @@
+/**
+ * `spiffe-vault sign-blob`: sign files with the transit key (FILE.sig, FILE.sigstore.json,
+ * KEY.pub).
+ */
 import type { SignedBlob } from '../../core/signing/types.ts';
 import type { VaultClient } from '../../core/vault/client.ts';
 import type { TokenProvider } from '../../core/vault/session.ts';

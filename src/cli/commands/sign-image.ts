@@ -1,3 +1,4 @@
+/** `spiffe-vault sign-image`: sign container images in their registries with the transit key. */
 import { InputError } from '../../core/errors.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
 import { parseImageSigningConfig, parseTransitConfig, parseVaultConfig, registryOptions } from '../config.ts';

@@ -1,3 +1,7 @@
+/**
+ * `spiffe-vault verify-blob`: check a file against its .sig or Sigstore bundle with a public key,
+ * offline.
+ */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';

@@ -1,3 +1,4 @@
+/** `spiffe-vault verify-image`: check offline that images carry a valid signature by a public key. */
 import { describeError, InputError } from '../../core/errors.ts';
 import { readPem } from '../../core/parse.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';

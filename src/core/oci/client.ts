@@ -1,3 +1,7 @@
+/**
+ * The registry HTTP client: auth challenges, credentials, retries under a deadline, and failures
+ * turned into findings.
+ */
 import { createHash } from 'node:crypto';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';

@@ -1,3 +1,7 @@
+/**
+ * The registry area's errors (codes such as REGISTRY_AUTH_REQUIRED, IMAGE_NOT_FOUND) and which
+ * failures are retryable.
+ */
 import { CodedError } from '../errors.ts';
 import { renderFinding, type Finding } from '../diagnose/finding.ts';
 

@@ -1,3 +1,4 @@
+/** Registry operations on manifests and blobs: get, check, upload and put, with digests checked. */
 import type { RegistryClient } from './client.ts';
 import { sha256Digest } from './client.ts';
 import { OciError } from './errors.ts';

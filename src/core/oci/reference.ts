@@ -1,3 +1,4 @@
+/** Image references (registry/repository:tag@digest) parsed strictly, with Docker Hub's defaults. */
 import { OciError } from './errors.ts';
 import { DOCKER_HUB, DOCKER_HUB_ALIASES_FOR_CONFIG, DOCKER_HUB_API_HOST, DOCKER_HUB_CANONICAL } from './docker-hub.ts';
 import { SHA256_DIGEST } from './media-types.ts';

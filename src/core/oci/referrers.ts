@@ -1,3 +1,7 @@
+/**
+ * An image's referrers: the OCI 1.1 referrers API, or the referrers tag schema where the registry
+ * has no API.
+ */
 import type { RegistryClient } from './client.ts';
 import { OciError } from './errors.ts';
 import { getManifest, putManifest, type RepositoryRef } from './manifests.ts';

@@ -1,3 +1,7 @@
+/**
+ * Writing output files atomically (a temporary file renamed into place), so a failure leaves
+ * nothing half-written.
+ */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rm, rename } from 'node:fs/promises';

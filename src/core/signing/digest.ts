@@ -1,3 +1,7 @@
+/**
+ * Streaming SHA-256 of the files to sign, sized for throughput, with a one-shot path for small
+ * files.
+ */
 import { createHash, hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, accessSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';

@@ -1,3 +1,7 @@
+/**
+ * The signing area's errors (codes such as SIGNING_INTERRUPTED, PUBLIC_KEY_CONFLICT) and what was
+ * signed before a failure.
+ */
 import { CodedError } from '../errors.ts';
 import type { SignedBlob } from './types.ts';
 
@@ -15,8 +19,6 @@ export type SigningErrorCode =
   | 'OUTPUT_WRITE_FAILED'
   /** A public key PEM is not a PKIX public key (or is a private key). */
   | 'PUBLIC_KEY_INVALID'
-  /** `<key>.pub` already holds another key (e.g. an older version's): it is not overwritten. */
-  | 'PUBLIC_KEY_CONFLICT'
   /** `<key>.pub` already holds another key (e.g. an older version's): it is not overwritten. */
   | 'PUBLIC_KEY_CONFLICT'
   /** The signer answered something unusable (wrong count of signatures, an empty signature). */

@@ -1,3 +1,7 @@
+/**
+ * The manifests an image signing run signs: each reference resolved once to a digest, and with
+ * --recursive each platform of an index.
+ */
 import {
   INDEX_MEDIA_TYPES,
   parseImageReference,

@@ -1,3 +1,7 @@
+/**
+ * An offline @sigstore/verify verifier that trusts exactly one public key (ours), for checking
+ * key-based bundles.
+ */
 import type { KeyObject } from 'node:crypto';
 import { Verifier, type TrustMaterial } from '@sigstore/verify';
 

@@ -1,3 +1,4 @@
+/** Where the signature and bundle of each signed file are written. */
 import { basename, sep } from 'node:path';
 import { SigningError } from './errors.ts';
 

@@ -1,3 +1,4 @@
+/** The files `sign-blobs` names: globs and !exclusions expanded, then if-no-files-found applied. */
 import { globSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { describeError } from '../errors.ts';

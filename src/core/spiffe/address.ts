@@ -1,3 +1,7 @@
+/**
+ * Workload API addresses (unix:///path, tcp://IP:PORT) parsed and checked as the SPIFFE spec
+ * defines them.
+ */
 import { isIPv4, isIPv6 } from 'node:net';
 import { WorkloadApiError } from './errors.ts';
 

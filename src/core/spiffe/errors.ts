@@ -1,3 +1,4 @@
+/** The Workload API area's errors, and redaction of anything JWT-shaped from text. */
 import { CodedError } from '../errors.ts';
 import type { Finding } from '../diagnose/finding.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * JWT-SVIDs as the Workload API issues them, and their local checks with jose (signature,
+ * audience, expiry).
+ */
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { describeError } from '../errors.ts';
 import { WorkloadApiError, redactJwts } from './errors.ts';

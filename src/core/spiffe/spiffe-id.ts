@@ -1,3 +1,4 @@
+/** SPIFFE IDs parsed and checked as the SPIFFE ID spec defines them. */
 import { WorkloadApiError } from './errors.ts';
 
 /** A parsed SPIFFE ID (SPIFFE ID standard): `spiffe://<trust domain><path>`. */

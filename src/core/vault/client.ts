@@ -1,3 +1,7 @@
+/**
+ * The Vault HTTP client: node-vault for paths and headers, our transport, retries of what is
+ * retryable, safe errors.
+ */
 import nodeVault from 'node-vault';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { DEFAULT_RETRY_POLICY, retry, type Clock, type RetryPolicy } from '../retry.ts';

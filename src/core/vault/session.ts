@@ -1,3 +1,7 @@
+/**
+ * A token session: hands out a valid token, logs in again before a short token expires, and
+ * remembers every token minted.
+ */
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import type { VaultToken } from './token.ts';
 

@@ -1,3 +1,7 @@
+/**
+ * The HTTP transport under node-vault: TLS (CA, mutual TLS, skip-verify), proxies with CONNECT,
+ * timeouts, and errors without secrets.
+ */
 import http from 'node:http';
 import https from 'node:https';
 import { VaultHttpError } from './errors.ts';

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Configures one dev server of the stack with its own CLI, identically for OpenBao (`bao`, with
 # BAO_ADDR/BAO_TOKEN set) and HashiCorp Vault (`vault`, with VAULT_ADDR/VAULT_TOKEN set): the
-# transit key, JWT auth trusting SPIRE's JWT signing keys, the policies and the roles.
-# Usage: configure.sh CLI JWT_CONFIG_JSON   (run by up.sh; the commands' output is its log)
+# transit key, JWT auth trusting SPIRE's JWT signing keys, the cert auth method trusting SPIRE's
+# X.509 bundle, the policies and the roles.
+# Usage: configure.sh CLI JWT_CONFIG_JSON X509_BUNDLE_PEM OTHER_CA_PEM   (run by up.sh; the
+# commands' output is its log)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
-cli=$1 jwt_config=$2
+cli=$1 jwt_config=$2 x509_bundle=$3 other_ca=$4
 
 admin() { echo "+ $(basename "$cli") $*"; "$cli" "$@"; }
 
@@ -33,3 +35,13 @@ role=(role_type=jwt user_claim=sub "bound_audiences=$AUDIENCE" "bound_subject=$S
 admin write auth/jwt/role/ci "${role[@]}" token_policies=ci-sign,ci-verify token_ttl=60s token_max_ttl=60s
 admin write auth/jwt/role/ci-nosign "${role[@]}" token_policies=ci-nosign token_ttl=60s token_max_ttl=60s
 admin write auth/jwt/role/ci-short "${role[@]}" token_policies=ci-sign token_ttl=5s token_max_ttl=5s
+# The cert auth method (X.509-SVID login): roles trusting SPIRE's X.509 bundle, bound to the
+# workload's SPIFFE ID or to another one, and one trusting an unrelated CA (untrusted chain).
+admin auth enable cert
+cert_role=(token_ttl=60s token_max_ttl=60s)
+admin write auth/cert/certs/ci-cert "certificate=@$x509_bundle" "allowed_uri_sans=$SPIFFE_ID" \
+  token_policies=ci-sign,ci-verify "${cert_role[@]}"
+admin write auth/cert/certs/ci-cert-other "certificate=@$x509_bundle" \
+  "allowed_uri_sans=spiffe://$TRUST_DOMAIN/ci/someone-else" token_policies=ci-sign "${cert_role[@]}"
+admin write auth/cert/certs/ci-cert-untrusted "certificate=@$other_ca" "allowed_uri_sans=$SPIFFE_ID" \
+  token_policies=ci-sign "${cert_role[@]}"

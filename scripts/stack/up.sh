@@ -51,8 +51,10 @@ trap '[ "$ok" = 1 ] || { log "stack:up failed; stopping what was started"; bash 
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ports=$("$NODE" "$here/helper.ts" free-ports 6)
-read -r SPIRE_PORT BAO_PORT VAULT_PORT REGISTRY_PORT REGISTRY2_PORT REGISTRY_AUTH_PORT <<< "$ports"
+ports=$("$NODE" "$here/helper.ts" free-ports 14)
+read -r SPIRE_PORT BAO_PORT VAULT_PORT REGISTRY_PORT REGISTRY2_PORT REGISTRY_AUTH_PORT \
+  BAO_TLS_PORT BAO_TLS_CLUSTER BAO_NOCC_PORT BAO_NOCC_CLUSTER \
+  VAULT_TLS_PORT VAULT_TLS_CLUSTER VAULT_NOCC_PORT VAULT_NOCC_CLUSTER <<< "$ports"
 SERVER_SOCK=$S/$SERVER_SOCK_NAME
 AGENT_SOCK=$S/$AGENT_SOCK_NAME
 BAO_ROOT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
@@ -60,6 +62,10 @@ VAULT_ROOT_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
 export SECRET_PATTERN="$BAO_ROOT_TOKEN|$VAULT_ROOT_TOKEN"   # masked in any log tail shown below
 BAO_URL=http://127.0.0.1:$BAO_PORT
 VAULT_URL=http://127.0.0.1:$VAULT_PORT
+# Each dev server also listens with TLS (tls.sh): for the cert auth method (X.509-SVID login).
+bash "$here/tls.sh" "$S" --ca
+bash "$here/tls.sh" "$S" bao "$BAO_TLS_PORT" "$BAO_TLS_CLUSTER" "$BAO_NOCC_PORT" "$BAO_NOCC_CLUSTER"
+bash "$here/tls.sh" "$S" vault "$VAULT_TLS_PORT" "$VAULT_TLS_CLUSTER" "$VAULT_NOCC_PORT" "$VAULT_NOCC_CLUSTER"
 
 cat > "$S/server.conf" <<CONF
 server {
@@ -130,10 +136,11 @@ start_proc SPIRE_SERVER "$S" "$S/spire-server.log" "$BIN/spire-server" run -conf
 PID_SPIRE_SERVER=$START_PID
 # The dev servers' root tokens go through the environment, never argv.
 start_proc BAO "$S" "$S/bao.log" env BAO_DEV_ROOT_TOKEN_ID="$BAO_ROOT_TOKEN" HOME="$S" \
-  "$BIN/bao" server -dev -dev-listen-address="127.0.0.1:$BAO_PORT" -dev-no-store-token
+  "$BIN/bao" server -dev -dev-listen-address="127.0.0.1:$BAO_PORT" -dev-no-store-token -config="$S/bao-tls.hcl"
 PID_BAO=$START_PID
 start_proc VAULT "$S" "$S/vault.log" env VAULT_DEV_ROOT_TOKEN_ID="$VAULT_ROOT_TOKEN" HOME="$S" \
-  "$BIN/vault" server -dev -dev-listen-address="127.0.0.1:$VAULT_PORT" -dev-no-store-token
+  "$BIN/vault" server -dev -dev-listen-address="127.0.0.1:$VAULT_PORT" -dev-no-store-token \
+  -config="$S/vault-tls.hcl"
 PID_VAULT=$START_PID
 start_proc REGISTRY "$S" "$S/registry.log" "$BIN/crane" registry serve --address "127.0.0.1:$REGISTRY_PORT"
 PID_REGISTRY=$START_PID
@@ -146,9 +153,10 @@ wait_until 60 "$PID_SPIRE_SERVER" "$S/spire-server.log" "spire-server healthchec
   "$BIN/spire-server" healthcheck -socketPath "$SERVER_SOCK"
 "$BIN/spire-server" bundle show -socketPath "$SERVER_SOCK" > "$S/bootstrap.pem"
 # The workload entry hangs off the node alias that every join token below maps to, so it
-# survives agent restarts (each restart attests with a new token: see ctl.sh).
+# survives agent restarts (each restart attests with a new token: see ctl.sh). Its DNS name
+# becomes the X.509-SVID's subject CN, which Vault's cert auth method needs as its alias name.
 "$BIN/spire-server" entry create -socketPath "$SERVER_SOCK" -parentID "$NODE_ID" \
-  -spiffeID "$SPIFFE_ID" -selector "unix:uid:$(id -u)" > "$S/entry.log"
+  -spiffeID "$SPIFFE_ID" -dns "$WORKLOAD_DNS_NAME" -selector "unix:uid:$(id -u)" > "$S/entry.log"
 
 agent_start "$BIN" "$S"
 PID_SPIRE_AGENT=$START_PID
@@ -166,10 +174,10 @@ wait_until 30 "$PID_REGISTRY_AUTH" "$S/registry-auth.log" "docker-registry (htpa
 # signing keys, policies and roles (configure.sh).
 "$BIN/spire-server" bundle show -format spiffe -socketPath "$SERVER_SOCK" > "$S/bundle.jwks"
 "$NODE" "$here/helper.ts" jwt-config "$S/bundle.jwks" "$S/jwt-config.json"
-BAO_ADDR=$BAO_URL BAO_TOKEN=$BAO_ROOT_TOKEN bash "$here/configure.sh" "$BIN/bao" "$S/jwt-config.json" \
+BAO_ADDR=$BAO_URL BAO_TOKEN=$BAO_ROOT_TOKEN bash "$here/configure.sh" "$BIN/bao" "$S/jwt-config.json" "$S/bootstrap.pem" "$S/tls/ca.pem" \
   > "$S/bao-setup.log" 2>&1 &
 bao_setup=$!
-VAULT_ADDR=$VAULT_URL VAULT_TOKEN=$VAULT_ROOT_TOKEN bash "$here/configure.sh" "$BIN/vault" "$S/jwt-config.json" \
+VAULT_ADDR=$VAULT_URL VAULT_TOKEN=$VAULT_ROOT_TOKEN bash "$here/configure.sh" "$BIN/vault" "$S/jwt-config.json" "$S/bootstrap.pem" "$S/tls/ca.pem" \
   > "$S/vault-setup.log" 2>&1 &
 vault_setup=$!
 wait "$bao_setup" || { log "FAILED: configuring OpenBao"; show_log "$S/bao-setup.log"; exit 1; }
@@ -186,6 +194,14 @@ STACK_OPENBAO_ADDR=$BAO_URL
 STACK_OPENBAO_ROOT_TOKEN=$BAO_ROOT_TOKEN
 STACK_HASHICORP_ADDR=$VAULT_URL
 STACK_HASHICORP_ROOT_TOKEN=$VAULT_ROOT_TOKEN
+STACK_OPENBAO_TLS_ADDR=https://127.0.0.1:$BAO_TLS_PORT
+STACK_OPENBAO_NO_CLIENT_CERT_ADDR=https://127.0.0.1:$BAO_NOCC_PORT
+STACK_HASHICORP_TLS_ADDR=https://127.0.0.1:$VAULT_TLS_PORT
+STACK_HASHICORP_NO_CLIENT_CERT_ADDR=https://127.0.0.1:$VAULT_NOCC_PORT
+STACK_TLS_CA_FILE=$S/tls/ca.pem
+STACK_CERT_ROLE=ci-cert
+STACK_CERT_ROLE_OTHER_ID=ci-cert-other
+STACK_CERT_ROLE_UNTRUSTED=ci-cert-untrusted
 SPIFFE_ENDPOINT_SOCKET=unix://$AGENT_SOCK
 STACK_ROLE=ci
 STACK_ROLE_NOSIGN=ci-nosign

@@ -1,4 +1,4 @@
-/** Builds the configured login method (today: JWT-SVID) from the parsed options. */
+/** Builds the configured login method (JWT-SVID or X.509-SVID) from the parsed options. */
 import type { Logger } from '../logger.ts';
 import type { LoginOptions, VaultConnection } from '../options/config.ts';
 import { WorkloadApiClient } from '../spiffe/client.ts';
@@ -7,6 +7,7 @@ import { ignoredNamespaceWarning } from '../vault/namespace-support.ts';
 import { checkDefaultSocket, withAudienceHint } from './go-cli-defaults.ts';
 import { JwtSvidLogin } from './jwt-svid-login.ts';
 import type { VaultLogin } from './types.ts';
+import { X509SvidLogin } from './x509-svid-login.ts';
 
 export interface CreateLoginOptions {
   readonly connection: VaultConnection;
@@ -20,17 +21,23 @@ export interface CreateLoginOptions {
 export function createLogin(options: CreateLoginOptions): VaultLogin {
   const { connection, login, logger } = options;
   checkDefaultSocket(login);
-  const method = new JwtSvidLogin({
-    svids: new WorkloadApiClient({ address: login.socketAddress, logger, timeoutMs: connection.timeoutMs }),
-    vault: connectVault(connection, { logger, proxyEnv: options.proxyEnv }),
-    audiences: login.audiences,
+  const svids = new WorkloadApiClient({ address: login.socketAddress, logger, timeoutMs: connection.timeoutMs });
+  const connect = (tls: VaultConnection['tls']) =>
+    connectVault({ ...connection, tls }, { logger, proxyEnv: options.proxyEnv });
+  const common = {
+    svids,
+    vault: connect(connection.tls),
     spiffeId: login.spiffeId,
     role: login.role,
     authPath: login.authPath,
     maxTokenTtlSeconds: login.maxTokenTtlSeconds,
     onSecret: options.onSecret,
     logger,
-  });
+  };
+  const method: VaultLogin =
+    login.method === 'cert'
+      ? new X509SvidLogin({ ...common, connect: (svid) => connect({ ...connection.tls, ...svid }) })
+      : new JwtSvidLogin({ ...common, audiences: login.audiences });
   let checkedNamespace = false;
   return {
     vault: method.vault,
@@ -40,7 +47,9 @@ export function createLogin(options: CreateLoginOptions): VaultLogin {
         const warning = await ignoredNamespaceWarning(method.vault, connection.namespace);
         if (warning) logger.warning(warning);
       }
-      return method.login().catch((error: unknown) => Promise.reject(withAudienceHint(error, login)));
+      return method
+        .login()
+        .catch((error: unknown) => Promise.reject(login.method === 'jwt' ? withAudienceHint(error, login) : error));
     },
     close: () => method.close(),
   };

@@ -8,6 +8,8 @@ import { readPem } from '../parse.ts';
 import type { ImageSignatureFormat } from '../signing/image-format.ts';
 import type { IfNoFilesFound } from '../signing/patterns.ts';
 import type { VaultTlsOptions } from '../vault/transport.ts';
+import { DEFAULT_AUTH_PATH, DEFAULT_CERT_AUTH_PATH } from '../defaults.ts';
+import type { LoginMethod } from './login-options.ts';
 import { rawValue, readOption, type OptionSource, type RawValue } from './spec.ts';
 import { OPTIONS } from './table.ts';
 
@@ -21,6 +23,8 @@ export interface VaultConnection {
 }
 
 export interface LoginOptions {
+  /** jwt: a JWT-SVID to the JWT auth method; cert: the X.509-SVID to the cert auth method. */
+  readonly method: LoginMethod;
   readonly role: string;
   readonly audiences: readonly string[];
   readonly authPath: string;
@@ -94,10 +98,23 @@ export function parseVaultConnection(source: OptionSource, base: PathBase): Vaul
 }
 
 export function parseLoginOptions(source: OptionSource): LoginOptions {
+  const method = readOption(source, OPTIONS.method);
+  if (method === 'cert') {
+    for (const name of ['client-cert', 'client-key'] as const) {
+      if (!isGiven(source, name)) continue;
+      const given = rawValue(source, OPTIONS[name]).source;
+      throw new InputError(
+        `${given} and ${rawValue(source, OPTIONS.method).source} cert are mutually exclusive: with method cert the ` +
+          `X.509-SVID is the client certificate — remove ${given} (and its key), or use method jwt`,
+      );
+    }
+  }
+  const authPath = readOption(source, OPTIONS['auth-path']);
   return Object.freeze({
+    method,
     role: readOption(source, OPTIONS.role),
     audiences: readOption(source, OPTIONS.audience),
-    authPath: readOption(source, OPTIONS['auth-path']),
+    authPath: authPath || (method === 'cert' ? DEFAULT_CERT_AUTH_PATH : DEFAULT_AUTH_PATH),
     socketAddress: readOption(source, OPTIONS['socket-path']),
     spiffeId: readOption(source, OPTIONS['spiffe-id']),
     maxTokenTtlSeconds: readOption(source, OPTIONS['max-token-ttl']),

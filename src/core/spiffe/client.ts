@@ -1,4 +1,4 @@
-/** The SPIFFE Workload API client (JWT-SVID profile): retries, deadlines and parsed answers. */
+/** The SPIFFE Workload API client (JWT-SVID and X.509-SVID profiles): retries, deadlines and parsed answers. */
 import { Client, credentials } from '@grpc/grpc-js';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
@@ -8,8 +8,9 @@ import { WorkloadApiError } from './errors.ts';
 import type { JwtBundles, JwtSvid } from './jwt-svid.ts';
 import { parseSpiffeId } from './spiffe-id.ts';
 import { describeGrpcFailure, finalError, isRetryableStatus, isServiceError } from './status.ts';
-import { firstJwtBundles, unaryJwtSvid } from './grpc-calls.ts';
+import { firstJwtBundles, firstX509Bundles, firstX509Svids, unaryJwtSvid } from './grpc-calls.ts';
 import { parseJwtBundlesResponse, parseJwtSvidResponse, type WireJwtSvidRequest } from './wire.ts';
+import { parseX509BundlesResponse, parseX509SvidResponse, type X509Bundles, type X509Svid } from './x509-svid.ts';
 
 /** Overall time budget for one Workload API operation, retries included. */
 export const DEFAULT_WORKLOAD_API_TIMEOUT_MS = 30_000;
@@ -140,6 +141,35 @@ export class WorkloadApiClient {
     const bundles = parseJwtBundlesResponse(response);
     this.#logger.debug(`Workload API sent JWT bundles for ${[...bundles.keys()].join(', ')}`);
     return bundles;
+  }
+
+  /**
+   * The X.509-SVID for `spiffeId`, or the workload's default (first) identity: the first message
+   * of the FetchX509SVID stream (the stream is then closed). Same retries as FetchJWTSVID.
+   */
+  async fetchX509Svid(options: { readonly spiffeId?: string } = {}): Promise<X509Svid> {
+    const wanted = this.#wantedSpiffeId(options.spiffeId);
+    const response = await this.#withRetry('FetchX509SVID', (deadline) => firstX509Svids(this.#grpc, deadline));
+    const svids = parseX509SvidResponse(response);
+    const svid = wanted === undefined ? svids[0] : svids.find((candidate) => candidate.spiffeId === wanted);
+    if (svid === undefined) {
+      throw new WorkloadApiError(
+        'X509_SVID_NOT_FOUND',
+        `the SPIFFE Workload API at ${this.address.original} issued no X.509-SVID for ${wanted} to this workload ` +
+          `(it has: ${svids.map((s) => s.spiffeId).join(', ')}): check the expected SPIFFE ID, or the registration ` +
+          'entry for this workload (`spire-server entry show`)',
+      );
+    }
+    this.#logger.debug(
+      `Workload API issued an X.509-SVID for ${svid.spiffeId} (expires ${svid.expiresAt.toISOString()})`,
+    );
+    return svid;
+  }
+
+  /** The X.509 bundles keyed by trust domain ID: the stream's first message. */
+  async fetchX509Bundles(): Promise<X509Bundles> {
+    const response = await this.#withRetry('FetchX509Bundles', (deadline) => firstX509Bundles(this.#grpc, deadline));
+    return parseX509BundlesResponse(response);
   }
 
   /** Closes the channel. Safe to call more than once. */

@@ -34,7 +34,13 @@ export type WorkloadApiErrorCode =
   /** A JWT bundle from the agent is not a usable JWKS. */
   | 'JWT_BUNDLE_INVALID'
   /** The requested SPIFFE ID is not among the JWT-SVIDs the agent issued to this workload. */
-  | 'JWT_SVID_NOT_FOUND';
+  | 'JWT_SVID_NOT_FOUND'
+  /** The agent issued this workload no X.509-SVID (or none for the requested SPIFFE ID). */
+  | 'X509_SVID_NOT_FOUND'
+  /** An X.509-SVID from the agent is malformed (chain, key or SPIFFE ID). */
+  | 'X509_SVID_INVALID'
+  /** An X.509 bundle from the agent is not a list of certificates. */
+  | 'X509_BUNDLE_INVALID';
 
 export class WorkloadApiError extends CodedError<WorkloadApiErrorCode> {
   /** The last gRPC status name (e.g. `PERMISSION_DENIED`) when the error came from a call. */

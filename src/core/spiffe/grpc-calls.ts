@@ -1,11 +1,22 @@
 /**
- * The two Workload API calls on the wire: FetchJWTSVID (unary) and the first message of the
- * FetchJWTBundles stream, with the generated codecs and the security header every call carries.
+ * The Workload API calls on the wire: FetchJWTSVID (unary) and the first message of the
+ * FetchJWTBundles, FetchX509SVID and FetchX509Bundles streams, with the generated codecs and the
+ * security header every call carries.
  */
 import { Metadata, type Client } from '@grpc/grpc-js';
 import { WorkloadApiError } from './errors.ts';
-import { JWTBundlesRequest, JWTBundlesResponse, JWTSVIDRequest, JWTSVIDResponse } from './generated/workload.js';
+import {
+  JWTBundlesRequest,
+  JWTBundlesResponse,
+  JWTSVIDRequest,
+  JWTSVIDResponse,
+  X509BundlesRequest,
+  X509BundlesResponse,
+  X509SVIDRequest,
+  X509SVIDResponse,
+} from './generated/workload.js';
 import type { WireJwtBundlesResponse, WireJwtSvidRequest, WireJwtSvidResponse } from './wire.ts';
+import type { WireX509BundlesResponse, WireX509SvidResponse } from './x509-svid.ts';
 
 /** The metadata every Workload API call must carry (SPIFFE Workload Endpoint spec). */
 export const SECURITY_HEADER = Object.freeze({ key: 'workload.spiffe.io', value: 'true' });
@@ -13,11 +24,11 @@ export const SECURITY_HEADER = Object.freeze({ key: 'workload.spiffe.io', value:
 /** The methods' paths: the service has no package (SPIFFE Workload Endpoint spec). */
 const FETCH_JWT_SVID = '/SpiffeWorkloadAPI/FetchJWTSVID';
 const FETCH_JWT_BUNDLES = '/SpiffeWorkloadAPI/FetchJWTBundles';
+const FETCH_X509_SVID = '/SpiffeWorkloadAPI/FetchX509SVID';
+const FETCH_X509_BUNDLES = '/SpiffeWorkloadAPI/FetchX509Bundles';
 
 const encodeJwtSvidRequest = (request: WireJwtSvidRequest) => Buffer.from(JWTSVIDRequest.encode(request).finish());
 const decodeJwtSvidResponse = (bytes: Buffer): WireJwtSvidResponse => JWTSVIDResponse.decode(bytes);
-const encodeJwtBundlesRequest = () => Buffer.from(JWTBundlesRequest.encode({}).finish());
-const decodeJwtBundlesResponse = (bytes: Buffer): WireJwtBundlesResponse => JWTBundlesResponse.decode(bytes);
 
 function securityMetadata(): Metadata {
   const metadata = new Metadata();
@@ -42,19 +53,24 @@ export function unaryJwtSvid(
   });
 }
 
+/** A server-streaming call whose first message is all we want. */
+interface FirstMessageCall<T> {
+  readonly path: string;
+  readonly encode: () => Buffer;
+  readonly decode: (bytes: Buffer) => T;
+  /** What an end of stream without a message is. */
+  readonly empty: () => WorkloadApiError;
+  readonly deadline: Date;
+}
+
 /** The stream's first message; the stream is then cancelled. */
-export function firstJwtBundles(grpc: Client, deadline: Date): Promise<WireJwtBundlesResponse> {
+function firstMessage<T>(grpc: Client, call: FirstMessageCall<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const stream = grpc.makeServerStreamRequest(
-      FETCH_JWT_BUNDLES,
-      encodeJwtBundlesRequest,
-      decodeJwtBundlesResponse,
-      {},
-      securityMetadata(),
-      { deadline },
-    );
-    stream.on('data', (message: WireJwtBundlesResponse) => {
+    const stream = grpc.makeServerStreamRequest(call.path, call.encode, call.decode, {}, securityMetadata(), {
+      deadline: call.deadline,
+    });
+    stream.on('data', (message: T) => {
       if (settled) return;
       settled = true;
       resolve(message);
@@ -68,12 +84,40 @@ export function firstJwtBundles(grpc: Client, deadline: Date): Promise<WireJwtBu
     stream.on('end', () => {
       if (settled) return;
       settled = true;
-      reject(
-        new WorkloadApiError(
-          'JWT_BUNDLE_INVALID',
-          'the SPIFFE Workload API ended the FetchJWTBundles stream without sending a bundle',
-        ),
-      );
+      reject(call.empty());
     });
+  });
+}
+
+const endedWithout = (code: 'JWT_BUNDLE_INVALID' | 'X509_SVID_NOT_FOUND' | 'X509_BUNDLE_INVALID', rpc: string) => () =>
+  new WorkloadApiError(code, `the SPIFFE Workload API ended the ${rpc} stream without sending a message`);
+
+export function firstJwtBundles(grpc: Client, deadline: Date): Promise<WireJwtBundlesResponse> {
+  return firstMessage(grpc, {
+    path: FETCH_JWT_BUNDLES,
+    encode: () => Buffer.from(JWTBundlesRequest.encode({}).finish()),
+    decode: (bytes): WireJwtBundlesResponse => JWTBundlesResponse.decode(bytes),
+    empty: endedWithout('JWT_BUNDLE_INVALID', 'FetchJWTBundles'),
+    deadline,
+  });
+}
+
+export function firstX509Svids(grpc: Client, deadline: Date): Promise<WireX509SvidResponse> {
+  return firstMessage(grpc, {
+    path: FETCH_X509_SVID,
+    encode: () => Buffer.from(X509SVIDRequest.encode({}).finish()),
+    decode: (bytes): WireX509SvidResponse => X509SVIDResponse.decode(bytes),
+    empty: endedWithout('X509_SVID_NOT_FOUND', 'FetchX509SVID'),
+    deadline,
+  });
+}
+
+export function firstX509Bundles(grpc: Client, deadline: Date): Promise<WireX509BundlesResponse> {
+  return firstMessage(grpc, {
+    path: FETCH_X509_BUNDLES,
+    encode: () => Buffer.from(X509BundlesRequest.encode({}).finish()),
+    decode: (bytes): WireX509BundlesResponse => X509BundlesResponse.decode(bytes),
+    empty: endedWithout('X509_BUNDLE_INVALID', 'FetchX509Bundles'),
+    deadline,
   });
 }

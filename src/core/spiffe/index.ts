@@ -27,3 +27,10 @@ export {
 } from './jwt-svid.ts';
 export { parseSpiffeId, parseTrustDomain, type SpiffeId } from './spiffe-id.ts';
 export { parseJwtBundlesResponse, parseJwtSvidResponse } from './wire.ts';
+export {
+  parseX509BundlesResponse,
+  parseX509SvidResponse,
+  splitDerCertificates,
+  type X509Bundles,
+  type X509Svid,
+} from './x509-svid.ts';

@@ -37,7 +37,8 @@ export interface JwtLoginOptions {
   readonly now?: () => number;
 }
 
-interface LoginResponse {
+/** A login answer, as every auth method gives it. */
+export interface LoginResponse {
   auth?: {
     client_token?: string;
     accessor?: string;
@@ -61,17 +62,27 @@ export async function loginWithJwt(client: VaultClient, options: JwtLoginOptions
   } catch (error: unknown) {
     throw vaultErrorFrom(diagnoseLogin(error, loginContext(client, options)), error);
   }
+  return tokenFromLogin(response, {
+    now: options.now ?? Date.now,
+    withoutToken: () => vaultErrorFrom(loginAnswerWithoutToken(loginContext(client, options))),
+  });
+}
+
+/** A login answer's token (any auth method): throws `withoutToken()` when it holds none. */
+export function tokenFromLogin(
+  response: LoginResponse,
+  options: { readonly now: () => number; readonly withoutToken: () => Error },
+): VaultToken {
   const auth = response.auth;
-  if (!auth?.client_token) throw vaultErrorFrom(loginAnswerWithoutToken(loginContext(client, options)));
+  if (!auth?.client_token) throw options.withoutToken();
   const ttlSeconds = auth.lease_duration ?? 0;
-  const now = options.now ?? Date.now;
   return {
     token: auth.client_token,
     accessor: auth.accessor ?? '',
     policies: auth.policies ?? auth.token_policies ?? [],
     ttlSeconds,
     renewable: auth.renewable ?? false,
-    expiresAt: new Date(now() + ttlSeconds * 1000),
+    expiresAt: new Date(options.now() + ttlSeconds * 1000),
   };
 }
 

@@ -1,0 +1,79 @@
+/**
+ * The X.509-SVID login method: an X.509-SVID from the Workload API, presented as the TLS client
+ * certificate to Vault's cert auth method. No bearer credential is sent: the SVID's private key
+ * never leaves this process (it lives in memory, in the TLS options of one login's client).
+ */
+import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import type { X509Svid } from '../spiffe/x509-svid.ts';
+import { certificatesPem } from '../spiffe/x509-svid.ts';
+import { loginWithCert } from '../vault/cert-login.ts';
+import type { VaultClient } from '../vault/client.ts';
+import { assertTokenTtl, revokeSelf } from '../vault/token.ts';
+import type { VaultTlsOptions } from '../vault/transport.ts';
+import type { LoginToken, VaultLogin } from './types.ts';
+
+/** Where X.509-SVIDs come from: the Workload API client, or a fake in unit tests. */
+export interface X509SvidSource {
+  fetchX509Svid(request: { spiffeId?: string }): Promise<X509Svid>;
+  close?(): void;
+}
+
+export interface X509SvidLoginOptions {
+  readonly svids: X509SvidSource;
+  /** The client for everything after the login (token requests need no client certificate). */
+  readonly vault: VaultClient;
+  /** A new client presenting `clientCert`/`clientKey`: one per login, with that login's SVID. */
+  readonly connect: (tls: Required<Pick<VaultTlsOptions, 'clientCert' | 'clientKey'>>) => VaultClient;
+  /** Pick this SPIFFE ID when the workload has several; '' for the first. */
+  readonly spiffeId?: string;
+  readonly role: string;
+  readonly authPath: string;
+  readonly maxTokenTtlSeconds?: number | undefined;
+  /** Called with every secret the moment it exists, before anything can print it. */
+  readonly onSecret: (secret: string) => void;
+  readonly logger?: Logger;
+}
+
+export class X509SvidLogin implements VaultLogin {
+  readonly vault: VaultClient;
+  private readonly options: X509SvidLoginOptions;
+
+  constructor(options: X509SvidLoginOptions) {
+    this.options = options;
+    this.vault = options.vault;
+  }
+
+  /**
+   * SPIFFE identity → X.509-SVID → mutual TLS login → Vault token. Every login fetches the SVID
+   * afresh (the agent rotates it; an expired one would be refused) and uses a new client for it.
+   */
+  async login(): Promise<LoginToken> {
+    const options = this.options;
+    const logger = options.logger ?? NOOP_LOGGER;
+    const svid = await options.svids.fetchX509Svid(options.spiffeId ? { spiffeId: options.spiffeId } : {});
+    const clientKey = svid.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    options.onSecret(clientKey);
+    logger.info(`Fetched an X.509-SVID for ${svid.spiffeId} (expires ${svid.expiresAt.toISOString()})`);
+    const loginClient = options.connect({ clientCert: certificatesPem(svid.certificates), clientKey });
+    const token = await loginWithCert(loginClient, {
+      authPath: options.authPath,
+      role: options.role,
+      spiffeId: svid.spiffeId,
+    });
+    options.onSecret(token.token);
+    try {
+      assertTokenTtl(token, { maxTtlSeconds: options.maxTokenTtlSeconds, role: options.role });
+    } catch (error: unknown) {
+      await revokeSelf(options.vault, token.token).catch(() => undefined);
+      throw error;
+    }
+    logger.info(
+      `Logged in to Vault at ${loginClient.address} with role '${options.role}' (cert auth, mutual TLS): policies ${token.policies.join(', ') || '(none)'}, ttl ${token.ttlSeconds} s`,
+    );
+    return { ...token, spiffeId: svid.spiffeId };
+  }
+
+  close(): void {
+    this.options.svids.close?.();
+  }
+}

@@ -50,6 +50,15 @@ export interface StackEnv {
   readonly STACK_REGISTRY_AUTH?: string;
   readonly STACK_REGISTRY_AUTH_USER?: string;
   readonly STACK_REGISTRY_AUTH_PASSWORD?: string;
+  /** The chosen server's TLS listener (asks for client certificates) and one that does not ask. */
+  readonly STACK_VAULT_TLS_ADDR?: string;
+  readonly STACK_VAULT_NO_CLIENT_CERT_ADDR?: string;
+  /** The CA (PEM file) of both TLS listeners' certificate. */
+  readonly STACK_TLS_CA_FILE?: string;
+  /** cert auth roles: bound to the stack's SPIFFE ID, to another ID, and trusting another CA. */
+  readonly STACK_CERT_ROLE?: string;
+  readonly STACK_CERT_ROLE_OTHER_ID?: string;
+  readonly STACK_CERT_ROLE_UNTRUSTED?: string;
 }
 
 const stringKeys = [
@@ -74,6 +83,10 @@ const optionalKeys = [
   'STACK_REGISTRY_AUTH',
   'STACK_REGISTRY_AUTH_USER',
   'STACK_REGISTRY_AUTH_PASSWORD',
+  'STACK_TLS_CA_FILE',
+  'STACK_CERT_ROLE',
+  'STACK_CERT_ROLE_OTHER_ID',
+  'STACK_CERT_ROLE_UNTRUSTED',
 ] as const;
 const pidKeys = ['STACK_PID_SPIRE_SERVER', 'STACK_PID_SPIRE_AGENT', 'STACK_PID_BAO', 'STACK_PID_REGISTRY'] as const;
 
@@ -136,6 +149,12 @@ export function loadStackEnv(file: string = stackEnvFile(), server: VaultServer 
     throw new Error(
       `${file} has no ${fields.name} server (STACK_${upper}_*): restart the stack with \`npm run stack:down && npm run stack:up\``,
     );
+  }
+  for (const [field, key] of [
+    ['STACK_VAULT_TLS_ADDR', `STACK_${upper}_TLS_ADDR`],
+    ['STACK_VAULT_NO_CLIENT_CERT_ADDR', `STACK_${upper}_NO_CLIENT_CERT_ADDR`],
+  ] as const) {
+    if (raw[key]) env[field] = raw[key];
   }
   Object.assign(env, {
     STACK_VAULT: server,

@@ -98,6 +98,7 @@ describe('login', () => {
   test('defaults as the action: audience vault, auth path jwt, the socket from SPIFFE_ENDPOINT_SOCKET', () => {
     const config = parseLoginConfig(flags('-role', 'ci'), { SPIFFE_ENDPOINT_SOCKET: '/run/agent.sock' });
     assert.deepEqual(config, {
+      method: 'jwt',
       role: 'ci',
       audiences: ['vault'],
       authPath: 'jwt',

@@ -15,7 +15,9 @@ function spireServer(stack: StackEnv, args: readonly string[]) {
 /** Deletes the runner's registration entry; returns a function that creates it again. */
 export function deleteRunnerEntry(stack: StackEnv): () => void {
   const shown = spireServer(stack, ['entry', 'show', '-spiffeID', stack.STACK_SPIFFE_ID, '-output', 'json']);
-  const entries = (JSON.parse(shown.stdout) as { entries?: { id: string }[] }).entries ?? [];
+  const entries = (JSON.parse(shown.stdout) as { entries?: { id: string; dns_names?: string[] }[] }).entries ?? [];
+  // The DNS names come back too: the first is the X.509-SVID's CN, which the cert auth method needs.
+  const dnsNames = [...new Set(entries.flatMap((entry) => entry.dns_names ?? []))];
   for (const entry of entries) {
     const r = spireServer(stack, ['entry', 'delete', '-entryID', entry.id]);
     if (r.status !== 0) throw new Error(`entry delete failed: ${r.stderr}`);
@@ -29,6 +31,7 @@ export function deleteRunnerEntry(stack: StackEnv): () => void {
       stack.STACK_NODE_ID,
       '-spiffeID',
       stack.STACK_SPIFFE_ID,
+      ...dnsNames.flatMap((name) => ['-dns', name]),
       '-selector',
       `unix:uid:${uid}`,
     ]);

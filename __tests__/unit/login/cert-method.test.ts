@@ -65,6 +65,7 @@ describe('cert login refusals (real answers of OpenBao v2.6.2 and HashiCorp Vaul
     ['no-client-certificate', 400, 'client certificate must be supplied'],
     ['no-client-certificate', 400, 'no client certificate found'],
     ['certificate-without-cn', 400, 'missing name in alias'],
+    ['certificate-without-cn', 500, 'missing name in alias'],
     ['uri-san-mismatch', 400, 'no chain matching all constraints could be found for this login certificate'],
     ['certificate-untrusted', 400, 'invalid certificate or no client certificate supplied'],
     ['certificate-not-accepted', 400, 'failed to match all constraints for this login certificate'],

@@ -127,3 +127,8 @@ export function jwtLoginRefusal(answer: VaultAnswer): JwtLoginRefusal {
   const words = serverWords(answer.vaultErrors).join('; ');
   return LOGIN_REFUSALS.find(([, pattern]) => pattern.test(words))?.[0] ?? 'login-refused';
 }
+
+/** The cert auth method refused a certificate without a subject CN (OpenBao: a 500, final all the same). */
+export function isMissingAliasNameAnswer(answer: VaultAnswer): boolean {
+  return says(answer, /missing name in alias/i);
+}

@@ -5,7 +5,12 @@
 import { CodedError } from '../errors.ts';
 import type { Finding } from '../diagnose/finding.ts';
 import { renderFinding } from '../diagnose/finding.ts';
-import { isBatchTooLargeAnswer, isSealedAnswer, isTlsAnswer } from '../diagnose/vault-answers.ts';
+import {
+  isBatchTooLargeAnswer,
+  isMissingAliasNameAnswer,
+  isSealedAnswer,
+  isTlsAnswer,
+} from '../diagnose/vault-answers.ts';
 
 export type VaultErrorCode =
   | 'VAULT_UNREACHABLE'
@@ -63,6 +68,7 @@ export class VaultHttpError extends Error {
 export function isRetryableVaultFailure(error: unknown): boolean {
   if (!(error instanceof VaultHttpError)) return false;
   if (isTlsAnswer(error) || isSealedAnswer(error) || isBatchTooLargeAnswer(error)) return false;
+  if (isMissingAliasNameAnswer(error)) return false;
   if (error.status === undefined) return true;
   return error.status >= 500 || error.status === 412 || error.status === 429;
 }

@@ -99,3 +99,17 @@ export async function staleUnixSocket(): Promise<string> {
   await new Promise((r) => child.once('exit', r));
   return path;
 }
+
+/** A throwaway dev server, sealed: every request to it answers 503 "Vault is sealed". */
+export async function startSealedServer(stack: StackEnv): Promise<ThrowawayServer> {
+  const server = await startThrowawayServer(stack);
+  const seal = await fetch(`${server.address}/v1/sys/seal`, {
+    method: 'POST',
+    headers: { 'X-Vault-Token': server.rootToken },
+  });
+  if (seal.status !== 204) {
+    await server.stop();
+    throw new Error(`could not seal the throwaway server: ${seal.status}`);
+  }
+  return server;
+}

@@ -7,7 +7,7 @@ import { actionInputs } from '../helpers/action-inputs.ts';
 import { ActionsRunner, type StepResult } from '../helpers/actions-runner.ts';
 import { deleteRunnerEntry, stackCtl } from '../helpers/spire.ts';
 import { loadStackEnv, repoRoot, type StackEnv } from '../helpers/stack-env.ts';
-import { freePort, staleUnixSocket, startThrowawayServer } from '../helpers/throwaway.ts';
+import { freePort, staleUnixSocket, startSealedServer, startThrowawayServer } from '../helpers/throwaway.ts';
 
 const MAIN = join(repoRoot, 'dist', 'main.js');
 let stack: StackEnv;
@@ -127,13 +127,8 @@ describe('errors a user can act on', () => {
   });
 
   test('Vault sealed', async () => {
-    const bao = await startThrowawayServer(stack);
+    const bao = await startSealedServer(stack);
     try {
-      const seal = await fetch(`${bao.address}/v1/sys/seal`, {
-        method: 'POST',
-        headers: { 'X-Vault-Token': bao.rootToken },
-      });
-      assert.equal(seal.status, 204);
       const started = Date.now();
       assertFailedWith(await runMain({ 'vault-addr': bao.address, timeout: '20s' }), 'VAULT_SEALED');
       assert.ok(Date.now() - started < 10_000, 'a sealed Vault is not retried until the deadline');

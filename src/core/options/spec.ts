@@ -3,7 +3,6 @@
  * a component input) plus the row's environment fallbacks and default become one raw string
  * that the row's parser turns into a typed value.
  */
-import { InputError } from '../errors.ts';
 
 /** The front ends an option can be exposed on. */
 export type Front = 'action' | 'cli' | 'gitlab';
@@ -69,9 +68,4 @@ export function rawValue(source: OptionSource, row: OptionRow<unknown>): RawValu
 /** Reads and parses one option; every error names the place the value came from. */
 export function readOption<T>(source: OptionSource, row: OptionRow<T>): T {
   return row.parse(rawValue(source, row));
-}
-
-/** An InputError for a required option that nobody set. */
-export function missing(raw: RawValue, fix: string): InputError {
-  return new InputError(`${raw.source}: required — ${fix}`);
 }

@@ -3,7 +3,7 @@
  * from (`raw.source`) and how to fix it.
  */
 import { InputError } from '../errors.ts';
-import { parseBoolean, parseDuration, parseList } from '../parse.ts';
+import { parseBoolean, parseList } from '../parse.ts';
 import type { RawValue } from './spec.ts';
 
 /** true/false; from an environment variable also Go's strconv.ParseBool forms (VAULT_SKIP_VERIFY=1). */
@@ -14,11 +14,6 @@ export function booleanValue(raw: RawValue): boolean {
     throw new InputError(`${raw.source}: '${raw.value}' is not a boolean — use true or false, or unset it`);
   }
   return parseBoolean(raw.source, raw.value) ?? false;
-}
-
-/** A duration in milliseconds, or undefined when unset. */
-export function optionalDurationMs(raw: RawValue): number | undefined {
-  return raw.value === '' ? undefined : parseDuration(raw.source, raw.value);
 }
 
 /** Items separated by newlines or commas. */

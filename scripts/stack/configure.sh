@@ -41,6 +41,8 @@ admin auth enable cert
 cert_role=(token_ttl=60s token_max_ttl=60s)
 admin write auth/cert/certs/ci-cert "certificate=@$x509_bundle" "allowed_uri_sans=$SPIFFE_ID" \
   token_policies=ci-sign,ci-verify "${cert_role[@]}"
+admin write auth/cert/certs/ci-cert-short "certificate=@$x509_bundle" "allowed_uri_sans=$SPIFFE_ID" \
+  token_policies=ci-sign token_ttl=5s token_max_ttl=5s
 admin write auth/cert/certs/ci-cert-other "certificate=@$x509_bundle" \
   "allowed_uri_sans=spiffe://$TRUST_DOMAIN/ci/someone-else" token_policies=ci-sign "${cert_role[@]}"
 admin write auth/cert/certs/ci-cert-untrusted "certificate=@$other_ca" "allowed_uri_sans=$SPIFFE_ID" \

@@ -121,6 +121,20 @@ test('a small blob goes up in one POST with its digest, once per client and repo
   );
 });
 
+test('concurrent uploads of one blob (the shared empty config) go up once: the others wait for it', async () => {
+  fake.on('POST /v2/team/app/blobs/uploads/', [
+    { status: 202, headers: { location: '/v2/team/app/blobs/uploads/u1?_state=s' } },
+  ]);
+  fake.on('PUT /v2/team/app/blobs/uploads/u1', [{ status: 201 }]);
+  const registry = client();
+  const upload = () => uploadBlob(registry, { repo: ref(), bytes: Buffer.from('{}'), mediaType: 'x' });
+  await Promise.all([upload(), upload(), upload()]);
+  assert.deepEqual(
+    fake.seen.map((r) => r.method),
+    ['POST', 'PUT'],
+  );
+});
+
 test('a registry without single-POST uploads (202) gets the data in a PUT to its Location', async () => {
   fake.on('POST /v2/team/app/blobs/uploads/', [
     { status: 202, headers: { location: '/v2/team/app/blobs/uploads/u1?_state=s' } },

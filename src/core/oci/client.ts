@@ -67,6 +67,7 @@ export class RegistryClient {
   readonly logger: Logger;
   /** `registry/repository@digest` of the blobs this client uploaded (or found): not sent again. */
   private readonly knownBlobs = new Set<string>();
+  private readonly blobUploads = new Map<string, Promise<void>>();
   /** Registries that refused a single-POST blob upload: they get the two-step one. */
   private readonly singlePostRefused = new Set<string>();
   private readonly send: HttpSend;
@@ -103,14 +104,24 @@ export class RegistryClient {
     });
   }
 
-  /** Whether the repository has the blob as far as this client knows (it uploaded or found it). */
-  hasBlob(repo: { readonly registry: string; readonly repository: string }, digest: string): boolean {
-    return this.knownBlobs.has(`${repo.registry}/${repo.repository}@${digest}`);
-  }
-
-  /** Records that the repository has the blob: it is not uploaded again by this client. */
-  rememberBlob(repo: { readonly registry: string; readonly repository: string }, digest: string): void {
-    this.knownBlobs.add(`${repo.registry}/${repo.repository}@${digest}`);
+  /**
+   * Runs `upload` once per repository and blob, however many callers ask at once: concurrent
+   * signatures share blobs (the empty config), and two uploads of one blob racing each other
+   * let a registry (Distribution 2.8) answer a manifest that names it with BLOB_UNKNOWN.
+   */
+  async uploadOnce(
+    repo: { readonly registry: string; readonly repository: string },
+    blob: { readonly digest: string; readonly upload: () => Promise<void> },
+  ): Promise<void> {
+    const key = `${repo.registry}/${repo.repository}@${blob.digest}`;
+    if (this.knownBlobs.has(key)) return;
+    let pending = this.blobUploads.get(key);
+    if (!pending) {
+      pending = blob.upload().finally(() => this.blobUploads.delete(key));
+      this.blobUploads.set(key, pending);
+    }
+    await pending;
+    this.knownBlobs.add(key);
   }
 
   /** Whether small blobs may go to the registry in one POST (it has not refused that form). */

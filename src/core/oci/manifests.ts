@@ -184,40 +184,46 @@ export async function uploadBlob(
 ): Promise<Descriptor> {
   const { repo, bytes, mediaType } = blob;
   const descriptor: Descriptor = { mediaType, digest: sha256Digest(bytes), size: bytes.length };
-  if (client.hasBlob(repo, descriptor.digest)) return descriptor;
+  await client.uploadOnce(repo, {
+    digest: descriptor.digest,
+    upload: () => sendBlob(client, { repo, bytes, descriptor }),
+  });
+  return descriptor;
+}
+
+/** One upload of a blob the client does not know the repository has: found, or sent. */
+async function sendBlob(
+  client: RegistryClient,
+  blob: { readonly repo: RepositoryRef; readonly bytes: Buffer; readonly descriptor: Descriptor },
+): Promise<void> {
+  const { repo, bytes, descriptor } = blob;
   const small = bytes.length <= SINGLE_POST_MAX_BYTES;
-  if (!small && (await blobExists(client, { repo, digest: descriptor.digest }))) {
-    client.rememberBlob(repo, descriptor.digest);
-    return descriptor;
-  }
+  if (!small && (await blobExists(client, { repo, digest: descriptor.digest }))) return;
   const what = `upload blob ${descriptor.digest} to ${repo.registry}/${repo.repository}`;
   const started =
     (small &&
       client.acceptsSinglePost(repo.registry) &&
       (await singlePost(client, { repo, bytes, digest: descriptor.digest, what }))) ||
     (await client.request({ ...repo, method: 'POST', path: 'blobs/uploads/', accept: [202], access: 'push', what }));
-  if (started.status === 202) {
-    const location = header(started, 'location');
-    if (!location) {
-      throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: the upload answer has no Location header`, {
-        host: repo.registry,
-      });
-    }
-    const url = new URL(location, `${client.baseUrl(repo.registry)}/`);
-    url.searchParams.set('digest', descriptor.digest);
-    await client.request({
-      ...repo,
-      method: 'PUT',
-      path: url.toString(),
-      headers: { 'content-type': 'application/octet-stream' },
-      body: bytes,
-      accept: [201, 204],
-      access: 'push',
-      what,
+  if (started.status !== 202) return;
+  const location = header(started, 'location');
+  if (!location) {
+    throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: the upload answer has no Location header`, {
+      host: repo.registry,
     });
   }
-  client.rememberBlob(repo, descriptor.digest);
-  return descriptor;
+  const url = new URL(location, `${client.baseUrl(repo.registry)}/`);
+  url.searchParams.set('digest', descriptor.digest);
+  await client.request({
+    ...repo,
+    method: 'PUT',
+    path: url.toString(),
+    headers: { 'content-type': 'application/octet-stream' },
+    body: bytes,
+    accept: [201, 204],
+    access: 'push',
+    what,
+  });
 }
 
 /** The single-POST upload; undefined when the registry refuses that form (not tried there again). */

@@ -55,8 +55,9 @@ export interface StackEnv {
   readonly STACK_VAULT_NO_CLIENT_CERT_ADDR?: string;
   /** The CA (PEM file) of both TLS listeners' certificate. */
   readonly STACK_TLS_CA_FILE?: string;
-  /** cert auth roles: bound to the stack's SPIFFE ID, to another ID, and trusting another CA. */
+  /** cert auth roles: bound to the stack's SPIFFE ID (and its 5 s twin), to another ID, and trusting another CA. */
   readonly STACK_CERT_ROLE?: string;
+  readonly STACK_CERT_ROLE_SHORT?: string;
   readonly STACK_CERT_ROLE_OTHER_ID?: string;
   readonly STACK_CERT_ROLE_UNTRUSTED?: string;
 }
@@ -85,6 +86,7 @@ const optionalKeys = [
   'STACK_REGISTRY_AUTH_PASSWORD',
   'STACK_TLS_CA_FILE',
   'STACK_CERT_ROLE',
+  'STACK_CERT_ROLE_SHORT',
   'STACK_CERT_ROLE_OTHER_ID',
   'STACK_CERT_ROLE_UNTRUSTED',
 ] as const;

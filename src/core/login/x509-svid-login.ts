@@ -51,8 +51,9 @@ export class X509SvidLogin implements VaultLogin {
     const options = this.options;
     const logger = options.logger ?? NOOP_LOGGER;
     const svid = await options.svids.fetchX509Svid(options.spiffeId ? { spiffeId: options.spiffeId } : {});
+    // The key goes into this login's TLS options and nowhere else: not even to the runner as a
+    // mask (we never print it, so there is nothing to mask, and it stays in this process).
     const clientKey = svid.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    options.onSecret(clientKey);
     logger.info(`Fetched an X.509-SVID for ${svid.spiffeId} (expires ${svid.expiresAt.toISOString()})`);
     const loginClient = options.connect({ clientCert: certificatesPem(svid.certificates), clientKey });
     const token = await loginWithCert(loginClient, {

@@ -36,6 +36,24 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     },
     check: hasToken,
   };
+  // method: cert, the X.509-SVID over mutual TLS to the cert auth method (when the stack has it).
+  const cert: Candidate[] =
+    stack.STACK_VAULT_TLS_ADDR && stack.STACK_TLS_CA_FILE && stack.STACK_CERT_ROLE
+      ? [
+          {
+            ...action,
+            name: 'ours: action, method cert (mutual TLS)',
+            options: {
+              env: files.actionEnv(stack, {
+                method: 'cert',
+                'vault-addr': stack.STACK_VAULT_TLS_ADDR,
+                'ca-cert': stack.STACK_TLS_CA_FILE,
+                role: stack.STACK_CERT_ROLE,
+              }),
+            },
+          },
+        ]
+      : [];
   const floor: Candidate = {
     name: 'Node floor (node:http2 + node:https, nothing else)',
     command: process.execPath,
@@ -69,7 +87,7 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     ? [{ ...action, name: `baseline: action (${baselineDist}/main.js)`, args: [join(baselineDist, 'main.js')] }]
     : [];
 
-  const results = measureInterleaved([action, cli, floor, bareLogin, peer.candidate, bare, ...baseline], runs);
+  const results = measureInterleaved([action, cli, floor, bareLogin, peer.candidate, bare, ...baseline, ...cert], runs);
   const [ours, oursCli, floorMs, bareLoginMs, go] = results as [
     Measurement,
     Measurement,
@@ -91,6 +109,9 @@ export function benchAuth(stack: StackEnv, runs: number): Record<string, unknown
     ratio_go: round(ours.medianMs / go.medianMs, 2),
     ratio_go_cli: round(oursCli.medianMs / go.medianMs, 2),
     ...(baselineDist ? { ratio_baseline: round(ours.medianMs / (results[6] as Measurement).medianMs, 2) } : {}),
+    ...(cert.length > 0
+      ? { ratio_cert_to_jwt: round((results.at(-1) as Measurement).medianMs / ours.medianMs, 2) }
+      : {}),
     target: `ratio_floor and ratio_floor_cli <= ${FLOOR_RATIO_TARGET} (ours ÷ the Node floor for this job; lower is better)`,
   };
   printSideBySide(results, floorMs);

@@ -57,6 +57,32 @@ release:
     assert.equal((await lookupSelfStatus(stack, token)).status, 403, 'revoked after the job');
   });
 
+  test('method: cert logs in with the X.509-SVID over mutual TLS; the token is revoked when the job ends', async () => {
+    assert.ok(stack.STACK_VAULT_TLS_ADDR && stack.STACK_TLS_CA_FILE && stack.STACK_CERT_ROLE, 'no TLS listener');
+    const tokenFile = outFile('token.txt');
+    const result = runPipeline(`include:
+  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/login@$CI_COMMIT_SHA
+    inputs:
+      method: cert
+      role: ${stack.STACK_CERT_ROLE}
+      vault-addr: ${stack.STACK_VAULT_TLS_ADDR}
+      socket-path: ${stack.SPIFFE_ENDPOINT_SOCKET}
+      cli: ${LOCAL_CLI}
+release:
+  extends: .spiffe-vault-login
+  variables:
+    VAULT_CACERT: ${stack.STACK_TLS_CA_FILE}
+  script:
+    - printf '%s' "$VAULT_TOKEN" > ${tokenFile}
+`);
+    assert.equal(result.status, 0, result.log);
+    assert.match(result.log, /PASS\s+release/);
+    const token = readFileSync(tokenFile, 'utf8');
+    assertNoSecrets(result, token);
+    assert.doesNotMatch(result.log, /PRIVATE KEY/);
+    assert.equal((await lookupSelfStatus(stack, token)).status, 403, 'revoked after the job');
+  });
+
   test('the token is revoked also when the job script fails', async () => {
     const tokenFile = outFile('token.txt');
     const result = runPipeline(`${loginInclude()}

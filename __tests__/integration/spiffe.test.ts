@@ -175,3 +175,24 @@ describe('Workload API client against the real SPIRE agent', () => {
     }
   });
 });
+
+describe('X.509 from the real SPIRE agent', () => {
+  it('FetchX509SVID: the SVID names the workload, its chain ends at a CA in the FetchX509Bundles bundle', async () => {
+    const svid = await client.fetchX509Svid({});
+    assert.equal(svid.spiffeId, stack.STACK_SPIFFE_ID);
+    assert.ok(svid.expiresAt.getTime() > Date.now());
+    const bundles = await client.fetchX509Bundles();
+    const roots = bundles.get(`spiffe://${stack.STACK_TRUST_DOMAIN}`) ?? [];
+    assert.ok(roots.length > 0, `no X.509 bundle for ${stack.STACK_TRUST_DOMAIN}: ${[...bundles.keys()].join(', ')}`);
+    const leaf = svid.certificates[0];
+    const last = svid.certificates.at(-1);
+    assert.ok(leaf && last);
+    assert.ok(leaf.subjectAltName?.includes(`URI:${stack.STACK_SPIFFE_ID}`), leaf.subjectAltName);
+    assert.ok(
+      roots.some((root) => last.checkIssued(root) && last.verify(root.publicKey)),
+      'the chain ends at a CA of the bundle',
+    );
+    // Nothing logged carries the key.
+    assert.ok(logLines.every((line) => !line.includes('PRIVATE KEY')));
+  });
+});

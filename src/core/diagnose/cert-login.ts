@@ -11,8 +11,8 @@
  *   does not allow ("no chain matching all constraints could be found …");
  * - Vault says "failed to match all constraints for this login certificate" for all three.
  */
-import { describeLogin, diagnoseVaultRequest, type LoginContext, type VaultFinding } from './vault.ts';
-import { answerLine, isNoRouteAnswer, isSealedAnswer, serverWords } from './vault-answers.ts';
+import { diagnoseLoginFailure, type LoginContext, type VaultFinding } from './vault.ts';
+import { isNoRouteAnswer, serverWords } from './vault-answers.ts';
 import { VaultHttpError } from '../vault/errors.ts';
 
 export type CertLoginRefusal =
@@ -43,25 +43,13 @@ export function certLoginRefusal(answer: Pick<VaultHttpError, 'status' | 'vaultE
 
 /** A failed cert login: a refusal by the cert auth method, or any request failure. */
 export function diagnoseCertLogin(error: unknown, context: LoginContext): VaultFinding {
-  const what = describeLogin(context);
-  if (
-    !(error instanceof VaultHttpError) ||
-    error.status === undefined ||
-    error.status >= 500 ||
-    isSealedAnswer(error)
-  ) {
-    return diagnoseVaultRequest(error, { what });
-  }
-  const reason = certLoginRefusal(error);
-  return {
-    code: 'VAULT_LOGIN_DENIED',
-    area: 'vault',
-    reason,
-    what,
-    answer: answerLine(error),
-    ...certLoginFix(reason, context),
-    status: error.status,
-  };
+  return diagnoseLoginFailure(error, {
+    context,
+    refusal: (answer) => {
+      const reason = certLoginRefusal(answer);
+      return { reason, ...certLoginFix(reason, context) };
+    },
+  });
 }
 
 function certLoginFix(reason: CertLoginRefusal, context: LoginContext): Pick<VaultFinding, 'fix' | 'commands'> {

@@ -105,8 +105,14 @@ export function describeLogin(context: LoginContext): string {
   return `failed to log in to Vault at ${context.address} with role '${context.role}' (auth path '${context.authPath}'${ns})`;
 }
 
-/** A failed JWT login: a refusal by the auth method, or any request failure. */
-export function diagnoseLogin(error: unknown, context: LoginContext): VaultFinding {
+/** How one login method reads a refusal (4xx below 500, not sealed): its reason and fix. */
+export type RefusalReader = (answer: VaultHttpError) => Pick<VaultFinding, 'reason' | 'fix' | 'commands'>;
+
+/** A failed login of any method: a refusal its reader explains, or any request failure. */
+export function diagnoseLoginFailure(
+  error: unknown,
+  { context, refusal }: { readonly context: LoginContext; readonly refusal: RefusalReader },
+): VaultFinding {
   const what = describeLogin(context);
   if (
     !(error instanceof VaultHttpError) ||
@@ -116,16 +122,25 @@ export function diagnoseLogin(error: unknown, context: LoginContext): VaultFindi
   ) {
     return diagnoseVaultRequest(error, { what });
   }
-  const reason = jwtLoginRefusal(error);
   return {
     code: 'VAULT_LOGIN_DENIED',
     area: 'vault',
-    reason,
     what,
     answer: answerLine(error),
-    ...loginFix(reason, context),
+    ...refusal(error),
     status: error.status,
   };
+}
+
+/** A failed JWT login: a refusal by the auth method, or any request failure. */
+export function diagnoseLogin(error: unknown, context: LoginContext): VaultFinding {
+  return diagnoseLoginFailure(error, {
+    context,
+    refusal: (answer) => {
+      const reason = jwtLoginRefusal(answer);
+      return { reason, ...loginFix(reason, context) };
+    },
+  });
 }
 
 function loginFix(reason: JwtLoginRefusal, context: LoginContext): Pick<VaultFinding, 'fix' | 'commands'> {

@@ -1,8 +1,9 @@
 /** The JWT-SVID login method: a JWT-SVID from the Workload API, then Vault's JWT auth method. */
-import { NOOP_LOGGER, type Logger } from '../logger.ts';
-import { assertTokenTtl, loginWithJwt, revokeSelf } from '../vault/token.ts';
+import { NOOP_LOGGER } from '../logger.ts';
+import { loginWithJwt } from '../vault/token.ts';
 import type { VaultClient } from '../vault/client.ts';
-import type { LoginToken, VaultLogin } from './types.ts';
+import { acceptToken } from './accept-token.ts';
+import type { LoginMethodOptions, LoginToken, VaultLogin } from './types.ts';
 
 /** The slice of a JWT-SVID the login needs. `token` is a secret. */
 export interface JwtSvidLike {
@@ -17,21 +18,11 @@ export interface JwtSvidSource {
   close?(): void;
 }
 
-export interface JwtSvidLoginOptions {
+export interface JwtSvidLoginOptions extends LoginMethodOptions {
   readonly svids: JwtSvidSource;
-  readonly vault: VaultClient;
   readonly audiences: readonly string[];
-  /** Pick this SPIFFE ID when the workload has several; '' for the first. */
-  readonly spiffeId?: string;
-  readonly role: string;
-  readonly authPath: string;
   /** Namespace of the auth method, when it differs from the client's. */
   readonly loginNamespace?: string;
-  /** Fail (and revoke) when Vault issues a token living longer than this. */
-  readonly maxTokenTtlSeconds?: number | undefined;
-  /** Called with every secret the moment it exists, before anything can print it. */
-  readonly onSecret: (secret: string) => void;
-  readonly logger?: Logger;
 }
 
 export class JwtSvidLogin implements VaultLogin {
@@ -63,17 +54,11 @@ export class JwtSvidLogin implements VaultLogin {
       spiffeId: svid.spiffeId,
       ...(options.loginNamespace !== undefined ? { namespace: options.loginNamespace } : {}),
     });
-    options.onSecret(token.token);
-    try {
-      assertTokenTtl(token, { maxTtlSeconds: options.maxTokenTtlSeconds, role: options.role });
-    } catch (error: unknown) {
-      await revokeSelf(options.vault, token.token).catch(() => undefined);
-      throw error;
-    }
-    logger.info(
-      `Logged in to Vault at ${options.vault.address} with role '${options.role}': policies ${token.policies.join(', ') || '(none)'}, ttl ${token.ttlSeconds} s`,
-    );
-    return { ...token, spiffeId: svid.spiffeId };
+    return acceptToken(token, {
+      options,
+      spiffeId: svid.spiffeId,
+      how: `${options.vault.address} with role '${options.role}'`,
+    });
   }
 
   close(): void {

@@ -3,14 +3,14 @@
  * certificate to Vault's cert auth method. No bearer credential is sent: the SVID's private key
  * never leaves this process (it lives in memory, in the TLS options of one login's client).
  */
-import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import { NOOP_LOGGER } from '../logger.ts';
 import type { X509Svid } from '../spiffe/x509-svid.ts';
 import { certificatesPem } from '../spiffe/x509-svid.ts';
 import { loginWithCert } from '../vault/cert-login.ts';
 import type { VaultClient } from '../vault/client.ts';
-import { assertTokenTtl, revokeSelf } from '../vault/token.ts';
 import type { VaultTlsOptions } from '../vault/transport.ts';
-import type { LoginToken, VaultLogin } from './types.ts';
+import { acceptToken } from './accept-token.ts';
+import type { LoginMethodOptions, LoginToken, VaultLogin } from './types.ts';
 
 /** Where X.509-SVIDs come from: the Workload API client, or a fake in unit tests. */
 export interface X509SvidSource {
@@ -18,20 +18,10 @@ export interface X509SvidSource {
   close?(): void;
 }
 
-export interface X509SvidLoginOptions {
+export interface X509SvidLoginOptions extends LoginMethodOptions {
   readonly svids: X509SvidSource;
-  /** The client for everything after the login (token requests need no client certificate). */
-  readonly vault: VaultClient;
   /** A new client presenting `clientCert`/`clientKey`: one per login, with that login's SVID. */
   readonly connect: (tls: Required<Pick<VaultTlsOptions, 'clientCert' | 'clientKey'>>) => VaultClient;
-  /** Pick this SPIFFE ID when the workload has several; '' for the first. */
-  readonly spiffeId?: string;
-  readonly role: string;
-  readonly authPath: string;
-  readonly maxTokenTtlSeconds?: number | undefined;
-  /** Called with every secret the moment it exists, before anything can print it. */
-  readonly onSecret: (secret: string) => void;
-  readonly logger?: Logger;
 }
 
 export class X509SvidLogin implements VaultLogin {
@@ -61,17 +51,11 @@ export class X509SvidLogin implements VaultLogin {
       role: options.role,
       spiffeId: svid.spiffeId,
     });
-    options.onSecret(token.token);
-    try {
-      assertTokenTtl(token, { maxTtlSeconds: options.maxTokenTtlSeconds, role: options.role });
-    } catch (error: unknown) {
-      await revokeSelf(options.vault, token.token).catch(() => undefined);
-      throw error;
-    }
-    logger.info(
-      `Logged in to Vault at ${loginClient.address} with role '${options.role}' (cert auth, mutual TLS): policies ${token.policies.join(', ') || '(none)'}, ttl ${token.ttlSeconds} s`,
-    );
-    return { ...token, spiffeId: svid.spiffeId };
+    return acceptToken(token, {
+      options,
+      spiffeId: svid.spiffeId,
+      how: `${loginClient.address} with role '${options.role}' (cert auth, mutual TLS)`,
+    });
   }
 
   close(): void {

@@ -33,11 +33,11 @@ export {
   getManifest,
   putManifest,
   resolveImage,
-  uploadBlob,
   type FetchedManifest,
   type ManifestJson,
   type RepositoryRef,
 } from './manifests.ts';
+export { uploadBlob } from './blob-upload.ts';
 export * from './media-types.ts';
 export { DOCKER_HUB, DOCKER_HUB_API_HOST, DOCKER_HUB_CANONICAL } from './docker-hub.ts';
 export {

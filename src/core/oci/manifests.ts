@@ -4,7 +4,7 @@ import { sha256Digest } from './client.ts';
 import { OciError } from './errors.ts';
 import { MANIFEST_ACCEPT, SHA256_DIGEST, type Descriptor } from './media-types.ts';
 import { formatReference, type ImageReference } from './reference.ts';
-import { header, type HttpResponse } from './transport.ts';
+import { header } from './transport.ts';
 
 /** Where a repository lives: registry (as named in references) and repository path. */
 export interface RepositoryRef {

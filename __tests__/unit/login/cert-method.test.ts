@@ -10,7 +10,8 @@ import { describe, test } from 'node:test';
 import { parseFlags } from '../../../src/cli/args.ts';
 import { parseLoginConfig } from '../../../src/cli/config.ts';
 import { LOGIN_FLAGS, mergeFlags, VAULT_FLAGS } from '../../../src/cli/flags.ts';
-import { certLoginRefusal } from '../../../src/core/diagnose/cert-login.ts';
+import { certLoginRefusal, diagnoseCertLogin } from '../../../src/core/diagnose/cert-login.ts';
+import { VaultHttpError } from '../../../src/core/vault/errors.ts';
 import { parseX509SvidResponse, splitDerCertificates } from '../../../src/core/spiffe/x509-svid.ts';
 
 /** The code of what `fn` throws ('' when it does not throw). */
@@ -76,6 +77,13 @@ describe('cert login refusals (real answers of OpenBao v2.6.2 and HashiCorp Vaul
       assert.equal(certLoginRefusal({ status, vaultErrors: [words] }), reason);
     });
   }
+
+  test("OpenBao's 500 for a certificate without a CN is the login's refusal, not a server failure", () => {
+    const answer = new VaultHttpError({ status: 500, vaultErrors: ['missing name in alias'], message: 'answered' });
+    const finding = diagnoseCertLogin(answer, { address: 'https://v:8200', role: 'ci-cert', authPath: 'cert' });
+    assert.equal(finding.code, 'VAULT_LOGIN_DENIED');
+    assert.equal(finding.reason, 'certificate-without-cn');
+  });
 });
 
 describe('X.509-SVID parsing', () => {

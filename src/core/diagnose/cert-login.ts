@@ -12,7 +12,7 @@
  * - Vault says "failed to match all constraints for this login certificate" for all three.
  */
 import { diagnoseLoginFailure, type LoginContext, type VaultFinding } from './vault.ts';
-import { isNoRouteAnswer, serverWords } from './vault-answers.ts';
+import { isMissingAliasNameAnswer, isNoRouteAnswer, serverWords } from './vault-answers.ts';
 import { VaultHttpError } from '../vault/errors.ts';
 
 export type CertLoginRefusal =
@@ -45,6 +45,7 @@ export function certLoginRefusal(answer: Pick<VaultHttpError, 'status' | 'vaultE
 export function diagnoseCertLogin(error: unknown, context: LoginContext): VaultFinding {
   return diagnoseLoginFailure(error, {
     context,
+    refusedAnyway: isMissingAliasNameAnswer,
     refusal: (answer) => {
       const reason = certLoginRefusal(answer);
       return { reason, ...certLoginFix(reason, context) };

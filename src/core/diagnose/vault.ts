@@ -111,14 +111,20 @@ export type RefusalReader = (answer: VaultHttpError) => Pick<VaultFinding, 'reas
 /** A failed login of any method: a refusal its reader explains, or any request failure. */
 export function diagnoseLoginFailure(
   error: unknown,
-  { context, refusal }: { readonly context: LoginContext; readonly refusal: RefusalReader },
+  options: {
+    readonly context: LoginContext;
+    readonly refusal: RefusalReader;
+    /** A server error that is the method's refusal all the same (OpenBao words some as a 500). */
+    readonly refusedAnyway?: (answer: VaultHttpError) => boolean;
+  },
 ): VaultFinding {
+  const { context, refusal } = options;
   const what = describeLogin(context);
   if (
     !(error instanceof VaultHttpError) ||
     error.status === undefined ||
-    error.status >= 500 ||
-    isSealedAnswer(error)
+    isSealedAnswer(error) ||
+    (error.status >= 500 && !options.refusedAnyway?.(error))
   ) {
     return diagnoseVaultRequest(error, { what });
   }

@@ -12,7 +12,6 @@ import {
   signPath,
   type TransitTarget,
 } from '../vault/transit-errors.ts';
-import type { VaultErrorCode } from '../vault/errors.ts';
 import { VaultHttpError } from '../vault/errors.ts';
 import type { Finding } from './finding.ts';
 import { answerOf, describeWithCode, diagnoseVaultRequest, type VaultFinding } from './vault.ts';
@@ -147,9 +146,4 @@ export function diagnoseDenial(denial: {
     policy: leastPrivilegePolicy(target).split('\n'),
     status: 403,
   };
-}
-
-/** Whether a finding is one of the transit area's (thrown as TransitError) or Vault's. */
-export function isTransitFinding(finding: Finding<TransitErrorCode | VaultErrorCode>): finding is TransitFinding {
-  return finding.area === 'transit';
 }

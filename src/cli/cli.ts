@@ -6,6 +6,7 @@ import { describeError, InputError } from '../core/errors.ts';
 import type { Command, CommandContext } from './command.ts';
 import { authCommand } from './commands/auth.ts';
 import { execCommand } from './commands/exec.ts';
+import { proxyCommand } from './commands/proxy.ts';
 import { revokeCommand } from './commands/revoke.ts';
 import { signBlobCommand } from './commands/sign-blob.ts';
 import { signImageCommand } from './commands/sign-image.ts';
@@ -18,6 +19,7 @@ import { VERSION } from './version.ts';
 export const COMMANDS: readonly Command[] = [
   authCommand,
   execCommand,
+  proxyCommand,
   signBlobCommand,
   signImageCommand,
   verifyBlobCommand,

@@ -40,6 +40,13 @@ export function parseLoginConfig(values: FlagValues, env: Env): options.LoginOpt
   return options.parseLoginOptions(cliOptionSource(values, env));
 }
 
+export function parseProxyConfig(
+  values: FlagValues,
+  { env, cwd }: { readonly env: Env; readonly cwd: string },
+): options.ProxyOptions {
+  return options.parseProxyOptions(cliOptionSource(values, env), { cwd });
+}
+
 export function parseTransitConfig(values: FlagValues, env: Env): options.TransitOptions {
   return options.parseTransitOptions(cliOptionSource(values, env));
 }

@@ -13,7 +13,9 @@ export type CliErrorCode =
   /** verify-blob: the signature does not match the file and the key. */
   | 'SIGNATURE_INVALID'
   /** verify-blob: the bundle is not a valid Sigstore bundle, or not a key-based one. */
-  | 'BUNDLE_INVALID';
+  | 'BUNDLE_INVALID'
+  /** proxy --background: the proxy process ended (or did not serve in time) before it was ready. */
+  | 'PROXY_START_FAILED';
 
 export class CliError extends CodedError<CliErrorCode> {}
 

@@ -53,6 +53,22 @@ export const IMAGE_SIGNING_FLAGS = group('Image signing', [
   'registry-insecure',
 ]);
 
+export const PROXY_FLAGS: FlagGroup = {
+  title: 'Proxy',
+  flags: {
+    ...group('Proxy', ['proxy-allow', 'proxy-listen']).flags,
+    'ready-file': {
+      type: 'string',
+      value: 'FILE',
+      description: 'write {"vaultAddr","pid"} as JSON here once the proxy serves (removed when it stops)',
+    },
+    background: {
+      type: 'boolean',
+      description: 'start the proxy in the background and print shell exports for eval (stop it with kill)',
+    },
+  },
+};
+
 export const IMAGE_VERIFY_FLAGS: FlagGroup = {
   title: 'Image verification',
   flags: Object.fromEntries([

@@ -9,8 +9,8 @@ import { baoTwins, vaultEnvironment } from '../../core/vault/environment.ts';
 import { splitAtCommand } from '../args.ts';
 import { parseCommandFlags, type Command, type CommandContext } from '../command.ts';
 import { parseLoginConfig, parseTransitConfig, parseVaultConfig } from '../config.ts';
-import { CliError } from '../errors.ts';
 import { LOGIN_FLAGS, mergeFlags, QUIET_HELP_FLAGS, TRANSIT_PATH_FLAG, VAULT_FLAGS } from '../flags.ts';
+import { runChild } from '../child-process.ts';
 import { LOGIN_ABORT_GRACE_MS, settledWithin, signalExitCode, TerminationWatch } from '../signals.ts';
 
 /** After a stop signal is forwarded, the command may use the token this long before it is revoked. */
@@ -99,44 +99,23 @@ interface RunOptions {
 /** Runs the command, forwarding stop signals, and revokes the token however it ends. */
 async function runAndRevoke({ ctx, vault, token, command, env, watch }: RunOptions): Promise<number> {
   const { cliRevoke } = await import('../vault.ts');
-  // Loaded here, not at start-up: child_process is only needed once the login succeeded.
-  const { spawn } = await import('node:child_process');
   let revoking: Promise<boolean> | undefined;
   const revokeOnce = () => (revoking ??= cliRevoke(ctx, { connection: vault, tokens: [token] }));
-  let graceTimer: NodeJS.Timeout | undefined;
   try {
-    return await new Promise<number>((resolve) => {
-      const child = spawn(command[0] as string, command.slice(1), { stdio: 'inherit', env });
-      const stopForwarding = watch.onSignal((signal) => {
-        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-        graceTimer ??= setTimeout(() => {
-          ctx.logger.warning(
-            `the command still runs ${EXEC_REVOKE_GRACE_MS / 1000} s after ${signal}: revoking its token now`,
-          );
-          void revokeOnce();
-        }, EXEC_REVOKE_GRACE_MS);
-      });
-      if (watch.received && child.pid !== undefined) child.kill(watch.received);
-      child.on('error', (error: NodeJS.ErrnoException) => {
-        if (child.pid !== undefined) return; // a failed kill(); the exit event still comes
-        stopForwarding();
-        const notFound = error.code === 'ENOENT';
-        const failure = new CliError(
-          notFound ? 'COMMAND_NOT_FOUND' : 'COMMAND_NOT_EXECUTABLE',
-          notFound
-            ? `cannot run '${command[0]}': no such command (ENOENT) — check its name and PATH`
-            : `cannot run '${command[0]}': ${error.message} — check that it is an executable file`,
+    return await runChild({
+      command,
+      env,
+      watch,
+      logger: ctx.logger,
+      graceMs: EXEC_REVOKE_GRACE_MS,
+      onGraceExpired: (signal) => {
+        ctx.logger.warning(
+          `the command still runs ${EXEC_REVOKE_GRACE_MS / 1000} s after ${signal}: revoking its token now`,
         );
-        ctx.logger.error(failure.code, failure.message);
-        resolve(notFound ? 127 : 126);
-      });
-      child.once('exit', (code, signal) => {
-        stopForwarding();
-        resolve(code ?? signalExitCode(signal ?? 'SIGTERM'));
-      });
+        void revokeOnce();
+      },
     });
   } finally {
-    if (graceTimer) clearTimeout(graceTimer);
     await revokeOnce();
   }
 }

@@ -8,6 +8,8 @@ import { readPem } from '../parse.ts';
 import type { ImageSignatureFormat } from '../signing/image-format.ts';
 import type { IfNoFilesFound } from '../signing/patterns.ts';
 import type { VaultTlsOptions } from '../vault/transport.ts';
+import type { AllowList } from '../proxy/allow-list.ts';
+import { parseListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
 import { DEFAULT_AUTH_PATH, DEFAULT_CERT_AUTH_PATH } from '../defaults.ts';
 import type { LoginMethod } from './login-options.ts';
 import { rawValue, readOption, type OptionSource, type RawValue } from './spec.ts';
@@ -56,6 +58,14 @@ export interface ImageSigningOptions {
   readonly recursive: boolean;
   /** Registry hosts (host or host:port) spoken to over plain http; loopback always is. */
   readonly registryInsecure: readonly string[];
+}
+
+export interface ProxyOptions {
+  /** Vault API paths the proxy forwards; an empty list forwards every path. */
+  readonly allow: AllowList;
+  readonly listen: ListenAddress;
+  /** How the front end spells the listen address, for errors. */
+  readonly listenSource: string;
 }
 
 /** Relative paths are relative to this folder (the workspace, or the CLI's working directory). */
@@ -145,6 +155,15 @@ export function parseImageSigningOptions(source: OptionSource): ImageSigningOpti
     annotations: readOption(source, OPTIONS.annotations),
     recursive: readOption(source, OPTIONS.recursive),
     registryInsecure: readOption(source, OPTIONS['registry-insecure']),
+  });
+}
+
+export function parseProxyOptions(source: OptionSource, base: PathBase): ProxyOptions {
+  const listen = readOption(source, OPTIONS['proxy-listen']);
+  return Object.freeze({
+    allow: readOption(source, OPTIONS['proxy-allow']),
+    listen: parseListenAddress(listen.value, { source: listen.source, cwd: base.cwd }),
+    listenSource: listen.source,
   });
 }
 

@@ -6,6 +6,7 @@
 import { ACTION_OPTIONS } from './action-options.ts';
 import { CONNECTION_OPTIONS } from './connection-options.ts';
 import { LOGIN_OPTIONS } from './login-options.ts';
+import { PROXY_OPTIONS } from './proxy-options.ts';
 import { SIGNING_OPTIONS } from './signing-options.ts';
 import type { Front, OptionRow } from './spec.ts';
 
@@ -13,6 +14,7 @@ export const OPTIONS = {
   ...CONNECTION_OPTIONS,
   ...LOGIN_OPTIONS,
   ...ACTION_OPTIONS,
+  ...PROXY_OPTIONS,
   ...SIGNING_OPTIONS,
 } as const;
 
@@ -28,5 +30,6 @@ export const OPTION_GROUPS = {
   connection: Object.keys(CONNECTION_OPTIONS) as OptionName[],
   login: Object.keys(LOGIN_OPTIONS) as OptionName[],
   action: Object.keys(ACTION_OPTIONS) as OptionName[],
+  proxy: Object.keys(PROXY_OPTIONS) as OptionName[],
   signing: Object.keys(SIGNING_OPTIONS) as OptionName[],
 } as const;

@@ -48,3 +48,21 @@ export function baoTwins(
   }
   return twins;
 }
+
+/**
+ * VAULT_TOKEN for clients of the job-local proxy. Not a token: clients such as cosign refuse to
+ * start without one, and the proxy replaces whatever a client sends with its own.
+ */
+export const PROXY_TOKEN_PLACEHOLDER = 'spiffe-vault-proxy';
+
+/** The environment that points Vault clients at the proxy: its address, no token. */
+export function proxyClientEnvironment(
+  vaultAddr: string,
+  options: { readonly transitPath: string },
+): Record<string, string> {
+  return {
+    VAULT_ADDR: vaultAddr,
+    VAULT_TOKEN: PROXY_TOKEN_PLACEHOLDER,
+    TRANSIT_SECRET_ENGINE_PATH: options.transitPath,
+  };
+}

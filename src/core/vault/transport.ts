@@ -44,16 +44,7 @@ export type RequestFunction = (request: LegacyRequest) => Promise<LegacyResponse
  * tunnel properly (`proxyEnv`) and let us keep request bodies and headers out of errors.
  */
 export function createTransport(options: TransportOptions): { defaults: () => RequestFunction } {
-  const proxyEnv = options.proxyEnv ? pickProxyEnv(options.proxyEnv) : undefined;
-  const agentOptions = { keepAlive: true, ...(proxyEnv ? { proxyEnv } : {}) };
-  const httpAgent = new http.Agent(agentOptions);
-  const httpsAgent = new https.Agent({
-    ...agentOptions,
-    ...(options.caCert ? { ca: options.caCert } : {}),
-    ...(options.clientCert ? { cert: options.clientCert } : {}),
-    ...(options.clientKey ? { key: options.clientKey } : {}),
-    rejectUnauthorized: options.skipVerify !== true,
-  });
+  const { httpAgent, httpsAgent } = createVaultAgents(options);
   const send: RequestFunction = (request) => {
     const url = new URL(request.uri);
     const isHttps = url.protocol === 'https:';
@@ -89,6 +80,24 @@ export function createTransport(options: TransportOptions): { defaults: () => Re
     });
   };
   return { defaults: () => send };
+}
+
+/** Keep-alive agents for Vault: TLS material on the https one, proxies (with CONNECT) on both. */
+export function createVaultAgents(
+  options: VaultTlsOptions & { readonly proxyEnv?: Readonly<Record<string, string | undefined>> | undefined },
+): { readonly httpAgent: http.Agent; readonly httpsAgent: https.Agent } {
+  const proxyEnv = options.proxyEnv ? pickProxyEnv(options.proxyEnv) : undefined;
+  const agentOptions = { keepAlive: true, ...(proxyEnv ? { proxyEnv } : {}) };
+  return {
+    httpAgent: new http.Agent(agentOptions),
+    httpsAgent: new https.Agent({
+      ...agentOptions,
+      ...(options.caCert ? { ca: options.caCert } : {}),
+      ...(options.clientCert ? { cert: options.clientCert } : {}),
+      ...(options.clientKey ? { key: options.clientKey } : {}),
+      rejectUnauthorized: options.skipVerify !== true,
+    }),
+  };
 }
 
 function parseBody(raw: Buffer): unknown {

@@ -9,11 +9,14 @@ import {
   parseTransitOptions,
   parseVaultConnection,
   type BlobOutputOptions,
+  parseProxyOptions,
   type ImageSigningOptions,
   type LoginOptions,
+  type ProxyOptions,
   type TransitOptions,
   type VaultConnection,
 } from '../core/options/config.ts';
+import { InputError } from '../core/errors.ts';
 import { readOption, type OptionSource } from '../core/options/spec.ts';
 import { OPTIONS } from '../core/options/table.ts';
 
@@ -32,6 +35,9 @@ export interface ActionConfig {
   readonly revoke: boolean;
   /** A command line to run with the token in its environment only; '' for none. */
   readonly run: string;
+  /** Later steps (and `run`) reach Vault through a job-local proxy instead of holding a token. */
+  readonly proxy: boolean;
+  readonly proxyOptions: ProxyOptions;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -49,6 +55,13 @@ export function actionOptionSource(env: Env): OptionSource {
 export function parseActionConfig(env: Env, workspace: string): ActionConfig {
   const source = actionOptionSource(env);
   const run = readOption(source, OPTIONS.run);
+  const proxy = readOption(source, OPTIONS.proxy);
+  const exportToken = readOption(source, OPTIONS['export-token']);
+  if (proxy && exportToken === true) {
+    throw new InputError(
+      'proxy and export-token are both true: with proxy, later steps reach Vault through the proxy and need no token — remove export-token',
+    );
+  }
   return Object.freeze({
     connection: parseVaultConnection(source, { cwd: workspace }),
     login: parseLoginOptions(source),
@@ -57,10 +70,13 @@ export function parseActionConfig(env: Env, workspace: string): ActionConfig {
     blobOutput: parseBlobOutputOptions(source, { cwd: workspace }),
     images: readOption(source, OPTIONS['sign-images']),
     imageSigning: parseImageSigningOptions(source),
-    // With `run`, the token goes to that command only, unless export-token says otherwise.
-    exportToken: readOption(source, OPTIONS['export-token']) ?? run === '',
+    // With `run`, the token goes to that command only, unless export-token says otherwise; with
+    // `proxy`, to no step at all.
+    exportToken: exportToken ?? (run === '' && !proxy),
     outputToken: readOption(source, OPTIONS['output-token']),
     revoke: readOption(source, OPTIONS.revoke),
     run,
+    proxy,
+    proxyOptions: parseProxyOptions(source, { cwd: workspace }),
   });
 }

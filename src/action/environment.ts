@@ -1,7 +1,7 @@
 /** Exports the Vault environment to the following steps; the token only with export-token. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baoTwins, vaultEnvironment } from '../core/vault/environment.ts';
+import { baoTwins, proxyClientEnvironment, vaultEnvironment } from '../core/vault/environment.ts';
 import type { ActionConfig } from './config.ts';
 import type { ActionRunner } from './runner.ts';
 
@@ -37,4 +37,10 @@ function inlineCaFile(runner: ActionRunner, config: ActionConfig): string | unde
   const file = join(runner.env.RUNNER_TEMP, 'spiffe-vault-action-ca.pem');
   writeFileSync(file, tls.caCert, { mode: 0o644 });
   return file;
+}
+
+/** With the proxy: later steps (and `run`) get its address and a placeholder token, nothing else. */
+export function proxyStepEnvironment(runner: ActionRunner, config: ActionConfig, vaultAddr: string): Record<string, string> {
+  const env = proxyClientEnvironment(vaultAddr, { transitPath: config.transit.transitPath });
+  return { ...env, ...baoTwins(runner.env, env) };
 }

@@ -20,10 +20,18 @@ export interface SavedConnection {
   readonly skipVerify: boolean;
 }
 
+/** The job-local proxy the main step started: the post step stops it (it revokes its own tokens). */
+export interface SavedProxy {
+  readonly pid: number;
+  /** The folder of its ready file and log (the post step prints the log, then removes it). */
+  readonly dir: string;
+}
+
 export interface SavedState {
   readonly connection: SavedConnection;
   readonly revoke: boolean;
   readonly tokens: readonly string[];
+  readonly proxy?: SavedProxy;
 }
 
 /** Saves the state whole each time (the runner keeps the last value saved under a name). */
@@ -31,15 +39,26 @@ export class StateKeeper {
   private readonly runner: ActionRunner;
   private readonly base: Omit<SavedState, 'tokens'>;
   private readonly tokens: string[] = [];
+  private proxy: SavedProxy | undefined;
 
-  constructor(runner: ActionRunner, base: Omit<SavedState, 'tokens'>) {
+  constructor(runner: ActionRunner, base: Omit<SavedState, 'tokens' | 'proxy'>) {
     this.runner = runner;
     this.base = base;
   }
 
   rememberToken(token: string): void {
     this.tokens.push(token);
-    this.runner.saveState(STATE, JSON.stringify({ ...this.base, tokens: this.tokens }));
+    this.save();
+  }
+
+  rememberProxy(proxy: SavedProxy): void {
+    this.proxy = proxy;
+    this.save();
+  }
+
+  private save(): void {
+    const state: SavedState = { ...this.base, tokens: this.tokens, ...(this.proxy ? { proxy: this.proxy } : {}) };
+    this.runner.saveState(STATE, JSON.stringify(state));
   }
 }
 

@@ -7,6 +7,7 @@
 import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readReadyFile, readyOrEnded } from '../core/proxy/ready.ts';
 import { baoTwins, proxyClientEnvironment } from '../core/vault/environment.ts';
 import { shellQuote } from './args.ts';
 import type { CommandContext } from './command.ts';
@@ -21,8 +22,6 @@ export interface BackgroundOptions {
   /** Longest wait for the first login and the socket. */
   readonly startTimeoutMs: number;
 }
-
-const POLL_MS = 50;
 
 export async function startInBackground(ctx: CommandContext, options: BackgroundOptions): Promise<number> {
   const { spawn } = await import('node:child_process');
@@ -54,7 +53,7 @@ export async function startInBackground(ctx: CommandContext, options: Background
     );
   }
   child.unref();
-  const { vaultAddr, pid } = JSON.parse(readFileSync(readyFile, 'utf8')) as { vaultAddr: string; pid: number };
+  const { vaultAddr, pid } = readReadyFile(readyFile);
   const ours = proxyClientEnvironment(vaultAddr, { transitPath: options.transitPath });
   const exports = {
     ...ours,
@@ -69,26 +68,4 @@ export async function startInBackground(ctx: CommandContext, options: Background
   );
   ctx.logger.info(`Vault proxy serving at ${vaultAddr} (pid ${pid}, log ${logFile}); stop it with: kill ${pid}`);
   return 0;
-}
-
-/** 'ready' once the ready file exists, the exit status if the process ends first, or 'timeout'. */
-function readyOrEnded(
-  child: import('node:child_process').ChildProcess,
-  readyFile: string,
-  timeoutMs: number,
-): Promise<'ready' | 'timeout' | number> {
-  return new Promise((resolve) => {
-    const deadline = Date.now() + timeoutMs;
-    const onExit = (code: number | null) => finish(code ?? 1);
-    const timer = setInterval(() => {
-      if (existsSync(readyFile)) finish('ready');
-      else if (Date.now() > deadline) finish('timeout');
-    }, POLL_MS);
-    function finish(outcome: 'ready' | 'timeout' | number): void {
-      clearInterval(timer);
-      child.off('exit', onExit);
-      resolve(outcome);
-    }
-    child.once('exit', onExit);
-  });
 }

@@ -68,9 +68,10 @@ export const proxyCommand: Command = {
       return startInBackground(ctx, { flagArgs, readyFile, transitPath, startTimeoutMs: 2 * vault.timeoutMs + 10_000 });
     }
 
-    const [{ cliLogin }, { startProxyService, writeReadyFile }] = await Promise.all([
+    const [{ cliLogin }, { startProxyService }, { writeReadyFile }] = await Promise.all([
       import('../vault.ts'),
       import('../../core/proxy/service.ts'),
+      import('../../core/proxy/ready.ts'),
     ]);
     const watch = new TerminationWatch();
     try {

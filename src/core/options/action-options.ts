@@ -8,7 +8,7 @@ export const ACTION_OPTIONS = {
     name: 'export-token',
     kind: 'boolean',
     help: 'export VAULT_TOKEN to the following steps of the job',
-    defaultHelp: 'true, or false when run is given',
+    defaultHelp: 'true, or false when run or proxy is given',
     fronts: ['action'],
     // '' stays '' here: the default depends on `run` (see the action's config).
     parse: (raw) => (raw.value === '' ? undefined : booleanValue(raw)),

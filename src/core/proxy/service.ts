@@ -3,7 +3,7 @@
  * and on stop revoke every token minted. The CLI's `proxy` command and the action's proxy
  * process both run this; they differ only in how they are told to stop.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Logger } from '../logger.ts';
 import { REVOKE_DEADLINE_MS, revokeTokens, type RevokeReport } from '../login/revoke.ts';
 import type { VaultLogin } from '../login/types.ts';
@@ -127,11 +127,4 @@ async function tokenState(vault: VaultClient, token: string): Promise<'valid' | 
   } catch (error: unknown) {
     return error instanceof VaultHttpError && isForbiddenAnswer(error) ? 'invalid' : 'unknown';
   }
-}
-
-/** Tells a caller the proxy serves: JSON `{ vaultAddr, pid }`, written whole (rename) with mode 0600. */
-export function writeReadyFile(file: string, info: { readonly vaultAddr: string; readonly pid: number }): void {
-  const partial = `${file}.partial`;
-  writeFileSync(partial, `${JSON.stringify(info)}\n`, { mode: 0o600 });
-  renameSync(partial, file);
 }

@@ -64,6 +64,7 @@ const result = await build({
     main: 'src/entry/action-main.ts',
     post: 'src/entry/action-post.ts',
     cli: 'src/entry/cli.ts',
+    proxy: 'src/entry/action-proxy.ts',
   },
   outdir,
   bundle: true,

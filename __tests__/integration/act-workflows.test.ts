@@ -79,6 +79,19 @@ describe(`act runs the action (${selectedVaultServer()})`, () => {
     assert.deepEqual(job.leaked, []);
   });
 
+  test('proxy: later steps hold no token and use Vault through the proxy after the token TTL', async () => {
+    const job = await runJob('proxy', { STACK_ROLE_SHORT: stack.STACK_ROLE_SHORT });
+    assertSucceeded(job);
+    assertNoSecrets(job);
+    assert.match(job.log, /proxy-address=unix socket/);
+    assert.match(job.log, /key-type=ecdsa-p256/);
+    assert.match(job.log, /bao-signed=yes/);
+    assert.match(job.log, /cosign-verified=later\.txt/);
+    assertPostRan(job);
+    assert.match(job.log, /Vault proxy stopped: \d+ request\(s\), 0 refused, 0 failed, [2-9]\d* login\(s\)/);
+    assert.deepEqual(job.leaked, [], 'a token the proxy minted outlived the job');
+  });
+
   test('signing files and an image; cosign verifies them in a later step', async () => {
     const image = `${stack.STACK_REGISTRY}/act-${stack.STACK_VAULT}:${randomBytes(4).toString('hex')}`;
     pushImage(stack, image, `act signs ${image}`);

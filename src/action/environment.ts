@@ -40,7 +40,11 @@ function inlineCaFile(runner: ActionRunner, config: ActionConfig): string | unde
 }
 
 /** With the proxy: later steps (and `run`) get its address and a placeholder token, nothing else. */
-export function proxyStepEnvironment(runner: ActionRunner, config: ActionConfig, vaultAddr: string): Record<string, string> {
+export function proxyStepEnvironment(
+  runner: ActionRunner,
+  config: ActionConfig,
+  vaultAddr: string,
+): Record<string, string> {
   const env = proxyClientEnvironment(vaultAddr, { transitPath: config.transit.transitPath });
   return { ...env, ...baoTwins(runner.env, env) };
 }

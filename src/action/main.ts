@@ -4,15 +4,18 @@
  * revoke every token. `run()` takes its runner and login method as arguments, so unit tests
  * drive it in-process.
  */
+import { dirname, join } from 'node:path';
 import { describeError, errorCode } from '../core/errors.ts';
+import { revokeTokens } from '../core/login/revoke.ts';
 import { createLogin, type CreateLoginOptions } from '../core/login/create.ts';
 import type { LoginToken, VaultLogin } from '../core/login/types.ts';
 import { rawValue } from '../core/options/spec.ts';
 import { OPTIONS } from '../core/options/table.ts';
 import { tlsSkipVerifyWarning } from '../core/vault/connect.ts';
+import type { VaultClient } from '../core/vault/client.ts';
 import { VaultSession } from '../core/vault/session.ts';
 import { actionOptionSource, parseActionConfig, type ActionConfig } from './config.ts';
-import { exportVaultEnvironment } from './environment.ts';
+import { exportVaultEnvironment, proxyStepEnvironment } from './environment.ts';
 import { githubRunner, maskSecret, type ActionRunner } from './runner.ts';
 import { savedConnection, StateKeeper } from './state.ts';
 import { writeLoginSummary } from './summary.ts';
@@ -20,6 +23,8 @@ import { writeLoginSummary } from './summary.ts';
 export interface MainDependencies {
   readonly runner: ActionRunner;
   readonly createLogin: (options: CreateLoginOptions) => VaultLogin;
+  /** dist/proxy.js, which `proxy: true` starts (default: next to the running script, dist/main.js). */
+  readonly proxyScript?: string;
 }
 
 export function defaultMainDependencies(): MainDependencies {
@@ -56,26 +61,57 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
       },
       first,
     );
-    exportVaultEnvironment({ runner, config, token: first.token });
+    if (!config.proxy) exportVaultEnvironment({ runner, config, token: first.token });
     setLoginOutputs(runner, { config, token: first });
     if (config.blobs.length > 0 || config.images.length > 0) {
       // Initialised only when there is something to sign: a login-only run does not pay for it.
       const { signStep } = await import('./signing.ts');
       await signStep({ runner, config, session, vault: login.vault, workspace });
-      if (session.current.token !== first.token) {
+      if (!config.proxy && session.current.token !== first.token) {
         exportVaultEnvironment({ runner, config, token: session.current.token });
       }
     }
-    if (config.run) {
-      const { runWithToken } = await import('./run-command.ts');
-      await runWithToken({ runner, config, session, vault: login.vault, workspace });
+    let proxyAddr: string | undefined;
+    try {
+      if (config.proxy) {
+        const { startActionProxy } = await import('./proxy-start.ts');
+        const proxy = await startActionProxy({
+          runner,
+          config,
+          script: deps.proxyScript ?? join(dirname(process.argv[1] ?? '.'), 'proxy.js'),
+          workspace,
+          onStarted: (started) => state.rememberProxy(started),
+        });
+        proxyAddr = proxy.vaultAddr;
+        for (const [name, value] of Object.entries(proxyStepEnvironment(runner, config, proxyAddr))) {
+          runner.exportVariable(name, value);
+        }
+        runner.info(
+          `Later steps reach Vault through the job-local proxy at ${proxyAddr} (pid ${proxy.pid}); no token is exported.`,
+        );
+      }
+      if (config.run) {
+        const { runCommand } = await import('./run-command.ts');
+        await runCommand({ runner, config, session, proxyAddr, workspace });
+      }
+    } finally {
+      // Tokens no later step holds (the command's, or ours when the proxy serves the job) are
+      // revoked as soon as this step is done with them.
+      if (!config.exportToken && !config.outputToken && (config.run !== '' || config.proxy)) {
+        await revokeNow(runner, login.vault, session);
+      }
     }
-    await writeLoginSummary(runner, { config, first });
+    await writeLoginSummary(runner, { config, first, proxyAddr });
   } catch (error: unknown) {
     runner.setFailed(`spiffe-vault-action${errorCode(error)}: ${describeError(error)}`);
   } finally {
     login?.close();
   }
+}
+
+async function revokeNow(runner: ActionRunner, vault: VaultClient, session: VaultSession): Promise<void> {
+  const report = await revokeTokens(vault, { tokens: session.tokens.map((t) => t.token), logger: runner });
+  if (report.failed > 0) runner.warning('the post step will try again to revoke what could not be revoked now');
 }
 
 /** Where the post step finds a client key given as PEM text: its input or variable. */

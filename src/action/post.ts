@@ -1,6 +1,7 @@
 /**
- * The action's post step: revokes every token the main step minted, from the saved state alone
- * (never the inputs). It never fails the job: problems are warnings.
+ * The action's post step: stops the job-local proxy if the main step started one, and revokes
+ * every token the main step minted, from the saved state alone (never the inputs). It never
+ * fails the job: problems are warnings.
  */
 import { describeError } from '../core/errors.ts';
 import { REVOKE_DEADLINE_MS, revokeTokens, type RevokeReport } from '../core/login/revoke.ts';
@@ -30,6 +31,10 @@ export function defaultPostDependencies(): PostDependencies {
 export async function run(deps: PostDependencies = defaultPostDependencies()): Promise<void> {
   const { runner } = deps;
   const state = readSavedState(runner);
+  if (state?.proxy) {
+    const { stopActionProxy } = await import('./proxy-stop.ts');
+    await stopActionProxy(runner, state.proxy);
+  }
   if (!state || state.tokens.length === 0) {
     runner.info('No Vault token to revoke.');
     return;

@@ -67,6 +67,8 @@ export async function startActionProxy(options: {
 /** The proxy's error line (its log is redacted as it is written), to repeat in the step's error. */
 function lastError(logFile: string): string {
   const lines = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n') : [];
-  const error = lines.reverse().find((line) => /error/i.test(line));
-  return error ? `: ${error.replace(/^spiffe-vault: error /, '')}` : '';
+  const error = lines.reverse().find((line) => line.includes('spiffe-vault: error '));
+  return error
+    ? `: ${error.slice(error.indexOf('spiffe-vault: error ') + 'spiffe-vault: error '.length).replace(/^(\[\w+\]):/, '$1')}`
+    : '';
 }

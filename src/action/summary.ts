@@ -5,7 +5,11 @@ import type { ActionRunner } from './runner.ts';
 
 export async function writeLoginSummary(
   runner: ActionRunner,
-  { config, first }: { readonly config: ActionConfig; readonly first: LoginToken },
+  {
+    config,
+    first,
+    proxyAddr,
+  }: { readonly config: ActionConfig; readonly first: LoginToken; readonly proxyAddr: string | undefined },
 ): Promise<void> {
   const { connection, login } = config;
   await runner.writeSummary({
@@ -17,7 +21,13 @@ export async function writeLoginSummary(
       ['Role', `${login.role} (auth/${login.authPath})`],
       ['Policies', first.policies.join(', ') || '(none)'],
       ['Token expires', `${first.expiresAt.toISOString()} (ttl ${first.ttlSeconds} s)`],
-      ['Revoked at job end', config.revoke ? 'yes' : 'no'],
+      ['Later steps', laterSteps(config, proxyAddr)],
+      ['Revoked at job end', config.revoke || proxyAddr !== undefined ? 'yes' : 'no'],
     ],
   });
+}
+
+function laterSteps(config: ActionConfig, proxyAddr: string | undefined): string {
+  if (proxyAddr !== undefined) return `reach Vault through the job-local proxy (${proxyAddr}); no token exported`;
+  return config.exportToken ? 'VAULT_TOKEN exported' : 'no token exported';
 }

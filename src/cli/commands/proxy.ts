@@ -7,7 +7,6 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import type { ProxyStopReport } from '../../core/proxy/service.ts';
 import { baoTwins, proxyClientEnvironment } from '../../core/vault/environment.ts';
 import { splitAtCommand } from '../args.ts';
 import { runChild } from '../child-process.ts';
@@ -68,7 +67,7 @@ export const proxyCommand: Command = {
       return startInBackground(ctx, { flagArgs, readyFile, transitPath, startTimeoutMs: 2 * vault.timeoutMs + 10_000 });
     }
 
-    const [{ cliLogin }, { startProxyService }, { writeReadyFile }] = await Promise.all([
+    const [{ cliLogin }, { startProxyService, describeStop }, { writeReadyFile }] = await Promise.all([
       import('../vault.ts'),
       import('../../core/proxy/service.ts'),
       import('../../core/proxy/ready.ts'),
@@ -108,19 +107,10 @@ export const proxyCommand: Command = {
         return 0;
       } finally {
         if (readyFile) rmSync(readyFile, { force: true });
-        ctx.logger.info(stopLine(await service.stop()));
+        ctx.logger.info(describeStop(await service.stop()));
       }
     } finally {
       watch.dispose();
     }
   },
 };
-
-function stopLine(report: ProxyStopReport): string {
-  const { revocation } = report;
-  return (
-    `Vault proxy stopped: ${report.requests} request(s), ${report.denied} refused, ${report.failed} failed, ` +
-    `${report.logins} login(s); ${revocation.revoked} token(s) revoked, ${revocation.alreadyGone} already gone, ` +
-    `${revocation.failed} not revoked`
-  );
-}

@@ -24,7 +24,11 @@ export function readReadyFile(file: string): ReadyInfo {
 }
 
 /** 'ready' once the ready file exists, the exit status if the process ends first, or 'timeout'. */
-export function readyOrEnded(child: ChildProcess, readyFile: string, timeoutMs: number): Promise<'ready' | 'timeout' | number> {
+export function readyOrEnded(
+  child: ChildProcess,
+  readyFile: string,
+  timeoutMs: number,
+): Promise<'ready' | 'timeout' | number> {
   return new Promise((resolve) => {
     const deadline = Date.now() + timeoutMs;
     const onExit = (code: number | null) => finish(code ?? 1);

@@ -128,3 +128,13 @@ async function tokenState(vault: VaultClient, token: string): Promise<'valid' | 
     return error instanceof VaultHttpError && isForbiddenAnswer(error) ? 'invalid' : 'unknown';
   }
 }
+
+/** One line on how the proxy's life went: what it served, refused, and revoked. */
+export function describeStop(report: ProxyStopReport): string {
+  const { revocation } = report;
+  return (
+    `Vault proxy stopped: ${report.requests} request(s), ${report.denied} refused, ${report.failed} failed, ` +
+    `${report.logins} login(s); ${revocation.revoked} token(s) revoked, ${revocation.alreadyGone} already gone, ` +
+    `${revocation.failed} not revoked`
+  );
+}

@@ -24,6 +24,8 @@ const NOT_FORWARDED = new Set([
   'te',
   'trailer',
   'upgrade',
+  // The proxy answered the client's 100-continue itself; Vault gets the body at once.
+  'expect',
   'host',
   'authorization',
   'x-vault-token',

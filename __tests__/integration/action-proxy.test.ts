@@ -173,6 +173,21 @@ describe('proxy: bad input and faults', () => {
     assert.match(main.stdout, /::error::spiffe-vault-action \[INVALID_INPUT\]: proxy and export-token are both true/);
   });
 
+  test('RUNNER_TEMP not writable: the main step fails with the folder named; its token is revoked', async () => {
+    const runner = new ActionsRunner();
+    const main = await runner.runStep(MAIN, actionInputs(stack, { proxy: 'true', timeout: '20s' }), {
+      RUNNER_TEMP: '/nonexistent/runner-temp',
+    });
+    assert.equal(main.status, 1, main.stdout);
+    assert.match(
+      main.stdout,
+      /::error::spiffe-vault-action \[PROXY_START_FAILED\]: cannot create the Vault proxy's folder in \/nonexistent\/runner-temp \(ENOENT\)/,
+    );
+    const token = main.masks.find((m) => TOKEN_SHAPE.test(m));
+    assert.ok(token);
+    assert.equal((await lookupSelfStatus(stack, token)).status, 403);
+  });
+
   test('a listen port in use fails the main step with the reason; nothing is left running', async () => {
     const busy: Server = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));

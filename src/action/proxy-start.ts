@@ -34,8 +34,17 @@ export async function startActionProxy(options: {
   readonly onStarted: (proxy: SavedProxy) => void;
 }): Promise<StartedProxy> {
   const { runner, config } = options;
-  const dir = mkdtempSync(join(runner.env.RUNNER_TEMP || tmpdir(), 'spiffe-vault-proxy-run-'));
-  chmodSync(dir, 0o700);
+  const parent = runner.env.RUNNER_TEMP || tmpdir();
+  let dir: string;
+  try {
+    dir = mkdtempSync(join(parent, 'spiffe-vault-proxy-run-'));
+    chmodSync(dir, 0o700);
+  } catch (error: unknown) {
+    throw new ProxyStartError(
+      'PROXY_START_FAILED',
+      `cannot create the Vault proxy's folder in ${parent} (${(error as NodeJS.ErrnoException).code ?? String(error)}) — the runner's RUNNER_TEMP must be a writable folder`,
+    );
+  }
   const readyFile = join(dir, 'ready.json');
   const logFile = join(dir, PROXY_LOG_NAME);
   const log = openSync(logFile, 'a', 0o600);

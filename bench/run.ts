@@ -1,4 +1,4 @@
-// Benchmarks: `npm run bench -- [auth]`. Prints figures and ratios against a peer measured in
+// Benchmarks: `npm run bench -- [auth|blobs|images|proxy]`. Prints figures and ratios against a peer measured in
 // the same run, and writes them to bench/results/<name>.json (git-ignored).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,11 +6,15 @@ import { loadStackEnv, repoRoot } from '../__tests__/helpers/stack-env.ts';
 import { benchAuth } from './auth.ts';
 import { benchBlobs } from './blobs.ts';
 import { benchImages } from './images.ts';
+import { benchProxy } from './proxy.ts';
 
-const BENCHES: Record<string, (runs: number) => Record<string, unknown>> = {
+type Result = Record<string, unknown>;
+
+const BENCHES: Record<string, (runs: number) => Result | Promise<Result>> = {
   auth: (runs) => benchAuth(loadStackEnv(), runs),
   blobs: () => benchBlobs(loadStackEnv()),
   images: () => benchImages(loadStackEnv()),
+  proxy: () => benchProxy(loadStackEnv()),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -21,7 +25,7 @@ for (const name of names.length ? names : Object.keys(BENCHES)) {
     console.error(`unknown benchmark '${name}' (known: ${Object.keys(BENCHES).join(', ')})`);
     process.exit(2);
   }
-  const result = { ...bench(runs), node: process.version, measured_at: new Date().toISOString() };
+  const result = { ...(await bench(runs)), node: process.version, measured_at: new Date().toISOString() };
   const dir = join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);

@@ -1,10 +1,12 @@
 // Bundles each adapter into one CommonJS file in dist/ (dist/package.json marks them so).
 // CommonJS because an ESM import of node:http builds its whole namespace, which loads Node's
 // internal undici (~60 ms of start-up); require() does not. esbuild output is deterministic,
-// so building twice gives the same bytes; CI checks that dist/ is fresh.
+// so building twice gives the same bytes; CI checks that dist/ is fresh. dist/licenses.txt gives
+// the licence of every package the bundles include, and the build fails on one not allowed.
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundledInputs, collectPackages, LicenceCheckError, renderLicenses } from './licenses.ts';
 
 const outdir = process.argv[2] ?? 'dist';
 rmSync(outdir, { recursive: true, force: true });
@@ -72,6 +74,8 @@ const result = await build({
   target: 'node24',
   format: 'cjs',
   minify: true,
+  // dist/licenses.txt has each package's licence; a notice inside the code (none today) is for
+  // one file, maybe of another origin, so it goes beside its bundle as <bundle>.LEGAL.txt.
   legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
@@ -85,4 +89,14 @@ const result = await build({
 
 for (const [file, meta] of Object.entries(result.metafile.outputs)) {
   if (file.endsWith('.js')) console.log(`${file.padEnd(24)} ${(meta.bytes / 1024).toFixed(0).padStart(6)} KiB`);
+}
+
+try {
+  const packages = collectPackages(bundledInputs(result.metafile), { root: process.cwd() });
+  writeFileSync(join(outdir, 'licenses.txt'), renderLicenses(packages));
+  console.log(`${join(outdir, 'licenses.txt').padEnd(24)} ${String(packages.length).padStart(6)} packages`);
+} catch (error) {
+  if (!(error instanceof LicenceCheckError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 }

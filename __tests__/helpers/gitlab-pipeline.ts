@@ -23,8 +23,15 @@ export interface PipelineResult {
   readonly dir: string;
 }
 
-/** Creates a consumer project whose .gitlab-ci.yml is `ciYaml`, and runs its pipeline. */
-export function runPipeline(ciYaml: string, files: Readonly<Record<string, string>> = {}): PipelineResult {
+/**
+ * Creates a consumer project whose .gitlab-ci.yml is `ciYaml`, and runs its pipeline. The runner
+ * (and so the jobs) gets PATH and HOME, or what `env` says instead.
+ */
+export function runPipeline(
+  ciYaml: string,
+  files: Readonly<Record<string, string>> = {},
+  env: Readonly<Record<string, string>> = {},
+): PipelineResult {
   const dir = mkdtempSync(join(tmpdir(), 'gitlab-'));
   cpSync(join(repoRoot, 'templates'), join(dir, 'templates'), { recursive: true });
   writeFileSync(join(dir, '.gitlab-ci.yml'), ciYaml);
@@ -41,7 +48,7 @@ export function runPipeline(ciYaml: string, files: Readonly<Record<string, strin
   const r = spawnSync(gitlabCiLocal(), ['--force-shell-executor', '--no-color'], {
     cwd: dir,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: dir },
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...env },
     timeout: 300_000,
   });
   return { status: r.status, log: `${r.stdout}\n${r.stderr}`, dir };

@@ -244,10 +244,12 @@ check_act() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(spire openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act)
+[ ${#want[@]} -gt 0 ] || want=(spire spire-oidc openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act)
 for tool in "${want[@]}"; do
   case "$tool" in
     spire) install_go spire "$SPIRE_VERSION" 1 github.com/spiffe/spire "$SPIRE_MOD_EDITS" cmd/spire-server cmd/spire-agent ;;
+    # SPIRE's OIDC discovery provider (JWKS over HTTP for Vault's jwks_url), from the same module.
+    spire-oidc) install_go spire-oidc "$SPIRE_VERSION" 1 github.com/spiffe/spire "$SPIRE_MOD_EDITS" support/oidc-discovery-provider ;;
     openbao) install_openbao ;;
     cosign) install_go cosign "$COSIGN_VERSION" 0 github.com/sigstore/cosign/v3 '' cmd/cosign ;;
     cosign2) install_go cosign2 "$COSIGN2_VERSION" 0 github.com/sigstore/cosign/v2 '' cmd/cosign:cosign2 ;;
@@ -258,7 +260,7 @@ for tool in "${want[@]}"; do
     vault) install_go vault "$VAULT_VERSION" 0 github.com/hashicorp/vault "$VAULT_MOD_EDITS" . ;;
     act) install_go act "$ACT_VERSION" 0 github.com/nektos/act '' . ;;
     spiffe-vault) install_spiffe_vault_peer ;;
-    *) log "unknown tool '$tool' (known: spire openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act spiffe-vault)"; exit 2 ;;
+    *) log "unknown tool '$tool' (known: spire spire-oidc openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act spiffe-vault)"; exit 2 ;;
   esac
 done
 echo "$BIN_DIR"

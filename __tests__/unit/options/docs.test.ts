@@ -118,6 +118,16 @@ test('satisfiesCaret reads caret ranges as npm does', () => {
 // The components run `npx --yes --package=spiffe-vault-action@RANGE spiffe-vault`. RANGE is
 // ^0.MINOR before 1.0 (a 0.x minor release may break flags) and ^MAJOR from 1.0, of the package's
 // own version: a release that changes either must change the range everywhere it is written.
+test("the components' spec header has inputs only: GitLab refuses any other key there", () => {
+  for (const component of ['login', 'sign']) {
+    const header = read(`templates/${component}/template.yml`).split('\n---\n')[0] ?? '';
+    const keys = header.split('\n').filter((line) => /^\S/.test(line) && !line.startsWith('#'));
+    assert.deepEqual(keys, ['spec:'], `${component}: top-level header keys`);
+    const specKeys = header.split('\n').filter((line) => /^ {2}\S/.test(line));
+    assert.deepEqual(specKeys, ['  inputs:'], `${component}: keys under spec`);
+  }
+});
+
 test("the components' default CLI (and the READMEs) name one version range, package.json's", () => {
   const { version } = JSON.parse(read('package.json')) as { version: string };
   const v = plainVersion(version);

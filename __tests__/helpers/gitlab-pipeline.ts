@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, run } from './stack-env.ts';
+import { cosign } from './oci-images.ts';
+import { repoRoot, run, type RunResult, type StackEnv } from './stack-env.ts';
 
 /** The pinned gitlab-ci-local, installed (cached) by scripts/install-tools.sh. */
 export function gitlabCiLocal(): string {
@@ -52,4 +53,26 @@ export function runPipeline(
     timeout: 300_000,
   });
   return { status: r.status, log: `${r.stdout}\n${r.stderr}`, dir };
+}
+
+/**
+ * Real cosign verifies `file` of the consumer project against the signature the sign
+ * component's job kept as an artifact, with `pub` (the transit key's PEM file).
+ */
+export function verifySignJobArtifact(stack: StackEnv, result: PipelineResult, file: string, pub: string): RunResult {
+  const signatures = join(result.dir, '.gitlab-ci-local', 'artifacts', 'spiffe-vault-sign', 'signatures');
+  return cosign(
+    stack,
+    'cosign',
+    [
+      'verify-blob',
+      '--key',
+      pub,
+      '--signature',
+      join(signatures, `${file}.sig`),
+      '--insecure-ignore-tlog=true',
+      join(result.dir, file),
+    ],
+    {},
+  );
 }

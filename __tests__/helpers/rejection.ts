@@ -15,3 +15,13 @@ export async function rejection<E extends Error & { readonly code?: string }>(
   if (code !== undefined) assert.equal(error.code, code, error.message);
   return error;
 }
+
+/** The error `parse` throws (it must throw), with its code and message. */
+export function thrown(parse: () => unknown): { readonly code: string; readonly message: string } {
+  try {
+    parse();
+  } catch (error: unknown) {
+    return error as { code: string; message: string };
+  }
+  assert.fail('no error');
+}

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { LOCAL_CLI, runPipeline, type PipelineResult } from '../helpers/gitlab-pipeline.ts';
+import { LOCAL_CLI, runPipeline, verifySignJobArtifact, type PipelineResult } from '../helpers/gitlab-pipeline.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
 import { copyRole, deleteRole, liveTokensOfRole } from '../helpers/cli-run.ts';
@@ -282,23 +282,9 @@ describe('the sign component', () => {
     assert.doesNotMatch(result.log, /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/, 'a JWT is in the job log');
     assert.doesNotMatch(result.log, /\b(s|hvs)\.[A-Za-z0-9]{20,}/, 'a token is in the job log');
 
-    const signatures = join(result.dir, '.gitlab-ci-local', 'artifacts', 'spiffe-vault-sign', 'signatures');
     const pub = join(mkdtempSync(join(tmpdir(), 'pub-')), 'cosign.pub');
     writeFileSync(pub, await transitPublicKeyPem(stack));
-    const blob = cosign(
-      stack,
-      'cosign',
-      [
-        'verify-blob',
-        '--key',
-        pub,
-        '--signature',
-        join(signatures, 'app.tar.sig'),
-        '--insecure-ignore-tlog=true',
-        join(result.dir, 'app.tar'),
-      ],
-      {},
-    );
+    const blob = verifySignJobArtifact(stack, result, 'app.tar', pub);
     assert.equal(blob.status, 0, blob.stderr);
     const image = cosign(
       stack,

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cliEnv, copyRole, deleteRole, liveTokensOfRole } from '../helpers/cli-run.ts';
-import { runPipeline, type PipelineResult } from '../helpers/gitlab-pipeline.ts';
+import { runPipeline, verifySignJobArtifact, type PipelineResult } from '../helpers/gitlab-pipeline.ts';
 import {
   node24Path,
   publishThisPackage,
@@ -16,7 +16,6 @@ import {
   type PublishedPackage,
   type RegistryRequest,
 } from '../helpers/npm-registry.ts';
-import { cosign } from '../helpers/oci-images.ts';
 import { describeRun, loadStackEnv, repoRoot, run, type StackEnv } from '../helpers/stack-env.ts';
 import { accessorIsLive, lookupSelfStatus, transitPublicKeyPem } from '../helpers/vault-admin.ts';
 
@@ -168,23 +167,9 @@ ${npmVariables()}`,
       assert.equal(result.status, 0, result.log);
       assert.match(result.log, /PASS\s+spiffe-vault-sign/);
       assertNoSecrets(result);
-      const signatures = join(result.dir, '.gitlab-ci-local', 'artifacts', 'spiffe-vault-sign', 'signatures');
       const pub = join(reg().tempDir('pub-'), 'cosign.pub');
       writeFileSync(pub, await transitPublicKeyPem(stack));
-      const verified = cosign(
-        stack,
-        'cosign',
-        [
-          'verify-blob',
-          '--key',
-          pub,
-          '--signature',
-          join(signatures, 'app.tar.sig'),
-          '--insecure-ignore-tlog=true',
-          join(result.dir, 'app.tar'),
-        ],
-        {},
-      );
+      const verified = verifySignJobArtifact(stack, result, 'app.tar', pub);
       assert.equal(verified.status, 0, describeRun('cosign verify-blob', verified));
       assert.deepEqual(await liveTokensOfRole(stack, role), [], 'the job left a token alive');
       assertFetchedPackage(since);

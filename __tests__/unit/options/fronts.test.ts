@@ -2,6 +2,7 @@
 // config, and the same bad value the same error code, naming each front's spelling.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { thrown } from '../../helpers/rejection.ts';
 import { parseActionConfig } from '../../../src/action/config.ts';
 import { parseFlags } from '../../../src/cli/args.ts';
 import { parseLoginConfig, parseTransitConfig, parseVaultConfig } from '../../../src/cli/config.ts';
@@ -25,15 +26,6 @@ function viaCli(values: Record<string, string>, env: Record<string, string> = {}
     login: parseLoginConfig(flags, env),
     transit: parseTransitConfig(flags, env),
   };
-}
-
-function failure(parse: () => unknown): { code: string; message: string } {
-  try {
-    parse();
-  } catch (error: unknown) {
-    return error as { code: string; message: string };
-  }
-  assert.fail('no error');
 }
 
 describe('one option table, two front ends', () => {
@@ -85,8 +77,8 @@ describe('one option table, two front ends', () => {
   for (const values of bad) {
     const [name] = Object.keys(values) as (keyof typeof OPTIONS)[];
     test(`the same error code for ${JSON.stringify(values)}`, () => {
-      const fromAction = failure(() => viaAction({ ...base, ...values }));
-      const fromCli = failure(() => viaCli({ ...base, ...values }));
+      const fromAction = thrown(() => viaAction({ ...base, ...values }));
+      const fromCli = thrown(() => viaCli({ ...base, ...values }));
       assert.equal(fromAction.code, 'INVALID_INPUT');
       assert.equal(fromCli.code, fromAction.code);
       if (name !== 'client-cert') {

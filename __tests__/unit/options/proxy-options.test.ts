@@ -1,6 +1,7 @@
 // The proxy's options through both front ends, and how `proxy` changes the action's defaults.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { thrown } from '../../helpers/rejection.ts';
 import { parseActionConfig } from '../../../src/action/config.ts';
 import { parseFlags } from '../../../src/cli/args.ts';
 import { parseProxyConfig } from '../../../src/cli/config.ts';
@@ -17,15 +18,6 @@ function viaAction(values: Record<string, string>) {
 function viaCli(values: Record<string, string>) {
   const argv = Object.entries(values).map(([k, v]) => `--${k}=${v}`);
   return parseProxyConfig(parseFlags(argv, { specs: PROXY_FLAGS.flags }).values, { env: {}, cwd: '/work' });
-}
-
-function failure(parse: () => unknown): { code: string; message: string } {
-  try {
-    parse();
-  } catch (error: unknown) {
-    return error as { code: string; message: string };
-  }
-  assert.fail('no error');
 }
 
 describe('proxy options', () => {
@@ -55,8 +47,8 @@ describe('proxy options', () => {
     [{ 'proxy-allow': 'transit/*/sign' }, { allow: 'transit/*/sign' }],
   ] as const) {
     test(`the same error for ${JSON.stringify(action)}`, () => {
-      const fromAction = failure(() => viaAction(action));
-      const fromCli = failure(() => viaCli(cli));
+      const fromAction = thrown(() => viaAction(action));
+      const fromCli = thrown(() => viaCli(cli));
       assert.equal(fromAction.code, 'INVALID_INPUT');
       assert.equal(fromCli.code, 'INVALID_INPUT');
       const [name] = Object.keys(action);
@@ -75,7 +67,7 @@ describe('proxy in the action', () => {
   });
 
   test('proxy with export-token true is refused, naming both', () => {
-    const error = failure(() => viaAction({ proxy: 'true', 'export-token': 'true' }));
+    const error = thrown(() => viaAction({ proxy: 'true', 'export-token': 'true' }));
     assert.equal(error.code, 'INVALID_INPUT');
     assert.match(error.message, /^proxy and export-token are both true: .* remove export-token$/);
   });

@@ -14,7 +14,7 @@ import { runChild } from '../child-process.ts';
 import { parseCommandFlags, type Command } from '../command.ts';
 import { flagString, parseLoginConfig, parseProxyConfig, parseTransitConfig, parseVaultConfig } from '../config.ts';
 import { LOGIN_FLAGS, mergeFlags, PROXY_FLAGS, QUIET_HELP_FLAGS, TRANSIT_PATH_FLAG, VAULT_FLAGS } from '../flags.ts';
-import { TerminationWatch } from '../signals.ts';
+import { signalExitCode, TerminationWatch } from '../signals.ts';
 
 /** After a stop signal is forwarded, the command may use the proxy this long before it stops. */
 export const PROXY_STOP_GRACE_MS = 5_000;
@@ -74,14 +74,28 @@ export const proxyCommand: Command = {
     ]);
     const watch = new TerminationWatch();
     try {
-      const service = await startProxyService({
-        login: cliLogin(ctx, { connection: vault, login }),
+      const identity = cliLogin(ctx, { connection: vault, login });
+      const starting = startProxyService({
+        login: identity,
         connection: vault,
         proxyEnv: ctx.env,
         ...proxy,
         tempDir: ctx.env.TMPDIR || tmpdir(),
         logger: ctx.logger,
       });
+      starting.catch(() => undefined); // awaited below, also after a signal
+      await Promise.race([starting, watch.signaled()]);
+      if (watch.received) {
+        // Stopped during the first login (which may wait up to --timeout for the agent): end it
+        // now — the Workload API client gives up at its next attempt — and run no command; a
+        // proxy that started meanwhile is stopped at once, revoking its token.
+        identity.close();
+        const late = await starting.catch(() => undefined);
+        ctx.logger.warning(`stopped by ${watch.received} before the proxy served`);
+        if (late) ctx.logger.info(stopLine(await late.stop()));
+        return signalExitCode(watch.received);
+      }
+      const service = await starting;
       try {
         if (readyFile) writeReadyFile(readyFile, { vaultAddr: service.vaultAddr, pid: process.pid });
         if (command.length > 0) {

@@ -3,9 +3,9 @@
  * token of their own; it logs in with fresh SVIDs when its short-lived token runs out, and
  * revokes every token it minted when it stops.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { ProxyStopReport } from '../../core/proxy/service.ts';
 import { baoTwins, proxyClientEnvironment } from '../../core/vault/environment.ts';
@@ -62,6 +62,9 @@ export const proxyCommand: Command = {
     const proxy = parseProxyConfig(flags.values, ctx);
     const given = flagString(flags.values, 'ready-file');
     const readyFile = given && (isAbsolute(given) ? given : resolve(ctx.cwd, given));
+    if (readyFile && !isDirectory(dirname(readyFile))) {
+      throw new InputError(`--ready-file: the folder ${dirname(readyFile)} does not exist — create it first`);
+    }
     if (flags.values.background === true) {
       if (command.length > 0) throw new InputError('--background runs no command — drop one of them');
       const { startInBackground } = await import('../proxy-background.ts');
@@ -136,4 +139,12 @@ function stopLine(report: ProxyStopReport): string {
     `${report.logins} login(s); ${revocation.revoked} token(s) revoked, ${revocation.alreadyGone} already gone, ` +
     `${revocation.failed} not revoked`
   );
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -66,8 +66,13 @@ export async function readWhenWritten(path: string): Promise<string> {
 /**
  * A JWT role of its own, a copy of `from`: tokens are told apart by the role in their metadata,
  * so checks for tokens left alive see only this test's, whatever else runs against the stack.
+ * `overrides` changes fields of the copy (token_ttl, token_policies…).
  */
-export async function copyRole(stack: StackEnv, from: string): Promise<string> {
+export async function copyRole(
+  stack: StackEnv,
+  from: string,
+  overrides: Readonly<Record<string, unknown>> = {},
+): Promise<string> {
   const source = await vaultFetch(stack, `auth/jwt/role/${from}`);
   if (source.status !== 200) throw new Error(`reading role ${from} answered ${source.status}`);
   const data = source.body.data as Record<string, unknown>;
@@ -81,7 +86,7 @@ export async function copyRole(stack: StackEnv, from: string): Promise<string> {
     'token_ttl',
     'token_max_ttl',
   ];
-  const body = Object.fromEntries(fields.map((field) => [field, data[field]]));
+  const body = { ...Object.fromEntries(fields.map((field) => [field, data[field]])), ...overrides };
   const written = await vaultFetch(stack, `auth/jwt/role/${name}`, { method: 'POST', body });
   if (written.status !== 204 && written.status !== 200)
     throw new Error(`writing role ${name} answered ${written.status}`);

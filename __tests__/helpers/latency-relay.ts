@@ -7,7 +7,8 @@ export interface LatencyRelay {
   close(): Promise<void>;
 }
 
-export async function startLatencyRelay(target: string, delayMs: number): Promise<LatencyRelay> {
+/** `port`: listen there (e.g. the port of a relay closed before, to bring a route back). */
+export async function startLatencyRelay(target: string, delayMs: number, port = 0): Promise<LatencyRelay> {
   const url = new URL(target);
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -28,10 +29,13 @@ export async function startLatencyRelay(target: string, delayMs: number): Promis
     delayed(client, upstream);
     delayed(upstream, client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as { port: number }).port;
   return {
-    address: `${url.protocol}//127.0.0.1:${port}`,
+    address: `${url.protocol}//127.0.0.1:${bound}`,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

@@ -66,6 +66,9 @@ VAULT_URL=http://127.0.0.1:$VAULT_PORT
 bash "$here/tls.sh" "$S" --ca
 bash "$here/tls.sh" "$S" bao "$BAO_TLS_PORT" "$BAO_TLS_CLUSTER" "$BAO_NOCC_PORT" "$BAO_NOCC_CLUSTER"
 bash "$here/tls.sh" "$S" vault "$VAULT_TLS_PORT" "$VAULT_TLS_CLUSTER" "$VAULT_NOCC_PORT" "$VAULT_NOCC_CLUSTER"
+# OpenBao (2.3.2+) refuses to enable audit devices through the API unless told to; tests enable
+# a file audit device for a while to see which requests reached the server, as on Vault.
+echo 'unsafe_allow_api_audit_creation = true' >> "$S/bao-tls.hcl"
 
 cat > "$S/server.conf" <<CONF
 server {

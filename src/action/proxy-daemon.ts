@@ -31,20 +31,32 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   });
   try {
     const config = parseActionConfig(env, env.GITHUB_WORKSPACE || process.cwd());
-    const service = await startProxyService({
-      login: createLogin({
-        connection: config.connection,
-        login: config.login,
-        logger,
-        onSecret: (secret) => logger.redact(secret),
-        proxyEnv: env,
-      }),
+    const login = createLogin({
+      connection: config.connection,
+      login: config.login,
+      logger,
+      onSecret: (secret) => logger.redact(secret),
+      proxyEnv: env,
+    });
+    const starting = startProxyService({
+      login,
       connection: config.connection,
       proxyEnv: env,
       ...config.proxyOptions,
       tempDir: env.RUNNER_TEMP || tmpdir(),
       logger,
     });
+    starting.catch(() => undefined); // awaited below, also after a stop
+    await Promise.race([starting, stopped]);
+    if (stopRequested) {
+      // Stopped during the first login (the post step after a main step that gave up waiting):
+      // end the login now; a proxy that started meanwhile stops at once, revoking its token.
+      login.close();
+      const late = await starting.catch(() => undefined);
+      if (late) logger.info(describeStop(await late.stop()));
+      return;
+    }
+    const service = await starting;
     if (readyFile) writeReadyFile(readyFile, { vaultAddr: service.vaultAddr, pid: process.pid });
     logger.info(`Vault proxy serving at ${service.vaultAddr} (pid ${process.pid})`);
     await stopped;

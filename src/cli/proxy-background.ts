@@ -7,6 +7,7 @@
 import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../core/errors.ts';
 import { readReadyFile, readyOrEnded } from '../core/proxy/ready.ts';
 import { baoTwins, proxyClientEnvironment } from '../core/vault/environment.ts';
 import { shellQuote } from './args.ts';
@@ -25,8 +26,7 @@ export interface BackgroundOptions {
 
 export async function startInBackground(ctx: CommandContext, options: BackgroundOptions): Promise<number> {
   const { spawn } = await import('node:child_process');
-  const dir = mkdtempSync(join(ctx.env.TMPDIR || tmpdir(), 'spiffe-vault-proxy-'));
-  chmodSync(dir, 0o700);
+  const dir = logFolder(ctx.env.TMPDIR || tmpdir());
   const readyFile = options.readyFile || join(dir, 'ready.json');
   const logFile = join(dir, 'proxy.log');
   rmSync(readyFile, { force: true });
@@ -68,4 +68,18 @@ export async function startInBackground(ctx: CommandContext, options: Background
   );
   ctx.logger.info(`Vault proxy serving at ${vaultAddr} (pid ${pid}, log ${logFile}); stop it with: kill ${pid}`);
   return 0;
+}
+
+/** A new private folder for the log (and the ready file, unless the user gave one). */
+function logFolder(tempDir: string): string {
+  try {
+    const dir = mkdtempSync(join(tempDir, 'spiffe-vault-proxy-'));
+    chmodSync(dir, 0o700);
+    return dir;
+  } catch (error: unknown) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new InputError(
+      `cannot create the proxy's log folder in ${tempDir} (${reason}) — point TMPDIR at a writable folder`,
+    );
+  }
 }

@@ -3,9 +3,9 @@
  * token of their own; it logs in with fresh SVIDs when its short-lived token runs out, and
  * revokes every token it minted when it stops.
  */
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import { baoTwins, proxyClientEnvironment } from '../../core/vault/environment.ts';
 import { splitAtCommand } from '../args.ts';
@@ -13,7 +13,7 @@ import { runChild } from '../child-process.ts';
 import { parseCommandFlags, type Command } from '../command.ts';
 import { flagString, parseLoginConfig, parseProxyConfig, parseTransitConfig, parseVaultConfig } from '../config.ts';
 import { LOGIN_FLAGS, mergeFlags, PROXY_FLAGS, QUIET_HELP_FLAGS, TRANSIT_PATH_FLAG, VAULT_FLAGS } from '../flags.ts';
-import { TerminationWatch } from '../signals.ts';
+import { signalExitCode, TerminationWatch } from '../signals.ts';
 
 /** After a stop signal is forwarded, the command may use the proxy this long before it stops. */
 export const PROXY_STOP_GRACE_MS = 5_000;
@@ -61,6 +61,9 @@ export const proxyCommand: Command = {
     const proxy = parseProxyConfig(flags.values, ctx);
     const given = flagString(flags.values, 'ready-file');
     const readyFile = given && (isAbsolute(given) ? given : resolve(ctx.cwd, given));
+    if (readyFile && !isDirectory(dirname(readyFile))) {
+      throw new InputError(`--ready-file: the folder ${dirname(readyFile)} does not exist — create it first`);
+    }
     if (flags.values.background === true) {
       if (command.length > 0) throw new InputError('--background runs no command — drop one of them');
       const { startInBackground } = await import('../proxy-background.ts');
@@ -74,14 +77,28 @@ export const proxyCommand: Command = {
     ]);
     const watch = new TerminationWatch();
     try {
-      const service = await startProxyService({
-        login: cliLogin(ctx, { connection: vault, login }),
+      const identity = cliLogin(ctx, { connection: vault, login });
+      const starting = startProxyService({
+        login: identity,
         connection: vault,
         proxyEnv: ctx.env,
         ...proxy,
         tempDir: ctx.env.TMPDIR || tmpdir(),
         logger: ctx.logger,
       });
+      starting.catch(() => undefined); // awaited below, also after a signal
+      await Promise.race([starting, watch.signaled()]);
+      if (watch.received) {
+        // Stopped during the first login (which may wait up to --timeout for the agent): end it
+        // now — the Workload API client gives up at its next attempt — and run no command; a
+        // proxy that started meanwhile is stopped at once, revoking its token.
+        identity.close();
+        const late = await starting.catch(() => undefined);
+        ctx.logger.warning(`stopped by ${watch.received} before the proxy served`);
+        if (late) ctx.logger.info(describeStop(await late.stop()));
+        return signalExitCode(watch.received);
+      }
+      const service = await starting;
       try {
         if (readyFile) writeReadyFile(readyFile, { vaultAddr: service.vaultAddr, pid: process.pid });
         if (command.length > 0) {
@@ -114,3 +131,11 @@ export const proxyCommand: Command = {
     }
   },
 };
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

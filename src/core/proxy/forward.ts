@@ -8,6 +8,7 @@ import https from 'node:https';
 import { describeError } from '../errors.ts';
 import type { TokenProvider } from '../vault/session.ts';
 import { apiPathOf, type AllowList } from './allow-list.ts';
+import { scrubText, TokenScrubber } from './scrub.ts';
 
 /** Request bodies up to this size are kept for a second attempt after a re-login; larger ones stream only. */
 export const REPLAY_LIMIT_BYTES = 1024 * 1024;
@@ -54,6 +55,8 @@ export interface ForwardContext {
   /** Whether Vault still accepts `token`: 'invalid' after a 403 means log in again. */
   readonly tokenState: (token: string) => Promise<'valid' | 'invalid' | 'unknown'>;
   readonly allow: AllowList;
+  /** The proxy's tokens: blanked out of every answer. */
+  readonly secrets: () => readonly string[];
   readonly stats: ForwardStats;
   readonly debug: (message: string) => void;
 }
@@ -82,14 +85,14 @@ export async function forward(ctx: ForwardContext, req: http.IncomingMessage, re
       const forbidden = await readAll(upstream);
       const retry = body.replayable() && (await ctx.tokenState(token)) === 'invalid';
       if (!retry) {
-        passOn(res, upstream, forbidden);
+        passOn(res, upstream, ctx.secrets(), forbidden);
         return;
       }
       ctx.stats.replayed++;
       token = await ctx.tokens.renewToken(token);
       upstream = await send(ctx.upstream, req, token, body.kept());
     }
-    passOn(res, upstream);
+    passOn(res, upstream, ctx.secrets());
     ctx.debug(
       `${req.method} /v1/${target.path} → ${upstream.statusCode} (${Math.round(performance.now() - started)} ms)`,
     );
@@ -211,17 +214,22 @@ function readAll(res: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Copies Vault's answer to the client: status, end-to-end headers, then the body (streamed). */
-function passOn(res: http.ServerResponse, upstream: http.IncomingMessage, body?: Buffer): void {
+/** Copies Vault's answer to the client: status, end-to-end headers, then the body (streamed, scrubbed). */
+function passOn(
+  res: http.ServerResponse,
+  upstream: http.IncomingMessage,
+  secrets: readonly string[],
+  body?: Buffer,
+): void {
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(upstream.headers)) {
     if (!NOT_FORWARDED.has(name) && value !== undefined) headers[name] = value;
   }
   res.writeHead(upstream.statusCode ?? 502, headers);
   if (body !== undefined) {
-    res.end(body);
+    res.end(Buffer.from(scrubText(body.toString('latin1'), secrets), 'latin1'));
     return;
   }
-  upstream.pipe(res);
   upstream.on('error', () => res.destroy());
+  upstream.pipe(new TokenScrubber(secrets)).pipe(res);
 }

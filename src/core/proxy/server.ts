@@ -19,6 +19,8 @@ export interface VaultProxyOptions {
   readonly tokens: TokenProvider;
   readonly tokenState: (token: string) => Promise<'valid' | 'invalid' | 'unknown'>;
   readonly allow: AllowList;
+  /** The proxy's tokens, to blank out of answers. */
+  readonly secrets: () => readonly string[];
   readonly logger: Logger;
 }
 
@@ -37,6 +39,7 @@ export class VaultProxy {
       tokens: options.tokens,
       tokenState: options.tokenState,
       allow: options.allow,
+      secrets: options.secrets,
       stats: this.stats,
       debug: (message: string) => options.logger.debug(`proxy: ${message}`),
     };

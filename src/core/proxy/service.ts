@@ -49,22 +49,23 @@ export interface ProxyService {
 
 export async function startProxyService(options: ProxyServiceOptions): Promise<ProxyService> {
   const { login, connection, logger } = options;
+  // The socket's folder first: a bad listen address costs no login.
+  let listen: ListenAddress;
   let session: VaultSession;
+  try {
+    listen = prepareSocket(options.listen, options.tempDir, options.listenSource);
+  } catch (error: unknown) {
+    login.close();
+    throw error;
+  }
   try {
     session = await VaultSession.start({ login: () => login.login(), logger });
   } catch (error: unknown) {
+    removePrivateDir(listen);
     login.close();
     throw error;
   }
   const revokeAll = () => revokeMinted(connection, session, options);
-  let listen: ListenAddress;
-  try {
-    listen = prepareSocket(options.listen, options.tempDir, options.listenSource);
-  } catch (error: unknown) {
-    await revokeAll();
-    login.close();
-    throw error;
-  }
   const proxy = new VaultProxy({
     upstream: {
       address: connection.vaultAddr.replace(/\/+$/, ''),
@@ -74,13 +75,14 @@ export async function startProxyService(options: ProxyServiceOptions): Promise<P
     tokens: session,
     tokenState: (token) => tokenState(login.vault, token),
     allow: options.allow,
+    secrets: () => session.tokens.map((t) => t.token),
     logger,
   });
   let vaultAddr: string;
   try {
     vaultAddr = await proxy.listen(listen);
   } catch (error: unknown) {
-    if (listen.kind === 'unix' && listen.privateDir) rmSync(listen.privateDir, { recursive: true, force: true });
+    removePrivateDir(listen);
     await revokeAll();
     login.close();
     throw error;
@@ -103,6 +105,10 @@ export async function startProxyService(options: ProxyServiceOptions): Promise<P
         return { ...proxy.stats, logins: session.tokens.length, revocation };
       })()),
   };
+}
+
+function removePrivateDir(listen: ListenAddress): void {
+  if (listen.kind === 'unix' && listen.privateDir) rmSync(listen.privateDir, { recursive: true, force: true });
 }
 
 /** Revocation gets a client of its own with a short budget: the runner may be stopping the job. */

@@ -4,7 +4,7 @@
 // so building twice gives the same bytes; CI checks that dist/ is fresh. dist/licenses.txt gives
 // the licence of every package the bundles include, and the build fails on one not allowed.
 import { build, type Plugin } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundledInputs, collectPackages, LicenceCheckError, renderLicenses } from './licenses.ts';
 
@@ -61,6 +61,20 @@ const dependencyStubs: Plugin = {
   },
 };
 
+// The CLI imports package.json for its version only: bundle just that field, so a change to
+// package.json's scripts or dependencies does not change dist/.
+const ownPackageJson = join(import.meta.dirname, '..', 'package.json');
+const versionOnly: Plugin = {
+  name: 'package-version-only',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
+      if (args.path !== ownPackageJson) return undefined;
+      const { version } = JSON.parse(readFileSync(args.path, 'utf8')) as { version: string };
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: {
     main: 'src/entry/action-main.ts',
@@ -84,7 +98,7 @@ const result = await build({
     '@grpc/proto-loader': './scripts/build-stubs/proto-loader.cjs',
     debug: './scripts/build-stubs/debug.cjs',
   },
-  plugins: [sideEffectFree, dependencyStubs],
+  plugins: [sideEffectFree, dependencyStubs, versionOnly],
 });
 
 for (const [file, meta] of Object.entries(result.metafile.outputs)) {

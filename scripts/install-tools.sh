@@ -24,6 +24,9 @@ VERDACCIO_VERSION=6.10.4
 VAULT_VERSION=v1.21.4
 # nektos/act: a real GitHub Actions runner implementation; its host mode runs the action's workflows.
 ACT_VERSION=v0.2.89
+# actionlint: checks the workflows (.github/workflows, __tests__/workflows); see
+# scripts/lint-workflows.sh. It runs shellcheck on their run: scripts.
+ACTIONLINT_VERSION=v1.7.12
 # The module proxy serves SPIRE's pinned EJBCA SDK v1.1.0 only as metadata (its zip is refused);
 # v1.0.2 has the same API. It only backs SPIRE's EJBCA upstream-authority plugin, unused here.
 SPIRE_MOD_EDITS="-replace github.com/Keyfactor/ejbca-go-client-sdk=github.com/Keyfactor/ejbca-go-client-sdk@v1.0.2"
@@ -122,6 +125,17 @@ install_docker_registry() {
   [ "$added" = 0 ] || rm -f "$policy"
   [ "$rc" = 0 ] || { log "apt-get install docker-registry apache2-utils failed ($rc)"; exit 1; }
   ln -sf /usr/bin/docker-registry "$BIN_DIR/docker-registry"
+}
+
+# The shellcheck that actionlint runs on the workflows' run: scripts: the machine's (GitHub's
+# runners have it), else Debian's package.
+install_shellcheck() {
+  if [ ! -x /usr/bin/shellcheck ]; then
+    log "installing shellcheck from Debian (first time only)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends shellcheck; } >&2 ||
+      { log "apt-get install shellcheck failed"; exit 1; }
+  fi
+  ln -sf /usr/bin/shellcheck "$BIN_DIR/shellcheck"
 }
 
 # gitlab-ci-local, the GitLab pipeline runner the component tests run (one bundled npm package,
@@ -236,6 +250,12 @@ check_vault() {
   out=$("$1/vault" version) && [[ "$out" == "Vault $2,"* || "$out" == "Vault $2 "* || "$out" == "Vault $2" ]] ||
     { log "vault version printed '$out', expected Vault $2"; return 1; }
 }
+ldflags_actionlint() { echo "-s -w -X github.com/rhysd/actionlint.version=${2#v}"; }
+check_actionlint() {
+  local out
+  out=$("$1/actionlint" -version | head -n1) && [ "$out" = "${2#v}" ] ||
+    { log "actionlint -version printed '$out', expected ${2#v}"; return 1; }
+}
 ldflags_act() { echo "-s -w -X main.version=${2#v}"; }
 check_act() {
   local out
@@ -244,7 +264,7 @@ check_act() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(spire spire-oidc openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act)
+[ ${#want[@]} -gt 0 ] || want=(spire spire-oidc openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act actionlint shellcheck)
 for tool in "${want[@]}"; do
   case "$tool" in
     spire) install_go spire "$SPIRE_VERSION" 1 github.com/spiffe/spire "$SPIRE_MOD_EDITS" cmd/spire-server cmd/spire-agent ;;
@@ -259,8 +279,10 @@ for tool in "${want[@]}"; do
     verdaccio) install_verdaccio ;;
     vault) install_go vault "$VAULT_VERSION" 0 github.com/hashicorp/vault "$VAULT_MOD_EDITS" . ;;
     act) install_go act "$ACT_VERSION" 0 github.com/nektos/act '' . ;;
+    actionlint) install_go actionlint "$ACTIONLINT_VERSION" 0 github.com/rhysd/actionlint '' cmd/actionlint ;;
+    shellcheck) install_shellcheck ;;
     spiffe-vault) install_spiffe_vault_peer ;;
-    *) log "unknown tool '$tool' (known: spire spire-oidc openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act spiffe-vault)"; exit 2 ;;
+    *) log "unknown tool '$tool' (known: spire spire-oidc openbao cosign cosign2 crane docker-registry gitlab-ci-local verdaccio vault act actionlint shellcheck spiffe-vault)"; exit 2 ;;
   esac
 done
 echo "$BIN_DIR"

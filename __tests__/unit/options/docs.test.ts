@@ -8,6 +8,7 @@ import { mergeFlags } from '../../../src/cli/flags.ts';
 import { renderActionInputs, renderReadmeInputs } from '../../../src/core/options/docs.ts';
 import type { OptionRow } from '../../../src/core/options/spec.ts';
 import { OPTIONS, optionsOf } from '../../../src/core/options/table.ts';
+import { componentRange, satisfiesCaret } from '../../helpers/version-range.ts';
 
 const root = new URL('../../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -71,27 +72,13 @@ describe('the option table documents every front end', () => {
   }
 });
 
-/** [major, minor, patch] of a plain x.y.z version (a pre-release is no plain version). */
-function plainVersion(version: string): [number, number, number] | undefined {
-  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
-}
-
-/**
- * Whether `version` is in the caret range `range` (^X, ^X.Y or ^X.Y.Z), as npm reads it: at least
- * the range's version, and below the next release of its first non-zero part (of those given).
- */
-function satisfiesCaret(version: string, range: string): boolean {
-  const v = plainVersion(version);
-  const r = /^\^(\d+)(?:\.(\d+)(?:\.(\d+))?)?$/.exec(range);
-  if (!v || !r) return false;
-  const low = [Number(r[1]), Number(r[2] ?? 0), Number(r[3] ?? 0)];
-  const below = v.findIndex((part, i) => part !== low[i]);
-  if (below !== -1 && (v[below] as number) < (low[below] as number)) return false;
-  if (low[0] !== 0 || r[2] === undefined) return v[0] === low[0];
-  if (low[1] !== 0 || r[3] === undefined) return v[0] === 0 && v[1] === low[1];
-  return v[0] === 0 && v[1] === 0 && v[2] === low[2];
-}
+test('componentRange: ^0.MINOR before 1.0, ^MAJOR from 1.0, the version itself for a release candidate', () => {
+  assert.equal(componentRange('0.1.0'), '^0.1');
+  assert.equal(componentRange('0.4.2'), '^0.4');
+  assert.equal(componentRange('1.2.3'), '^1');
+  assert.equal(componentRange('1.3.0-rc.1'), '^1.3.0-rc.1');
+  for (const version of ['0.1.0', '1.2.3', '1.3.0-rc.1']) assert.ok(satisfiesCaret(version, componentRange(version)));
+});
 
 test('satisfiesCaret reads caret ranges as npm does', () => {
   const cases: Array<[string, string, boolean]> = [
@@ -110,14 +97,19 @@ test('satisfiesCaret reads caret ranges as npm does', () => {
     ['0.1.0', '^0.0', false],
     ['0.0.4', '^0.0.3', false],
     ['1.0.0-rc.1', '^1', false],
+    ['1.3.0-rc.1', '^1.3.0-rc.1', true],
+    ['1.3.0-rc.2', '^1.3.0-rc.1', true],
+    ['1.3.0-rc.10', '^1.3.0-rc.2', true],
+    ['1.3.0', '^1.3.0-rc.1', true],
+    ['1.9.0', '^1.3.0-rc.1', true],
+    ['1.3.0-rc.1', '^1.3.0-rc.2', false],
+    ['1.4.0-rc.1', '^1.3.0-rc.1', false],
+    ['2.0.0', '^1.3.0-rc.1', false],
   ];
   for (const [version, range, expected] of cases)
     assert.equal(satisfiesCaret(version, range), expected, `${version} in ${range}`);
 });
 
-// The components run `npx --yes --package=spiffe-vault-action@RANGE spiffe-vault`. RANGE is
-// ^0.MINOR before 1.0 (a 0.x minor release may break flags) and ^MAJOR from 1.0, of the package's
-// own version: a release that changes either must change the range everywhere it is written.
 test("the components' spec header has inputs only: GitLab refuses any other key there", () => {
   for (const component of ['login', 'sign']) {
     const header = read(`templates/${component}/template.yml`).split('\n---\n')[0] ?? '';
@@ -128,12 +120,12 @@ test("the components' spec header has inputs only: GitLab refuses any other key 
   }
 });
 
+// The components run `npx --yes --package=spiffe-vault-action@RANGE spiffe-vault`. RANGE is
+// ^0.MINOR before 1.0 (a 0.x minor release may break flags) and ^MAJOR from 1.0, of the package's
+// own version: a release that changes either must change the range everywhere it is written.
 test("the components' default CLI (and the READMEs) name one version range, package.json's", () => {
   const { version } = JSON.parse(read('package.json')) as { version: string };
-  const v = plainVersion(version);
-  assert.ok(v, `package.json's version ${version} is not x.y.z`);
-  const range = v[0] === 0 ? `^0.${v[1]}` : `^${v[0]}`;
-  assert.ok(satisfiesCaret(version, range));
+  const range = componentRange(version);
   for (const component of ['login', 'sign']) {
     const cli = componentInputs(`templates/${component}/template.yml`).get('cli');
     assert.equal(cli, `npx --yes --package=spiffe-vault-action@${range} spiffe-vault`, `${component}: cli default`);
@@ -148,10 +140,12 @@ test("the components' default CLI (and the READMEs) name one version range, pack
     const text = read(file);
     // Every caret range (with the package name or alone), and every exact version of the package
     // (not `org/spiffe-vault-action@v1`, the action).
-    const ranges = [...text.matchAll(/(?<![\w./-])(?:spiffe-vault-action@)?(\^\d+(?:\.\d+){0,2})(?![\w.])/g)].map(
-      (m) => m[1],
-    );
-    const versions = [...text.matchAll(/(?<![\w/-])spiffe-vault-action@(\d+\.\d+\.\d+)(?![\w.-])/g)].map((m) => m[1]);
+    const ranges = [
+      ...text.matchAll(/(?<![\w./-])(?:spiffe-vault-action@)?(\^\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?)(?![\w.])/g),
+    ].map((m) => m[1]);
+    const versions = [
+      ...text.matchAll(/(?<![\w/-])spiffe-vault-action@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?![\w.-])/g),
+    ].map((m) => m[1]);
     assert.ok(ranges.length > 0, `${file} names no version range`);
     for (const found of ranges)
       assert.equal(found, range, `${file} names ${found}; package.json's ${version} needs ${range}`);

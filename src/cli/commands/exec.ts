@@ -82,6 +82,9 @@ async function loginUnlessStopped(
   const first = await Promise.race([pending, watch.signaled()]);
   if (typeof first === 'object' && !watch.received) return first;
   const late = await settledWithin(pending, LOGIN_ABORT_GRACE_MS);
+  // A login still waiting (for an agent that does not answer, say) must not keep the process
+  // alive until --timeout: closing the identity source ends its next attempt.
+  identity.close();
   ctx.logger.warning(`stopped by ${watch.received} before the command started`);
   if (late) await (await import('../vault.ts')).cliRevoke(ctx, { connection: vault, tokens: [late.token] });
   return undefined;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  cli as runCli,
   cliEnv,
   copyRole,
   deleteRole,
@@ -124,5 +125,22 @@ describe('TLS upstream', () => {
     const done = await proxy.done;
     assert.equal(done.status, 0, done.stderr);
     assert.match(done.stderr, /1 token\(s\) revoked/);
+  });
+});
+
+describe('listening on a loopback port', () => {
+  test('--listen 127.0.0.1:0: the command gets http://127.0.0.1:PORT, Vault answers through it, with a warning', () => {
+    const cli = `${stack.STACK_BIN}/${stack.STACK_VAULT_CLI}`;
+    const script = `echo "$VAULT_ADDR"; ${cli} read -field=type transit/keys/${stack.STACK_TRANSIT_KEY}`;
+    const r = runCli(['proxy', '--role', stack.STACK_ROLE, '--listen', '127.0.0.1:0', '--', 'sh', '-c', script], {
+      env: cliEnv(stack),
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const [address, type] = r.stdout.trim().split('\n');
+    assert.match(address ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.doesNotMatch(address ?? '', /:0$/, 'the port the system chose, not 0');
+    assert.equal(type, 'ecdsa-p256');
+    assert.match(r.stderr, /warning: the proxy listens on http:\/\/127\.0\.0\.1:\d+: every process on this host/);
+    assert.match(r.stderr, /1 token\(s\) revoked/);
   });
 });

@@ -5,13 +5,10 @@
 // the licence of every package the bundles include, and the build fails on one not allowed.
 import { build, type Plugin } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bundledInputs, collectPackages, LicenceCheckError, renderLicenses } from './licenses.ts';
 
 const outdir = process.argv[2] ?? 'dist';
-rmSync(outdir, { recursive: true, force: true });
-mkdirSync(outdir, { recursive: true });
-writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
 
 // @actions/core imports @actions/http-client (and so undici, ~400 KiB) only for getIDToken, which
 // we never call. Both are free of load-time side effects; saying so lets esbuild drop them.
@@ -99,18 +96,33 @@ const result = await build({
     debug: './scripts/build-stubs/debug.cjs',
   },
   plugins: [sideEffectFree, dependencyStubs, versionOnly],
+  // Held in memory until the licence check passes: a failed build leaves dist/ as it was.
+  write: false,
 });
 
-for (const [file, meta] of Object.entries(result.metafile.outputs)) {
-  if (file.endsWith('.js')) console.log(`${file.padEnd(24)} ${(meta.bytes / 1024).toFixed(0).padStart(6)} KiB`);
-}
-
+let licenses: string;
+let packageCount: number;
 try {
   const packages = collectPackages(bundledInputs(result.metafile), { root: process.cwd() });
-  writeFileSync(join(outdir, 'licenses.txt'), renderLicenses(packages));
-  console.log(`${join(outdir, 'licenses.txt').padEnd(24)} ${String(packages.length).padStart(6)} packages`);
+  licenses = renderLicenses(packages);
+  packageCount = packages.length;
 } catch (error) {
   if (!(error instanceof LicenceCheckError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
+
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(outdir, { recursive: true });
+writeFileSync(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+for (const file of result.outputFiles) {
+  mkdirSync(dirname(file.path), { recursive: true });
+  // A script with a shebang (the CLI) is executable, as esbuild itself would write it.
+  writeFileSync(file.path, file.contents, { mode: file.text.startsWith('#!') ? 0o755 : 0o644 });
+}
+writeFileSync(join(outdir, 'licenses.txt'), licenses);
+
+for (const [file, meta] of Object.entries(result.metafile.outputs)) {
+  if (file.endsWith('.js')) console.log(`${file.padEnd(24)} ${(meta.bytes / 1024).toFixed(0).padStart(6)} KiB`);
+}
+console.log(`${join(outdir, 'licenses.txt').padEnd(24)} ${String(packageCount).padStart(6)} packages`);

@@ -9,7 +9,9 @@ import {
   parseTransitOptions,
   parseVaultConnection,
   type BlobOutputOptions,
+  parseAttestationRequests,
   parseProxyOptions,
+  type AttestationRequest,
   type ImageSigningOptions,
   type LoginOptions,
   type ProxyOptions,
@@ -30,6 +32,8 @@ export interface ActionConfig {
   /** sign-images references; empty for a run that signs no image. */
   readonly images: readonly string[];
   readonly imageSigning: ImageSigningOptions;
+  /** Attestations to sign about every signed file and image; empty for none. */
+  readonly attestations: readonly AttestationRequest[];
   readonly exportToken: boolean;
   readonly outputToken: boolean;
   readonly revoke: boolean;
@@ -70,6 +74,7 @@ export function parseActionConfig(env: Env, workspace: string): ActionConfig {
     blobOutput: parseBlobOutputOptions(source, { cwd: workspace }),
     images: readOption(source, OPTIONS['sign-images']),
     imageSigning: parseImageSigningOptions(source),
+    attestations: parseAttestationRequests(source, { cwd: workspace }),
     // With `run`, the token goes to that command only, unless export-token says otherwise; with
     // `proxy`, to no step at all.
     exportToken: exportToken ?? (run === '' && !proxy),

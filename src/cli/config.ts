@@ -40,6 +40,13 @@ export function parseLoginConfig(values: FlagValues, env: Env): options.LoginOpt
   return options.parseLoginOptions(cliOptionSource(values, env));
 }
 
+export function parseAttestationConfig(
+  values: FlagValues,
+  { env, cwd }: { readonly env: Env; readonly cwd: string },
+): readonly options.AttestationRequest[] {
+  return options.parseAttestationRequests(cliOptionSource(values, env), { cwd });
+}
+
 export function parseProxyConfig(
   values: FlagValues,
   { env, cwd }: { readonly env: Env; readonly cwd: string },

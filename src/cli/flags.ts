@@ -69,6 +69,8 @@ export const PROXY_FLAGS: FlagGroup = {
   },
 };
 
+export const ATTEST_FLAGS = group('Attestations', ['provenance', 'attest-predicate', 'attest-type']);
+
 export const IMAGE_VERIFY_FLAGS: FlagGroup = {
   title: 'Image verification',
   flags: Object.fromEntries([

@@ -9,6 +9,8 @@ import type { ImageSignatureFormat } from '../signing/image-format.ts';
 import type { IfNoFilesFound } from '../signing/patterns.ts';
 import type { VaultTlsOptions } from '../vault/transport.ts';
 import type { AllowList } from '../proxy/allow-list.ts';
+import { readPredicateFile } from '../attest/predicate-file.ts';
+import { parsePredicateType, PREDICATE_TYPES, SLSA_PROVENANCE_V1 } from '../attest/predicate-type.ts';
 import { parseListenAddress, type ListenAddress } from '../proxy/listen-address.ts';
 import { DEFAULT_AUTH_PATH, DEFAULT_CERT_AUTH_PATH } from '../defaults.ts';
 import type { LoginMethod } from './login-options.ts';
@@ -58,6 +60,14 @@ export interface ImageSigningOptions {
   readonly recursive: boolean;
   /** Registry hosts (host or host:port) spoken to over plain http; loopback always is. */
   readonly registryInsecure: readonly string[];
+}
+
+/** One attestation to sign about every subject of a run. */
+export interface AttestationRequest {
+  /** The predicate type URI. */
+  readonly predicateType: string;
+  /** provenance: built from the CI context at signing time; file: read (and checked) now. */
+  readonly predicate: { readonly kind: 'provenance' } | { readonly kind: 'file'; readonly value: unknown };
 }
 
 export interface ProxyOptions {
@@ -165,6 +175,36 @@ export function parseProxyOptions(source: OptionSource, base: PathBase): ProxyOp
     listen: parseListenAddress(listen.value, { source: listen.source, cwd: base.cwd }),
     listenSource: listen.source,
   });
+}
+
+/**
+ * The attestations a run signs: SLSA provenance with `provenance`, and the predicate file with
+ * `attest-predicate`; empty for none. A bad file or type fails here, before any login.
+ */
+export function parseAttestationRequests(source: OptionSource, base: PathBase): readonly AttestationRequest[] {
+  const requests: AttestationRequest[] = [];
+  if (readOption(source, OPTIONS.provenance)) {
+    requests.push({ predicateType: SLSA_PROVENANCE_V1, predicate: { kind: 'provenance' } });
+  }
+  const file = readOption(source, OPTIONS['attest-predicate']);
+  const type = readOption(source, OPTIONS['attest-type']);
+  if (file.value === '') {
+    if (type.value !== '') {
+      throw new InputError(
+        `${type.source}: a predicate type without a predicate — give ${file.source} too, or drop ${type.source}`,
+      );
+    }
+    return Object.freeze(requests);
+  }
+  const shortName = type.value || 'custom';
+  const predicateType = parsePredicateType(shortName, type.source);
+  const value = readPredicateFile(absolute(file.value, base), {
+    predicateType,
+    ...(PREDICATE_TYPES[shortName] ? { shortName } : {}),
+    source: file.source,
+  });
+  requests.push({ predicateType, predicate: { kind: 'file', value } });
+  return Object.freeze(requests);
 }
 
 /** Whether the user set the option anywhere (front end or environment). */

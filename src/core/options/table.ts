@@ -4,6 +4,7 @@
  * derived from it or checked against it.
  */
 import { ACTION_OPTIONS } from './action-options.ts';
+import { ATTEST_OPTIONS } from './attest-options.ts';
 import { CONNECTION_OPTIONS } from './connection-options.ts';
 import { LOGIN_OPTIONS } from './login-options.ts';
 import { PROXY_OPTIONS } from './proxy-options.ts';
@@ -16,6 +17,7 @@ export const OPTIONS = {
   ...ACTION_OPTIONS,
   ...PROXY_OPTIONS,
   ...SIGNING_OPTIONS,
+  ...ATTEST_OPTIONS,
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -32,4 +34,5 @@ export const OPTION_GROUPS = {
   action: Object.keys(ACTION_OPTIONS) as OptionName[],
   proxy: Object.keys(PROXY_OPTIONS) as OptionName[],
   signing: Object.keys(SIGNING_OPTIONS) as OptionName[],
+  attest: Object.keys(ATTEST_OPTIONS) as OptionName[],
 } as const;

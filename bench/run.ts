@@ -1,8 +1,9 @@
-// Benchmarks: `npm run bench -- [auth|blobs|images|proxy]`. Prints figures and ratios against a peer measured in
+// Benchmarks: `npm run bench -- [attest|auth|blobs|images|proxy]`. Prints figures and ratios against a peer measured in
 // the same run, and writes them to bench/results/<name>.json (git-ignored).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadStackEnv, repoRoot } from '../__tests__/helpers/stack-env.ts';
+import { benchAttest } from './attest.ts';
 import { benchAuth } from './auth.ts';
 import { benchBlobs } from './blobs.ts';
 import { benchImages } from './images.ts';
@@ -11,6 +12,7 @@ import { benchProxy } from './proxy.ts';
 type Result = Record<string, unknown>;
 
 const BENCHES: Record<string, (runs: number) => Result | Promise<Result>> = {
+  attest: () => benchAttest(loadStackEnv()),
   auth: (runs) => benchAuth(loadStackEnv(), runs),
   blobs: () => benchBlobs(loadStackEnv()),
   images: () => benchImages(loadStackEnv()),

@@ -2,7 +2,7 @@
 // STACK_VAULT=hashicorp runs it against the stack's HashiCorp Vault, STACK_VAULT=openbao (the
 // default) against its OpenBao.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { actionInputs, cosignSignBlobArgs } from '../__tests__/helpers/action-inputs.ts';
@@ -41,10 +41,11 @@ const imageDigest = pushImage(stack, image, `demo image ${new Date().toISOString
 console.log(`pushed ${image} (${imageDigest}) to the local registry`);
 
 say(
-  `Step 1: uses: spiffe-vault-action (dist/main.js) with role '${stack.STACK_ROLE}', sign-blobs: dist/*.tar and sign-images: ${image}`,
+  `Step 1: uses: spiffe-vault-action (dist/main.js) with role '${stack.STACK_ROLE}', sign-blobs: dist/*.tar, sign-images: ${image} and provenance: true`,
 );
 const runner = new ActionsRunner({ GITHUB_WORKSPACE: workspace });
-const inputs = actionInputs(stack, { 'sign-blobs': 'dist/*.tar', 'sign-images': image });
+// provenance: 'true' also signs SLSA provenance for the file and the image (checked in Step 2b).
+const inputs = actionInputs(stack, { 'sign-blobs': 'dist/*.tar', 'sign-images': image, provenance: 'true' });
 const main = await runner.runStep(join(repoRoot, 'dist', 'main.js'), inputs);
 // What the job log shows: masked values appear as ***.
 console.log(hide(main.stdout, main.masks).trim());
@@ -73,6 +74,32 @@ const signedImage = `${image.replace(/:1\.0$/, '')}@${imageDigest}`;
 console.log(
   `cosign verify (image):          ${runCosign(['verify', '--key', pub, '--insecure-ignore-tlog=true', signedImage]) ?? ''}`.trim(),
 );
+
+// ---- Attestations: the provenance that `provenance: 'true'` signed, verified by cosign v3 ----
+say('Step 2b: anyone verifies the SLSA provenance of the file and of the image, and reads its builder');
+const provenanceBundle = readdirSync(workspace, { recursive: true, encoding: 'utf8' }).find((name) =>
+  name.endsWith('.intoto.sigstore.json'),
+);
+if (!provenanceBundle) throw new Error('the action wrote no *.intoto.sigstore.json provenance bundle');
+const attestationArgs = ['--key', pub, '--type', 'slsaprovenance1', '--insecure-ignore-tlog=true'];
+console.log(
+  `cosign verify-blob-attestation (${provenanceBundle}): ${runCosign(['verify-blob-attestation', ...attestationArgs, '--bundle', join(workspace, provenanceBundle), artifact])}`,
+);
+const imageAttestation = spawnSync(cosign, ['verify-attestation', ...attestationArgs, signedImage], {
+  env: { PATH: process.env.PATH ?? '', HOME: workspace },
+  encoding: 'utf8',
+});
+if (imageAttestation.status !== 0) throw new Error(`cosign verify-attestation failed: ${imageAttestation.stderr}`);
+const statement = JSON.parse(
+  Buffer.from(
+    (JSON.parse(imageAttestation.stdout.split('\n')[0] ?? '') as { payload: string }).payload,
+    'base64',
+  ).toString(),
+) as { predicate: { runDetails: { builder: { id: string } } } };
+const builder = statement.predicate.runDetails.builder.id;
+console.log(`cosign verify-attestation (image): verified; runDetails.builder.id = ${builder}`);
+if (builder !== main.outputs['spiffe-id']) throw new Error(`the provenance names ${builder} as builder`);
+// ---- end of attestations ----
 
 say('Step 3: a later step runs `cosign sign-blob --key hashivault://cosign` with only the exported environment');
 const vaultEnv = { VAULT_ADDR: main.env.VAULT_ADDR ?? '', VAULT_TOKEN: token };

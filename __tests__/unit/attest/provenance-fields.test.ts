@@ -109,23 +109,19 @@ describe('github-actions-v1', () => {
     assert.equal(p.runDetails.metadata?.startedOn, '2026-01-02T03:04:05.678Z');
   });
 
-  test(
-    'a tag with an @ (pkg@1.2.3) stays whole, as GitHub splits GITHUB_WORKFLOW_REF at the first @ after the path',
-    { todo: 'provenance.ts splits at the last @' },
-    () => {
-      const p = buildProvenance({
-        builderId,
-        env: { ...GITHUB, GITHUB_WORKFLOW_REF: 'org/app/.github/workflows/release.yml@refs/tags/pkg@1.2.3' },
-      });
-      assert.deepEqual(p.buildDefinition.externalParameters, {
-        workflow: {
-          ref: 'refs/tags/pkg@1.2.3',
-          repository: 'https://github.com/org/app',
-          path: '.github/workflows/release.yml',
-        },
-      });
-    },
-  );
+  test('a tag with an @ (pkg@1.2.3) stays whole, as GitHub splits GITHUB_WORKFLOW_REF at the first @ after the path', () => {
+    const p = buildProvenance({
+      builderId,
+      env: { ...GITHUB, GITHUB_WORKFLOW_REF: 'org/app/.github/workflows/release.yml@refs/tags/pkg@1.2.3' },
+    });
+    assert.deepEqual(p.buildDefinition.externalParameters, {
+      workflow: {
+        ref: 'refs/tags/pkg@1.2.3',
+        repository: 'https://github.com/org/app',
+        path: '.github/workflows/release.yml',
+      },
+    });
+  });
 });
 
 describe('gitlab-ci-v1', () => {

@@ -77,7 +77,8 @@ function github(env: Env): Definition {
   const repository = env.GITHUB_REPOSITORY as string;
   // GITHUB_WORKFLOW_REF: owner/repo/.github/workflows/release.yml@refs/heads/main
   const workflowRef = env.GITHUB_WORKFLOW_REF ?? '';
-  const at = workflowRef.lastIndexOf('@');
+  // The first @ after the path: a ref may hold one too (a tag such as pkg@1.2.3).
+  const at = workflowRef.indexOf('@', repository.length + 1);
   const path = at > 0 ? workflowRef.slice(repository.length + 1, at) : '';
   const ref = at > 0 ? workflowRef.slice(at + 1) : (env.GITHUB_REF ?? '');
   return {

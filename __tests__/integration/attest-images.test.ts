@@ -7,9 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { actionInputs } from '../helpers/action-inputs.ts';
+import { ActionsRunner } from '../helpers/actions-runner.ts';
+import { cli, cliEnv, leaks } from '../helpers/cli-run.ts';
 import { cosign, crane, pushImage, pushIndex } from '../helpers/oci-images.ts';
 import { verifyBundleWithKey } from '../helpers/sigstore-verify.ts';
-import { describeRun, loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
+import { describeRun, loadStackEnv, repoRoot, type StackEnv } from '../helpers/stack-env.ts';
 import { enableFileAudit } from '../helpers/vault-admin.ts';
 import { SLSA_PROVENANCE_V1, PREDICATE_TYPES } from '../../src/core/attest/predicate-type.ts';
 import { DSSE_ENVELOPE_MEDIA_TYPE } from '../../src/core/attest/image-att-tag.ts';
@@ -341,5 +344,118 @@ describe('verifyImageAttestations (offline, with the public key)', () => {
     assert.equal(none?.code, 'NO_ATTESTATIONS');
     const [missing] = await verify([`${stack.STACK_REGISTRY}/att-${run}/none:missing`]);
     assert.equal(missing?.code, 'IMAGE_NOT_FOUND');
+  });
+});
+
+describe('the action and the CLI (dist/)', () => {
+  test('the action: provenance and an SPDX predicate for sign-images; outputs, summary, cosign verifies', async () => {
+    const host = stack.STACK_REGISTRY2 as string;
+    const digest = pushImage(stack, `${host}/att-${run}/action:v1`, `action ${run}`);
+    const sbom = join(work, 'sbom.spdx.json');
+    writeFileSync(sbom, JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'action-sbom' }));
+    const result = await new ActionsRunner().runStep(
+      join(repoRoot, 'dist', 'main.js'),
+      actionInputs(stack, {
+        timeout: '30s',
+        revoke: 'false',
+        'sign-images': `${host}/att-${run}/action:v1`,
+        'image-signature-format': 'both',
+        provenance: 'true',
+        'attest-predicate': sbom,
+        'attest-type': 'spdxjson',
+      }),
+      GITHUB_ENV,
+    );
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const outputs = JSON.parse(result.outputs['image-attestations'] ?? '[]') as Record<string, unknown>[];
+    assert.deepEqual(
+      outputs.map((o) => [o.image, o.predicateType, o.attestationTag, o.addedToTag, o.keyVersion]),
+      [
+        [
+          `${host}/att-${run}/action@${digest}`,
+          SLSA_PROVENANCE_V1,
+          `${digest.replace(':', '-')}.att`,
+          true,
+          signer.keyVersion,
+        ],
+        [
+          `${host}/att-${run}/action@${digest}`,
+          SPDX.predicateType,
+          `${digest.replace(':', '-')}.att`,
+          true,
+          signer.keyVersion,
+        ],
+      ],
+    );
+    assert.ok(outputs.every((o) => typeof o.referrerDigest === 'string'));
+    assert.match(result.summary, /attestation https:\/\/slsa\.dev\/provenance\/v1/);
+    assert.match(result.summary, /cosign verify-attestation/);
+    // The JWT-SVID appears only in its ::add-mask:: command; nowhere else, outputs included.
+    const shown = result.everything.replace(/^::add-mask::.*$/gm, '');
+    assert.deepEqual(leaks(shown, [stack.STACK_ADMIN_TOKEN]), []);
+    const ref = `${host}/att-${run}/action@${digest}`;
+    assertAttestationVerifies('cosign', ref, 'slsaprovenance1');
+    assertAttestationVerifies('cosign', ref, 'spdxjson');
+    // The builder is the SPIFFE ID the action logged in with; the CI context is the runner's.
+    const [verified] = await verifyImageAttestations({
+      references: [ref],
+      publicKey: createPublicKey(signer.publicKeyPem),
+      predicateType: SLSA_PROVENANCE_V1,
+      builderId: stack.STACK_SPIFFE_ID,
+      registry: {},
+    });
+    assert.equal(verified?.verified, true, verified?.reason);
+    const statement = verified?.attestations[0]?.statement as unknown as StatementJson;
+    assert.equal(
+      statement.predicate.buildDefinition?.externalParameters.workflow?.path,
+      '.github/workflows/release.yml',
+    );
+  });
+
+  test("attest-image: attestations only, with the login's SPIFFE ID; nothing to attest is a usage error", () => {
+    const host = stack.STACK_REGISTRY;
+    const digest = pushImage(stack, `${host}/att-${run}/cli:v1`, `cli ${run}`);
+    const ref = `${host}/att-${run}/cli@${digest}`;
+    const r = cli(['attest-image', '--role', stack.STACK_ROLE, '--provenance', '--json', `${host}/att-${run}/cli:v1`], {
+      env: cliEnv(stack),
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as {
+      images: { digest: string; signatureTag?: string; attestations: { predicateType: string }[] }[];
+    };
+    assert.equal(result.images[0]?.digest, digest);
+    assert.equal(result.images[0]?.signatureTag, undefined);
+    assert.deepEqual(
+      result.images[0]?.attestations.map((a) => a.predicateType),
+      [SLSA_PROVENANCE_V1],
+    );
+    assert.deepEqual(leaks(r.stdout + r.stderr), []);
+    assertAttestationVerifies('cosign', ref, 'slsaprovenance1');
+    const unsigned = cosign(stack, 'cosign', ['verify', '--key', pubPem, '--insecure-ignore-tlog=true', ref], {
+      HOME: work,
+    });
+    assert.notEqual(unsigned.status, 0, 'attest-image signed the image');
+    const nothing = cli(['attest-image', '--role', stack.STACK_ROLE, ref], { env: cliEnv(stack) });
+    assert.equal(nothing.status, 2);
+    assert.match(nothing.stderr, /nothing to attest/);
+  });
+
+  test('sign-image --provenance: signature and provenance in one run; --predicate with --type spdxjson', () => {
+    const host = stack.STACK_REGISTRY2 as string;
+    const digest = pushImage(stack, `${host}/att-${run}/cli-sign:v1`, `cli sign ${run}`);
+    const ref = `${host}/att-${run}/cli-sign@${digest}`;
+    const sbom = join(work, 'cli-sbom.spdx.json');
+    writeFileSync(sbom, JSON.stringify({ spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'cli-sbom' }));
+    const r = cli(
+      ['sign-image', '--role', stack.STACK_ROLE, '--provenance', '--predicate', sbom, '--type', 'spdxjson', ref],
+      { env: cliEnv(stack) },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assertAttestationVerifies('cosign', ref, 'slsaprovenance1');
+    assertAttestationVerifies('cosign', ref, 'spdxjson');
+    const signed = cosign(stack, 'cosign', ['verify', '--key', pubPem, '--insecure-ignore-tlog=true', ref], {
+      HOME: work,
+    });
+    assert.equal(signed.status, 0, describeRun('cosign verify', signed));
   });
 });

@@ -28,7 +28,7 @@ bash "$root/scripts/stack/up.sh"
 export STACK_ENV_FILE=$STACK_DIR/env
 
 # The integration files that talk to a Vault server: the second pass runs them on the other one.
-VAULT_FACING=(stack server-differences transit action-login action-sign-blobs action-sign-images action-faults cli-auth cli-exec
+VAULT_FACING=(stack attest-images server-differences transit action-login action-sign-blobs action-sign-images action-faults cli-auth cli-exec
   cli-sign-blob cli-sign-image cli-verify-image image-signing gitlab-component act-workflows diagnose cli-go-migration
   registry-credential-helper cli-namespace cert-login action-proxy proxy-upstream published-cli runners-guide
   cli-proxy cli-proxy-audit cli-proxy-faults)

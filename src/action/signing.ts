@@ -15,6 +15,8 @@ export async function signStep(options: {
   /** The client the login used: one connection pool to Vault for the whole run. */
   readonly vault: VaultClient;
   readonly workspace: string;
+  /** The SPIFFE ID of the login's token: the builder of any provenance. */
+  readonly spiffeId?: string;
 }): Promise<void> {
   const { runner, config, session, vault, workspace } = options;
   const files = config.blobs.length > 0 ? await resolveBlobFiles({ runner, config, workspace }) : [];
@@ -31,5 +33,5 @@ export async function signStep(options: {
   runner.setOutput('key-version', String(signer.keyVersion));
   runner.setOutput('public-key', signer.publicKeyPem);
   if (files.length > 0) await signBlobFiles({ runner, config, signer, files, workspace });
-  if (config.images.length > 0) await signImageReferences({ runner, config, signer });
+  if (config.images.length > 0) await signImageReferences({ runner, config, signer, spiffeId: options.spiffeId });
 }

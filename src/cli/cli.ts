@@ -4,6 +4,7 @@
  */
 import { describeError, InputError } from '../core/errors.ts';
 import type { Command, CommandContext } from './command.ts';
+import { attestImageCommand } from './commands/attest-image.ts';
 import { authCommand } from './commands/auth.ts';
 import { execCommand } from './commands/exec.ts';
 import { proxyCommand } from './commands/proxy.ts';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
   proxyCommand,
   signBlobCommand,
   signImageCommand,
+  attestImageCommand,
   verifyBlobCommand,
   verifyImageCommand,
   revokeCommand,

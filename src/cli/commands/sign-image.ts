@@ -1,8 +1,19 @@
 /** `spiffe-vault sign-image`: sign container images in their registries with the transit key. */
 import { InputError } from '../../core/errors.ts';
-import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { parseImageSigningConfig, parseTransitConfig, parseVaultConfig, registryOptions } from '../config.ts';
-import { IMAGE_SIGNING_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, VAULT_FLAGS } from '../flags.ts';
+import type { LoginToken } from '../../core/login/types.ts';
+import type { AttestationRequest } from '../../core/options/config.ts';
+import type { TokenProvider } from '../../core/vault/session.ts';
+import type { ParsedFlags } from '../args.ts';
+import { parseCommandFlags, printJson, type Command, type CommandContext } from '../command.ts';
+import {
+  flagString,
+  parseAttestationConfig,
+  parseImageSigningConfig,
+  parseTransitConfig,
+  parseVaultConfig,
+  registryOptions,
+} from '../config.ts';
+import { ATTEST_FLAGS, IMAGE_SIGNING_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, VAULT_FLAGS } from '../flags.ts';
 import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
 export const signImageCommand: Command = {
@@ -12,64 +23,105 @@ export const signImageCommand: Command = {
   description: [
     'Resolves each image (by tag or digest) once to its digest and signs that digest with the',
     "transit key, as the GitHub action's sign-images input does: the cosign signature tag",
-    '(sha256-<digest>.sig) and/or a Sigstore bundle referrer. Registry credentials come from the',
-    'Docker config ($DOCKER_CONFIG or ~/.docker/config.json). --json prints the result on stdout.',
+    '(sha256-<digest>.sig) and/or a Sigstore bundle referrer. With --provenance and/or --predicate',
+    'each image is also attested (see attest-image), in the same Vault request. Registry',
+    'credentials come from the Docker config ($DOCKER_CONFIG or ~/.docker/config.json). --json',
+    'prints the result on stdout.',
   ].join('\n'),
-  groups: [IMAGE_SIGNING_FLAGS, LOGIN_FLAGS, VAULT_FLAGS, OUTPUT_FLAGS],
+  groups: [IMAGE_SIGNING_FLAGS, ATTEST_FLAGS, LOGIN_FLAGS, VAULT_FLAGS, OUTPUT_FLAGS],
   examples: [
     'spiffe-vault sign-image --role ci registry.example.com/app:1.2.3',
     'spiffe-vault exec --role ci -- spiffe-vault sign-image --recursive --annotations build=42 registry.example.com/app@sha256:…',
+    'spiffe-vault sign-image --role ci --provenance registry.example.com/app:1.2.3',
     'cosign verify --key cosign.pub --insecure-ignore-tlog=true registry.example.com/app@sha256:…',
   ],
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
-    if (flags.positionals.length === 0) {
-      throw new InputError(
-        'no IMAGE given — name the images to sign, e.g. spiffe-vault sign-image registry.example.com/app:1.0',
-      );
-    }
-    const { transitPath, transitKey, keyVersion } = parseTransitConfig(flags.values, ctx.env);
-    const { format, annotations, recursive } = parseImageSigningConfig(flags.values, ctx.env);
-    const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
-    const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
-
-    await withSigningTokens(ctx, {
-      tokens,
-      sign: async (client, provider) => {
-        const { TransitSigner } = await import('../../core/vault/transit.ts');
-        const { signImages } = await import('../../core/signing/images.ts');
-        const signer = await TransitSigner.open({
-          client,
-          tokens: provider,
-          transitPath,
-          transitKey,
-          ...(keyVersion !== undefined ? { keyVersion } : {}),
-          logger: ctx.logger,
-        });
-        const signed = await signImages({
-          references: flags.positionals,
-          signer,
-          format,
-          annotations,
-          recursive,
-          registry: registryOptions(flags.values, { env: ctx.env, logger: ctx.logger, timeoutMs: vault.timeoutMs }),
-          logger: ctx.logger,
-        });
-        for (const image of signed) {
-          ctx.logger.info(`Signed ${image.repository}@${image.digest}${image.platform ? ` (${image.platform})` : ''}`);
-        }
-        if (flags.values.json === true) {
-          printJson(ctx, {
-            transitPath,
-            transitKey,
-            keyVersion: signer.keyVersion,
-            publicKey: signer.publicKeyPem,
-            images: signed.map((image) => ({ ...image, image: `${image.repository}@${image.digest}` })),
-          });
-        }
-      },
-    });
+    await signImageReferences(ctx, flags, { command: this.name, signatures: true });
     return 0;
   },
 };
+
+/** sign-image and attest-image: log in (or use $VAULT_TOKEN), sign and/or attest, report. */
+export async function signImageReferences(
+  ctx: CommandContext,
+  flags: ParsedFlags,
+  mode: { readonly command: string; readonly signatures: boolean },
+): Promise<void> {
+  const verb = mode.signatures ? 'sign' : 'attest';
+  if (flags.positionals.length === 0) {
+    throw new InputError(
+      `no IMAGE given — name the images to ${verb}, e.g. spiffe-vault ${mode.command} registry.example.com/app:1.0`,
+    );
+  }
+  const { transitPath, transitKey, keyVersion } = parseTransitConfig(flags.values, ctx.env);
+  const { format, annotations, recursive } = parseImageSigningConfig(flags.values, ctx.env);
+  const requests = parseAttestationConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
+  if (!mode.signatures && requests.length === 0) {
+    throw new InputError(
+      `${mode.command}: nothing to attest — give --provenance and/or --predicate FILE [--type TYPE]`,
+    );
+  }
+  const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
+  const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
+  const provenance = requests.some((r) => r.predicate.kind === 'provenance');
+  if (provenance && !tokens.login && !flagString(flags.values, 'spiffe-id')) {
+    throw new InputError(
+      '--provenance: the builder is the SPIFFE ID of the login — give --role to log in with the identity, or name it with --spiffe-id when using $VAULT_TOKEN',
+    );
+  }
+
+  await withSigningTokens(ctx, {
+    tokens,
+    sign: async (client, provider) => {
+      const { TransitSigner } = await import('../../core/vault/transit.ts');
+      const { signImages } = await import('../../core/signing/images.ts');
+      const signer = await TransitSigner.open({
+        client,
+        tokens: provider,
+        transitPath,
+        transitKey,
+        ...(keyVersion !== undefined ? { keyVersion } : {}),
+        logger: ctx.logger,
+      });
+      const signed = await signImages({
+        references: flags.positionals,
+        signer,
+        format,
+        annotations,
+        recursive,
+        registry: registryOptions(flags.values, { env: ctx.env, logger: ctx.logger, timeoutMs: vault.timeoutMs }),
+        logger: ctx.logger,
+        signatures: mode.signatures,
+        ...(requests.length > 0 ? { attestations: attestationsFor(requests, { ctx, flags, provider }) } : {}),
+      });
+      for (const image of signed) {
+        const what = image.attestations?.map((a) => a.predicateType).join(', ');
+        ctx.logger.info(
+          `${mode.signatures ? 'Signed' : 'Attested'} ${image.repository}@${image.digest}${image.platform ? ` (${image.platform})` : ''}${what ? ` — attestations: ${what}` : ''}`,
+        );
+      }
+      if (flags.values.json === true) {
+        printJson(ctx, {
+          transitPath,
+          transitKey,
+          keyVersion: signer.keyVersion,
+          publicKey: signer.publicKeyPem,
+          images: signed.map((image) => ({ ...image, image: `${image.repository}@${image.digest}` })),
+        });
+      }
+    },
+  });
+}
+
+/** The statements' context: the builder is the SPIFFE ID the login's token was issued for. */
+function attestationsFor(
+  requests: readonly AttestationRequest[],
+  input: { ctx: CommandContext; flags: ParsedFlags; provider: TokenProvider },
+) {
+  const { ctx, flags, provider } = input;
+  const current = (provider as { current?: Partial<LoginToken> }).current;
+  const builderId = current?.spiffeId || flagString(flags.values, 'spiffe-id');
+  return { requests, context: { builderId, env: ctx.env } };
+}

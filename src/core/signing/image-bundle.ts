@@ -38,8 +38,17 @@ export const EMPTY_CONFIG: { readonly bytes: Buffer; readonly digest: string } =
   digest: EMPTY_JSON_DIGEST,
 };
 
-/** The referrer manifest: empty config, the bundle as its one layer, `subject` = the image. */
-export function bundleReferrerManifest(input: { subject: Descriptor; bundle: Descriptor; created: Date }): Buffer {
+/**
+ * The referrer manifest: empty config, the bundle as its one layer, `subject` = the image. Its
+ * predicateType annotation names what the bundle's statement is: a signature (the default) or
+ * an attestation's predicate type (cosign attest v3: WriteAttestationNewBundleFormat).
+ */
+export function bundleReferrerManifest(input: {
+  subject: Descriptor;
+  bundle: Descriptor;
+  created: Date;
+  predicateType?: string;
+}): Buffer {
   const manifest = {
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
@@ -53,7 +62,7 @@ export function bundleReferrerManifest(input: { subject: Descriptor; bundle: Des
     layers: [{ mediaType: BUNDLE_MEDIA_TYPE, size: input.bundle.size, digest: input.bundle.digest }],
     annotations: {
       [BUNDLE_CONTENT_ANNOTATION]: 'dsse-envelope',
-      [BUNDLE_PREDICATE_TYPE_ANNOTATION]: COSIGN_SIGN_PREDICATE_TYPE,
+      [BUNDLE_PREDICATE_TYPE_ANNOTATION]: input.predicateType ?? COSIGN_SIGN_PREDICATE_TYPE,
       [CREATED_ANNOTATION]: input.created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     },
     subject: { mediaType: input.subject.mediaType, size: input.subject.size, digest: input.subject.digest },

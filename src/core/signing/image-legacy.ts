@@ -94,6 +94,18 @@ export function appendSignatureLayers(
     count++;
   }
   if (count === 0) return undefined;
+  return { ...layeredManifest(existing, layers), added: count };
+}
+
+/**
+ * A cosign signature image (`.sig` or `.att` tag) holding `layers`: the manifest and its config as
+ * cosign writes them (go-containerregistry's mutate.Append: one history entry and one diff_id
+ * per layer, zero times), the kind of manifest the tag already has, its annotations kept.
+ */
+export function layeredManifest(
+  existing: ManifestJson | undefined,
+  layers: readonly Descriptor[],
+): Omit<SignatureManifest, 'added'> {
   // An old cosign wrote Docker v2 manifests: keep the kind the tag already has.
   const mediaType = existing?.mediaType === DOCKER_MANIFEST ? DOCKER_MANIFEST : OCI_MANIFEST;
   const config = Buffer.from(
@@ -117,5 +129,5 @@ export function appendSignatureLayers(
     layers,
     ...(existing?.annotations ? { annotations: existing.annotations } : {}),
   };
-  return { manifest: Buffer.from(JSON.stringify(manifest)), mediaType, config, added: count };
+  return { manifest: Buffer.from(JSON.stringify(manifest)), mediaType, config };
 }

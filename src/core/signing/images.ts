@@ -1,5 +1,14 @@
 /** Signing images in their registries: the legacy `.sig` tag and/or a Sigstore bundle referrer. */
 import { createHash } from 'node:crypto';
+import {
+  assignSignatures,
+  attestationArtifacts,
+  planImageAttestations,
+  writeImageAttestations,
+  type ImageAttestation,
+  type ImageAttestationOptions,
+} from '../attest/image-attestations.ts';
+import { ImageAttestationError } from '../attest/image-errors.ts';
 import { InputError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import {
@@ -48,6 +57,10 @@ export interface SignImagesOptions {
   readonly logger?: Logger;
   /** The referrer's creation time (tests); default now. */
   readonly now?: () => Date;
+  /** Also attest each image (provenance, predicates): signed in the same batch, written in `format`. */
+  readonly attestations?: ImageAttestationOptions;
+  /** false: attestations only, no image signature (default true). */
+  readonly signatures?: boolean;
 }
 
 export interface SignedImage {
@@ -64,6 +77,8 @@ export interface SignedImage {
   readonly keyVersion: number;
   /** `os/arch[/variant]` of a platform manifest signed through `recursive`. */
   readonly platform?: string;
+  /** With `attestations`: one per request, in request order. */
+  readonly attestations?: readonly ImageAttestation[];
 }
 
 interface LegacyPlan {
@@ -90,6 +105,14 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
     );
   }
   const annotations = checkAnnotations(options.annotations ?? {});
+  const attest = options.attestations?.requests.length ? options.attestations : undefined;
+  const sign = options.signatures ?? true;
+  if (!sign && !attest) {
+    throw new ImageAttestationError(
+      'NO_ATTESTATIONS_REQUESTED',
+      'nothing to attest: ask for provenance or give a predicate',
+    );
+  }
   const logger = options.logger ?? NOOP_LOGGER;
   const concurrency = options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
   const client = new RegistryClient({ logger, ...options.registry });
@@ -99,13 +122,23 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
     concurrency,
   });
   if (targets.length === 0) return [];
-  const wantLegacy = format !== 'bundle';
-  const wantBundle = format !== 'legacy';
+  const formats = { legacy: format !== 'bundle', bundle: format !== 'legacy' };
+  const wantLegacy = sign && formats.legacy;
+  const wantBundle = sign && formats.bundle;
 
   const legacy: (LegacyPlan | undefined)[] = wantLegacy
     ? await mapConcurrent(targets, {
         limit: concurrency,
         each: (target) => planLegacy(client, { target, annotations, publicKeyPem: signer.publicKeyPem }),
+      })
+    : [];
+  const attestPlans = attest
+    ? await planImageAttestations(client, {
+        targets,
+        attest,
+        legacy: formats.legacy,
+        publicKeyPem: signer.publicKeyPem,
+        concurrency,
       })
     : [];
   const statements: BundleArtifact[] = wantBundle
@@ -116,17 +149,19 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
       }))
     : [];
 
-  // Every legacy payload and every statement in one signer call: one Vault batch.
+  // Every legacy payload, every statement and every attestation in one signer call: one Vault batch.
   const builder = new BundleBuilder({ signer });
   const toSign: BundleArtifact[] = [];
   legacy.forEach((plan) => {
     if (plan && !plan.alreadySigned) toSign.push({ kind: 'message-digest', digest: plan.payloadSha256 });
   });
   toSign.push(...statements);
+  toSign.push(...attestationArtifacts(attestPlans, formats));
   const signatures = await builder.sign(toSign);
   let next = 0;
   const legacySignatures = legacy.map((plan) => (plan && !plan.alreadySigned ? signatures[next++] : undefined));
   const bundleSignatures = statements.map(() => signatures[next++] as Buffer);
+  const attestSignatures = assignSignatures(attestPlans, formats, signatures.slice(next));
 
   const now = options.now ?? (() => new Date());
   return mapConcurrent(targets, {
@@ -166,6 +201,17 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
           `pushed bundle referrer ${referrerDigest} for ${repositoryName(repo)}@${digest}${pushed.viaApi ? '' : ' (referrers tag)'}`,
         );
       }
+      const attestPlan = attestPlans[i];
+      const attestations = attestPlan
+        ? await writeImageAttestations(client, {
+            plan: attestPlan,
+            signatures: attestSignatures[i] ?? [],
+            builder,
+            formats,
+            now,
+            logger,
+          })
+        : undefined;
       // Debug only: both adapters list what was signed once the run is done.
       logger.debug(`signed ${target.reference} (${digest}, key version ${signer.keyVersion})`);
       return {
@@ -177,6 +223,7 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
         ...(referrerDigest ? { referrerDigest } : {}),
         keyVersion: signer.keyVersion,
         ...(target.platform ? { platform: target.platform } : {}),
+        ...(attestations ? { attestations } : {}),
       };
     },
   });

@@ -66,7 +66,7 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
     if (config.blobs.length > 0 || config.images.length > 0) {
       // Initialised only when there is something to sign: a login-only run does not pay for it.
       const { signStep } = await import('./signing.ts');
-      await signStep({ runner, config, session, vault: login.vault, workspace });
+      await signStep({ runner, config, session, vault: login.vault, workspace, spiffeId: first.spiffeId });
       if (!config.proxy && session.current.token !== first.token) {
         exportVaultEnvironment({ runner, config, token: session.current.token });
       }

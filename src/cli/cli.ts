@@ -4,12 +4,14 @@
  */
 import { describeError, InputError } from '../core/errors.ts';
 import type { Command, CommandContext } from './command.ts';
+import { attestBlobCommand } from './commands/attest-blob.ts';
 import { authCommand } from './commands/auth.ts';
 import { execCommand } from './commands/exec.ts';
 import { proxyCommand } from './commands/proxy.ts';
 import { revokeCommand } from './commands/revoke.ts';
 import { signBlobCommand } from './commands/sign-blob.ts';
 import { signImageCommand } from './commands/sign-image.ts';
+import { verifyAttestationCommand } from './commands/verify-attestation.ts';
 import { verifyBlobCommand } from './commands/verify-blob.ts';
 import { verifyImageCommand } from './commands/verify-image.ts';
 import { codeOf } from './errors.ts';
@@ -21,8 +23,10 @@ export const COMMANDS: readonly Command[] = [
   execCommand,
   proxyCommand,
   signBlobCommand,
+  attestBlobCommand,
   signImageCommand,
   verifyBlobCommand,
+  verifyAttestationCommand,
   verifyImageCommand,
   revokeCommand,
 ];

@@ -438,6 +438,26 @@ describe('the action and the CLI (dist/)', () => {
     const nothing = cli(['attest-image', '--role', stack.STACK_ROLE, ref], { env: cliEnv(stack) });
     assert.equal(nothing.status, 2);
     assert.match(nothing.stderr, /nothing to attest/);
+
+    // verify-attestation reads the image's attestations from the registry, offline of Vault.
+    const verify = (...args: string[]) => cli(['verify-attestation', '--key', pubPem, ...args], { env: cliEnv(stack) });
+    const good = verify('--type', 'slsaprovenance1', '--builder-id', 'spiffe://*/ci/*', '--json', ref);
+    assert.equal(good.status, 0, good.stderr);
+    const report = JSON.parse(good.stdout) as {
+      verified: boolean;
+      builderId?: string;
+      artifacts: { sha256?: string }[];
+    };
+    assert.equal(report.verified, true);
+    assert.equal(report.builderId, stack.STACK_SPIFFE_ID);
+    assert.equal(`sha256:${report.artifacts[0]?.sha256}`, digest);
+    const otherBuilder = verify('--builder-id', 'spiffe://elsewhere/*', ref);
+    assert.equal(otherBuilder.status, 1, otherBuilder.stderr);
+    assert.match(otherBuilder.stderr, /\[ATTESTATION_INVALID\]/);
+    const bare = pushImage(stack, `${host}/att-${run}/cli-bare:v1`, `bare ${run}`);
+    const none = verify(`${host}/att-${run}/cli-bare@${bare}`);
+    assert.equal(none.status, 1, none.stderr);
+    assert.match(none.stderr, /\[NO_ATTESTATIONS\]/);
   });
 
   test('sign-image --provenance: signature and provenance in one run; --predicate with --type spdxjson', () => {

@@ -34,6 +34,8 @@ export interface ActionConfig {
   readonly imageSigning: ImageSigningOptions;
   /** Attestations to sign about every signed file and image; empty for none. */
   readonly attestations: readonly AttestationRequest[];
+  /** attestation-name: the files' attestation file name; '' for the defaults. */
+  readonly attestationName: string;
   readonly exportToken: boolean;
   readonly outputToken: boolean;
   readonly revoke: boolean;
@@ -66,15 +68,25 @@ export function parseActionConfig(env: Env, workspace: string): ActionConfig {
       'proxy and export-token are both true: with proxy, later steps reach Vault through the proxy and need no token — remove export-token',
     );
   }
+  const blobs = readOption(source, OPTIONS['sign-blobs']);
+  const images = readOption(source, OPTIONS['sign-images']);
+  const attestations = parseAttestationRequests(source, { cwd: workspace });
+  if (attestations.length > 0 && blobs.length === 0 && images.length === 0) {
+    const asked = attestations[0]?.predicate.kind === 'provenance' ? 'provenance' : 'attest-predicate';
+    throw new InputError(
+      `${asked}: nothing to attest — an attestation is about what sign-blobs or sign-images signs: give one of them too`,
+    );
+  }
   return Object.freeze({
     connection: parseVaultConnection(source, { cwd: workspace }),
     login: parseLoginOptions(source),
     transit: parseTransitOptions(source),
-    blobs: readOption(source, OPTIONS['sign-blobs']),
+    blobs,
     blobOutput: parseBlobOutputOptions(source, { cwd: workspace }),
-    images: readOption(source, OPTIONS['sign-images']),
+    images,
     imageSigning: parseImageSigningOptions(source),
-    attestations: parseAttestationRequests(source, { cwd: workspace }),
+    attestations,
+    attestationName: readOption(source, OPTIONS['attestation-name']),
     // With `run`, the token goes to that command only, unless export-token says otherwise; with
     // `proxy`, to no step at all.
     exportToken: exportToken ?? (run === '' && !proxy),

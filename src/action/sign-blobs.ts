@@ -1,9 +1,15 @@
-/** sign-blobs: resolves the patterns, signs the files, writes the public key, reports. */
+/**
+ * sign-blobs: resolves the patterns, signs the files (and attests them), writes the public key,
+ * reports.
+ */
+import type { WrittenAttestation } from '../core/attest/file-attestations.ts';
+import { attestationPaths } from '../core/attest/file-names.ts';
+import { signAndAttestFiles } from '../core/attest/files-run.ts';
+import type { StatementContext } from '../core/attest/requests.ts';
 import {
   checkFilesFound,
   checkPublicKeyFile,
   resolveFilePatterns,
-  signBlobs,
   SigningError,
   writePublicKey,
   type SignedBlob,
@@ -30,6 +36,8 @@ export async function signBlobFiles(options: {
   readonly signer: TransitSigner;
   readonly files: readonly string[];
   readonly workspace: string;
+  /** What the statements of config.attestations are built from. */
+  readonly attestation: StatementContext;
 }): Promise<void> {
   const { runner, config, signer, files, workspace } = options;
   const signing = { ...config.blobOutput, transitKey: config.transit.transitKey };
@@ -44,9 +52,22 @@ export async function signBlobFiles(options: {
     publicKeyPem: signer.publicKeyPem,
   };
   await checkPublicKeyFile(publicKey); // before signing: never orphan the signatures an older key verifies
+  const requests = config.attestations;
   let signed: readonly SignedBlob[];
+  let attestations: readonly WrittenAttestation[];
   try {
-    signed = await signBlobs({ files, signer, signatureDir, writeBundle: signing.bundle, logger: runner });
+    ({ signed, attestations } = await signAndAttestFiles({
+      files,
+      signer,
+      signatures: { signatureDir, writeBundle: signing.bundle },
+      attestations: {
+        requests,
+        paths: attestationPaths(requests, { dir: signatureDir || workspace, name: config.attestationName }),
+        context: options.attestation,
+        base: workspace,
+      },
+      logger: runner,
+    }));
   } catch (error: unknown) {
     // What was signed before the failure stays valid: say so, in the outputs too.
     if (error instanceof SigningError && error.signed.length > 0) {
@@ -60,6 +81,20 @@ export async function signBlobFiles(options: {
   runner.setOutput('public-key-path', publicKeyPath);
   runner.info(`Signed ${signed.length} file(s); public key of version ${signer.keyVersion} in ${publicKeyPath}`);
   await writeSummary(runner, { signed, signer, publicKeyPath, workspace });
+  if (requests.length > 0) {
+    setAttestationsOutput(runner, attestations);
+    await writeAttestationSummary(runner, { attestations, signer, publicKeyPath, workspace, first: signed[0] });
+  }
+}
+
+function setAttestationsOutput(runner: ActionRunner, attestations: readonly WrittenAttestation[]): void {
+  const list = attestations.map((a) => ({
+    path: a.path,
+    predicateType: a.predicateType,
+    subjects: a.subjects,
+    keyVersion: a.keyVersion,
+  }));
+  runner.setOutput('attestations', JSON.stringify(list));
 }
 
 function setSignedBlobsOutput(runner: ActionRunner, signed: readonly SignedBlob[]): void {
@@ -71,6 +106,33 @@ function setSignedBlobsOutput(runner: ActionRunner, signed: readonly SignedBlob[
     keyVersion: blob.keyVersion,
   }));
   runner.setOutput('signed-blobs', JSON.stringify(list));
+}
+
+async function writeAttestationSummary(
+  runner: ActionRunner,
+  options: {
+    readonly attestations: readonly WrittenAttestation[];
+    readonly signer: TransitSigner;
+    readonly publicKeyPath: string;
+    readonly workspace: string;
+    readonly first: SignedBlob | undefined;
+  },
+): Promise<void> {
+  const { attestations, signer, publicKeyPath, workspace, first } = options;
+  const relative = (path: string) => (path.startsWith(`${workspace}/`) ? path.slice(workspace.length + 1) : path);
+  const example = attestations[0];
+  const verify =
+    example && first
+      ? `\nVerify: \`cosign verify-blob-attestation --key ${relative(publicKeyPath)} --type ${example.predicateType} --insecure-ignore-tlog=true --bundle ${relative(example.path)} ${relative(first.path)}\`\n`
+      : '';
+  await runner.writeSummary({
+    heading: `Signed ${attestations.length} attestation(s) with ${signer.transitPath}/keys/${signer.transitKey} v${signer.keyVersion}`,
+    rows: [
+      ['Attestation', 'Predicate type', 'Subjects'],
+      ...attestations.map((a) => [relative(a.path), a.predicateType, `${a.subjects} file(s)`]),
+    ],
+    footer: verify,
+  });
 }
 
 async function writeSummary(

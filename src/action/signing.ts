@@ -1,4 +1,8 @@
-/** sign-blobs and sign-images: one transit signer (one key version) for everything signed. */
+/**
+ * sign-blobs and sign-images: one transit signer (one key version) for everything signed, and
+ * the attestations about it.
+ */
+import type { StatementContext } from '../core/attest/requests.ts';
 import type { VaultClient } from '../core/vault/client.ts';
 import type { TokenProvider } from '../core/vault/session.ts';
 import { TransitSigner } from '../core/vault/transit.ts';
@@ -15,8 +19,8 @@ export async function signStep(options: {
   /** The client the login used: one connection pool to Vault for the whole run. */
   readonly vault: VaultClient;
   readonly workspace: string;
-  /** The SPIFFE ID of the login's token: the builder of any provenance. */
-  readonly spiffeId?: string;
+  /** The SPIFFE ID the token was issued for: the builder of the provenance. */
+  readonly spiffeId: string;
 }): Promise<void> {
   const { runner, config, session, vault, workspace } = options;
   const files = config.blobs.length > 0 ? await resolveBlobFiles({ runner, config, workspace }) : [];
@@ -32,6 +36,9 @@ export async function signStep(options: {
   });
   runner.setOutput('key-version', String(signer.keyVersion));
   runner.setOutput('public-key', signer.publicKeyPem);
-  if (files.length > 0) await signBlobFiles({ runner, config, signer, files, workspace });
+  // What every statement of the run is built from (config.attestations says which to sign).
+  // Only the CI variables provenance.ts names are read from the environment.
+  const attestation: StatementContext = { builderId: options.spiffeId, env: runner.env };
+  if (files.length > 0) await signBlobFiles({ runner, config, signer, files, workspace, attestation });
   if (config.images.length > 0) await signImageReferences({ runner, config, signer, spiffeId: options.spiffeId });
 }

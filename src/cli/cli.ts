@@ -5,12 +5,14 @@
 import { describeError, InputError } from '../core/errors.ts';
 import type { Command, CommandContext } from './command.ts';
 import { attestImageCommand } from './commands/attest-image.ts';
+import { attestBlobCommand } from './commands/attest-blob.ts';
 import { authCommand } from './commands/auth.ts';
 import { execCommand } from './commands/exec.ts';
 import { proxyCommand } from './commands/proxy.ts';
 import { revokeCommand } from './commands/revoke.ts';
 import { signBlobCommand } from './commands/sign-blob.ts';
 import { signImageCommand } from './commands/sign-image.ts';
+import { verifyAttestationCommand } from './commands/verify-attestation.ts';
 import { verifyBlobCommand } from './commands/verify-blob.ts';
 import { verifyImageCommand } from './commands/verify-image.ts';
 import { codeOf } from './errors.ts';
@@ -22,9 +24,11 @@ export const COMMANDS: readonly Command[] = [
   execCommand,
   proxyCommand,
   signBlobCommand,
+  attestBlobCommand,
   signImageCommand,
   attestImageCommand,
   verifyBlobCommand,
+  verifyAttestationCommand,
   verifyImageCommand,
   revokeCommand,
 ];

@@ -3,7 +3,8 @@
  * Validation lives in the table's rows, the same for the action and the components.
  */
 import * as options from '../core/options/config.ts';
-import type { OptionSource } from '../core/options/spec.ts';
+import { readOption, type OptionSource } from '../core/options/spec.ts';
+import { OPTIONS } from '../core/options/table.ts';
 import { InputError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { RegistryClientOptions } from '../core/oci/client.ts';
@@ -45,6 +46,11 @@ export function parseAttestationConfig(
   { env, cwd }: { readonly env: Env; readonly cwd: string },
 ): readonly options.AttestationRequest[] {
   return options.parseAttestationRequests(cliOptionSource(values, env), { cwd });
+}
+
+/** --attestation-name: the files' attestation file name; '' for the defaults. */
+export function parseAttestationName(values: FlagValues, env: Env): string {
+  return readOption(cliOptionSource(values, env), OPTIONS['attestation-name']);
 }
 
 export function parseProxyConfig(

@@ -70,6 +70,21 @@ export const PROXY_FLAGS: FlagGroup = {
 };
 
 export const ATTEST_FLAGS = group('Attestations', ['provenance', 'attest-predicate', 'attest-type']);
+/** For files: also where their attestations go. */
+export const ATTEST_FILE_FLAGS = group('Attestations', [
+  'provenance',
+  'attest-predicate',
+  'attest-type',
+  'attestation-name',
+]);
+/** attest-blob: the key and where outputs go, without signature-only flags (--bundle). */
+export const ATTEST_SIGNING_FLAGS = group('Signing', [
+  'transit-path',
+  'transit-key',
+  'key-version',
+  'signature-dir',
+  'if-no-files-found',
+]);
 
 export const IMAGE_VERIFY_FLAGS: FlagGroup = {
   title: 'Image verification',
@@ -86,6 +101,34 @@ export const VERIFY_FLAGS: FlagGroup = {
     key: { type: 'string', value: 'PUB', description: 'public key PEM file (the KEY.pub that sign-blob writes)' },
     signature: { type: 'string', value: 'SIG', description: 'signature file (FILE.sig, base64 DER)' },
     bundle: { type: 'string', value: 'JSON', description: 'Sigstore bundle (FILE.sigstore.json)' },
+  },
+};
+
+export const REGISTRY_INSECURE_FLAG: FlagGroup = {
+  title: 'Registry',
+  flags: Object.fromEntries([optionFlag(OPTIONS['registry-insecure'])]),
+};
+
+export const ATTEST_VERIFY_FLAGS: FlagGroup = {
+  title: 'Attestation verification',
+  flags: {
+    key: { type: 'string', value: 'PUB', description: 'public key PEM file (the KEY.pub that sign-blob writes)' },
+    bundle: {
+      type: 'string',
+      value: 'JSON',
+      description: 'the attestation bundle of the files (NAME.intoto.sigstore.json)',
+    },
+    type: {
+      type: 'string',
+      value: 'TYPE',
+      description:
+        "the predicate type it must have: cosign's names (slsaprovenance1, spdxjson, cyclonedx, custom…) or a URI (default any)",
+    },
+    'builder-id': {
+      type: 'string',
+      value: 'GLOB',
+      description: 'SLSA provenance: the builder ID (the SPIFFE ID) must match this glob (* any characters, ? one)',
+    },
   },
 };
 

@@ -108,7 +108,8 @@ export async function verifyBundleFile(options: {
   return { sha256 };
 }
 
-function parseBundle(text: string): Bundle {
+/** A Sigstore bundle from its JSON text (BUNDLE_INVALID when it is none). */
+export function parseBundle(text: string): Bundle {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -40,6 +40,17 @@ export function prepareSigningTokens(
 }
 
 /**
+ * The variable `exec` sets for its command: the SPIFFE ID its token was issued for (not a
+ * secret). A signing command given that token names it as the builder of its provenance.
+ */
+export const SPIFFE_ID_VARIABLE = 'SPIFFE_VAULT_SPIFFE_ID';
+
+/** Who the token belongs to: the SPIFFE ID it was issued for, when known. */
+export interface TokenIdentity {
+  readonly spiffeId: string | undefined;
+}
+
+/**
  * Runs `session.sign` with a Vault client and a token provider. With a login, every token minted is
  * revoked at the end, also when a SIGTERM/SIGINT stops the command.
  */
@@ -47,7 +58,7 @@ export async function withSigningTokens(
   ctx: CommandContext,
   session: {
     readonly tokens: SigningTokens;
-    readonly sign: (client: VaultClient, tokens: TokenProvider) => Promise<void>;
+    readonly sign: (client: VaultClient, tokens: TokenProvider, identity: TokenIdentity) => Promise<void>;
   },
 ): Promise<void> {
   const { vault, login, envToken } = session.tokens;
@@ -56,13 +67,15 @@ export async function withSigningTokens(
   if (!login) {
     ctx.logger.info('Using the Vault token in $VAULT_TOKEN (no --role given).');
     const { FixedTokenProvider } = await import('../core/vault/session.ts');
-    await sign(cliVaultClient(ctx, { connection: vault }), new FixedTokenProvider(envToken));
+    const spiffeId = ctx.env[SPIFFE_ID_VARIABLE]?.trim() || undefined;
+    await sign(cliVaultClient(ctx, { connection: vault }), new FixedTokenProvider(envToken), { spiffeId });
     return;
   }
   const identity = cliLogin(ctx, { connection: vault, login });
   const watch = new TerminationWatch();
   let stopped = false;
   const minted: string[] = [];
+  let spiffeId: string | undefined;
   let loggingIn: Promise<unknown> = Promise.resolve();
   watch.onSignal((signal) => {
     if (stopped) return;
@@ -78,13 +91,14 @@ export async function withSigningTokens(
     loggingIn = attempt;
     const result = await attempt;
     minted.push(result.token);
+    spiffeId ??= result.spiffeId;
     if (stopped) throw new Error('stopped by a signal');
     return result;
   };
   try {
     const { VaultSession } = await import('../core/vault/session.ts');
     const session = await VaultSession.start({ login: mint, logger: ctx.logger });
-    await sign(identity.vault, session);
+    await sign(identity.vault, session, { spiffeId });
   } finally {
     identity.close();
     if (!stopped) {

@@ -11,6 +11,7 @@ import { parseCommandFlags, type Command, type CommandContext } from '../command
 import { parseLoginConfig, parseTransitConfig, parseVaultConfig } from '../config.ts';
 import { LOGIN_FLAGS, mergeFlags, QUIET_HELP_FLAGS, TRANSIT_PATH_FLAG, VAULT_FLAGS } from '../flags.ts';
 import { runChild } from '../child-process.ts';
+import { SPIFFE_ID_VARIABLE } from '../signing-session.ts';
 import { LOGIN_ABORT_GRACE_MS, settledWithin, signalExitCode, TerminationWatch } from '../signals.ts';
 
 /** After a stop signal is forwarded, the command may use the token this long before it is revoked. */
@@ -27,7 +28,8 @@ export const execCommand: Command = {
     'cannot be started, or is interrupted. SIGINT, SIGTERM and SIGHUP are forwarded to the command;',
     `the token is revoked when it exits, or ${EXEC_REVOKE_GRACE_MS / 1000} s after the signal if it is still running.`,
     "stdout is the command's alone. Without `--`, the command starts at the first argument that is",
-    'not a flag.',
+    'not a flag. SPIFFE_VAULT_SPIFFE_ID tells the command the SPIFFE ID of the token (sign-blob',
+    '--provenance names it as the builder).',
   ].join('\n'),
   groups: [LOGIN_FLAGS, VAULT_FLAGS, TRANSIT_PATH_FLAG, QUIET_HELP_FLAGS],
   examples: [
@@ -63,7 +65,8 @@ export const execCommand: Command = {
       if (!result) return signalExitCode(watch.received ?? 'SIGTERM');
       ctx.logger.debug(`running ${command[0]} with the Vault token in its environment`);
       const ours = vaultEnvironment(vault, { token: result.token, transitPath });
-      const env = { ...ctx.env, ...ours, ...baoTwins(ctx.env, ours) };
+      // The token's identity (not a secret): sign-blob names it as the builder of its provenance.
+      const env = { ...ctx.env, ...ours, ...baoTwins(ctx.env, ours), [SPIFFE_ID_VARIABLE]: result.spiffeId };
       return await runAndRevoke({ ctx, vault, token: result.token, command, env, watch });
     } finally {
       watch.dispose();

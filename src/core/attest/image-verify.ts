@@ -41,8 +41,8 @@ export interface VerifyImageAttestationsOptions {
   readonly references: readonly string[];
   /** The ECDSA P-256 public key the envelopes must verify with. */
   readonly publicKey: KeyObject;
-  /** The predicate type URI an accepted statement has (see parsePredicateType for short names). */
-  readonly predicateType: string;
+  /** The predicate type URI an accepted statement has (see parsePredicateType); undefined: any. */
+  readonly predicateType?: string | undefined;
   /** A glob (`*` any run of characters) the provenance builder ID must match. */
   readonly builderId?: string;
   readonly registry: RegistryClientOptions;
@@ -225,7 +225,7 @@ function checkEnvelope(
     return `no subject of the statement is ${digest}`;
   }
   const predicateType = String(statement.predicateType);
-  if (predicateType !== options.predicateType) {
+  if (options.predicateType !== undefined && predicateType !== options.predicateType) {
     return `the predicate type is '${predicateType}', not '${options.predicateType}'`;
   }
   const builderId = builderOf(statement.predicate);

@@ -67,7 +67,14 @@ export interface AttestationRequest {
   /** The predicate type URI. */
   readonly predicateType: string;
   /** provenance: built from the CI context at signing time; file: read (and checked) now. */
-  readonly predicate: { readonly kind: 'provenance' } | { readonly kind: 'file'; readonly value: unknown };
+  readonly predicate:
+    | { readonly kind: 'provenance' }
+    | {
+        readonly kind: 'file';
+        readonly value: unknown;
+        /** The predicate file's absolute path (its name names the files' attestation). */
+        readonly path?: string;
+      };
 }
 
 export interface ProxyOptions {
@@ -198,12 +205,13 @@ export function parseAttestationRequests(source: OptionSource, base: PathBase): 
   }
   const shortName = type.value || 'custom';
   const predicateType = parsePredicateType(shortName, type.source);
-  const value = readPredicateFile(absolute(file.value, base), {
+  const path = absolute(file.value, base);
+  const value = readPredicateFile(path, {
     predicateType,
     ...(PREDICATE_TYPES[shortName] ? { shortName } : {}),
     source: file.source,
   });
-  requests.push({ predicateType, predicate: { kind: 'file', value } });
+  requests.push({ predicateType, predicate: { kind: 'file', value, path } });
   return Object.freeze(requests);
 }
 

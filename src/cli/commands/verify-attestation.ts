@@ -16,7 +16,7 @@ import { ATTEST_VERIFY_FLAGS, OUTPUT_FLAGS, REGISTRY_INSECURE_FLAG } from '../fl
 
 export const verifyAttestationCommand: Command = {
   name: 'verify-attestation',
-  summary: 'check signed attestations (SLSA provenance, an SBOM…) about files or images with a public key, offline',
+  summary: 'check attestations (provenance, SBOMs) of files or images with a public key, offline',
   usage: [
     'spiffe-vault verify-attestation --key KEY.pub --bundle NAME.intoto.sigstore.json [--type TYPE] FILE...',
     'spiffe-vault verify-attestation --key KEY.pub [--type TYPE] [--builder-id GLOB] IMAGE...',

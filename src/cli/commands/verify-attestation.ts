@@ -37,7 +37,8 @@ export const verifyAttestationCommand: Command = {
     "spiffe-vault verify-attestation --key cosign.pub --builder-id 'spiffe://example.org/ci/*' \\",
     '  --bundle provenance.intoto.sigstore.json app.bin',
     'spiffe-vault verify-attestation --json --key cosign.pub --type spdxjson --bundle sbom.spdx.intoto.sigstore.json app.bin',
-    "spiffe-vault verify-attestation --key cosign.pub --type slsaprovenance1 --builder-id 'spiffe://example.org/ci/*' registry.example.com/app:1.0",
+    "spiffe-vault verify-attestation --key cosign.pub --builder-id 'spiffe://example.org/ci/*' \\",
+    '  --type slsaprovenance1 registry.example.com/app:1.0',
   ],
   exitCodes: [
     '0 the attestation is valid for every FILE (every IMAGE has a valid one)',

@@ -10,28 +10,12 @@ import type { VaultClient } from '../core/vault/client.ts';
 import type { TokenProvider } from '../core/vault/session.ts';
 import { printJson, type CommandContext } from './command.ts';
 import type { BlobSigningConfig } from './config.ts';
-import { SPIFFE_ID_VARIABLE, type SigningTokens, type TokenIdentity } from './signing-session.ts';
+import type { TokenIdentity } from './signing-session.ts';
 
 export interface FileAttestationConfig {
   readonly requests: readonly AttestationRequest[];
   /** --attestation-name; '' for the defaults. */
   readonly name: string;
-}
-
-/**
- * Provenance names the token's SPIFFE ID as its builder: known after a login (--role), or from
- * `exec` (SPIFFE_VAULT_SPIFFE_ID) with $VAULT_TOKEN. Checked before any work.
- */
-export function checkBuilderIdentity(
-  ctx: CommandContext,
-  { attestations, tokens }: { readonly attestations: FileAttestationConfig; readonly tokens: SigningTokens },
-): void {
-  const provenance = attestations.requests.some((r) => r.predicate.kind === 'provenance');
-  if (provenance && !tokens.login && !ctx.env[SPIFFE_ID_VARIABLE]?.trim()) {
-    throw new InputError(
-      `--provenance: the builder is the SPIFFE ID of the token, unknown for $VAULT_TOKEN alone — give --role, or run inside spiffe-vault exec (it sets ${SPIFFE_ID_VARIABLE})`,
-    );
-  }
 }
 
 export interface SignFilesOptions {

@@ -6,7 +6,7 @@ import { InputError } from '../core/errors.ts';
 import type { VaultClient } from '../core/vault/client.ts';
 import type { TokenProvider } from '../core/vault/session.ts';
 import type { CommandContext } from './command.ts';
-import type { LoginOptions, VaultConnection } from '../core/options/config.ts';
+import type { AttestationRequest, LoginOptions, VaultConnection } from '../core/options/config.ts';
 import { flagString, parseLoginConfig } from './config.ts';
 import type { FlagValues } from './args.ts';
 import { exitAfterSignal, LOGIN_ABORT_GRACE_MS, settledWithin, TerminationWatch } from './signals.ts';
@@ -105,5 +105,21 @@ export async function withSigningTokens(
       watch.dispose();
       await cliRevoke(ctx, { connection: vault, tokens: minted });
     }
+  }
+}
+
+/**
+ * Provenance names the token's SPIFFE ID as its builder: known after a login (--role), or from
+ * `exec` (SPIFFE_VAULT_SPIFFE_ID) with $VAULT_TOKEN. Checked before any work.
+ */
+export function checkBuilderIdentity(
+  ctx: Pick<CommandContext, 'env'>,
+  { requests, tokens }: { readonly requests: readonly AttestationRequest[]; readonly tokens: SigningTokens },
+): void {
+  const provenance = requests.some((r) => r.predicate.kind === 'provenance');
+  if (provenance && !tokens.login && !ctx.env[SPIFFE_ID_VARIABLE]?.trim()) {
+    throw new InputError(
+      `--provenance: the builder is the SPIFFE ID of the token, unknown for $VAULT_TOKEN alone — give --role, or run inside spiffe-vault exec (it sets ${SPIFFE_ID_VARIABLE})`,
+    );
   }
 }

@@ -5,7 +5,8 @@
 import { InputError } from '../../core/errors.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
 import { parseAttestationConfig, parseAttestationName, parseSigningConfig, parseVaultConfig } from '../config.ts';
-import { checkBuilderIdentity, signFiles, type FileAttestationConfig } from '../file-signing.ts';
+import { signFiles, type FileAttestationConfig } from '../file-signing.ts';
+import { checkBuilderIdentity } from '../signing-session.ts';
 import { ATTEST_FILE_FLAGS, ATTEST_SIGNING_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, VAULT_FLAGS } from '../flags.ts';
 import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
@@ -51,7 +52,7 @@ export const attestBlobCommand: Command = {
     const signing = parseSigningConfig(flags.values, { env: ctx.env, positionals: flags.positionals, cwd: ctx.cwd });
     const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
     const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
-    checkBuilderIdentity(ctx, { attestations, tokens });
+    checkBuilderIdentity(ctx, { requests: attestations.requests, tokens });
     const json = flags.values.json === true;
 
     // Resolve the files before logging in: when nothing matches, no token is minted.

@@ -4,7 +4,8 @@
  */
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
 import { parseAttestationConfig, parseAttestationName, parseSigningConfig, parseVaultConfig } from '../config.ts';
-import { checkBuilderIdentity, signFiles, type FileAttestationConfig } from '../file-signing.ts';
+import { signFiles, type FileAttestationConfig } from '../file-signing.ts';
+import { checkBuilderIdentity } from '../signing-session.ts';
 import { ATTEST_FILE_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, SIGNING_FLAGS, VAULT_FLAGS } from '../flags.ts';
 import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
@@ -43,7 +44,7 @@ export const signBlobCommand: Command = {
     };
     const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
     const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
-    checkBuilderIdentity(ctx, { attestations, tokens });
+    checkBuilderIdentity(ctx, { requests: attestations.requests, tokens });
     const json = flags.values.json === true;
 
     // Resolve the files before logging in: when nothing matches, no token is minted.

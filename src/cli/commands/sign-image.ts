@@ -1,12 +1,8 @@
 /** `spiffe-vault sign-image`: sign container images in their registries with the transit key. */
 import { InputError } from '../../core/errors.ts';
-import type { LoginToken } from '../../core/login/types.ts';
-import type { AttestationRequest } from '../../core/options/config.ts';
-import type { TokenProvider } from '../../core/vault/session.ts';
 import type { ParsedFlags } from '../args.ts';
 import { parseCommandFlags, printJson, type Command, type CommandContext } from '../command.ts';
 import {
-  flagString,
   parseAttestationConfig,
   parseImageSigningConfig,
   parseTransitConfig,
@@ -14,7 +10,7 @@ import {
   registryOptions,
 } from '../config.ts';
 import { ATTEST_FLAGS, IMAGE_SIGNING_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, VAULT_FLAGS } from '../flags.ts';
-import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
+import { checkBuilderIdentity, prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
 export const signImageCommand: Command = {
   name: 'sign-image',
@@ -65,16 +61,11 @@ export async function signImageReferences(
   }
   const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
   const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
-  const provenance = requests.some((r) => r.predicate.kind === 'provenance');
-  if (provenance && !tokens.login && !flagString(flags.values, 'spiffe-id')) {
-    throw new InputError(
-      '--provenance: the builder is the SPIFFE ID of the login — give --role to log in with the identity, or name it with --spiffe-id when using $VAULT_TOKEN',
-    );
-  }
+  checkBuilderIdentity(ctx, { requests, tokens });
 
   await withSigningTokens(ctx, {
     tokens,
-    sign: async (client, provider) => {
+    sign: async (client, provider, { spiffeId }) => {
       const { TransitSigner } = await import('../../core/vault/transit.ts');
       const { signImages } = await import('../../core/signing/images.ts');
       const signer = await TransitSigner.open({
@@ -94,7 +85,9 @@ export async function signImageReferences(
         registry: registryOptions(flags.values, { env: ctx.env, logger: ctx.logger, timeoutMs: vault.timeoutMs }),
         logger: ctx.logger,
         signatures: mode.signatures,
-        ...(requests.length > 0 ? { attestations: attestationsFor(requests, { ctx, flags, provider }) } : {}),
+        ...(requests.length > 0
+          ? { attestations: { requests, context: { builderId: spiffeId ?? '', env: ctx.env } } }
+          : {}),
       });
       for (const image of signed) {
         const what = image.attestations?.map((a) => a.predicateType).join(', ');
@@ -113,15 +106,4 @@ export async function signImageReferences(
       }
     },
   });
-}
-
-/** The statements' context: the builder is the SPIFFE ID the login's token was issued for. */
-function attestationsFor(
-  requests: readonly AttestationRequest[],
-  input: { ctx: CommandContext; flags: ParsedFlags; provider: TokenProvider },
-) {
-  const { ctx, flags, provider } = input;
-  const current = (provider as { current?: Partial<LoginToken> }).current;
-  const builderId = current?.spiffeId || flagString(flags.values, 'spiffe-id');
-  return { requests, context: { builderId, env: ctx.env } };
 }

@@ -3,12 +3,9 @@
  * files with the transit key, without signing each file.
  */
 import { InputError } from '../../core/errors.ts';
-import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { parseAttestationConfig, parseAttestationName, parseSigningConfig, parseVaultConfig } from '../config.ts';
-import { signFiles, type FileAttestationConfig } from '../file-signing.ts';
-import { checkBuilderIdentity } from '../signing-session.ts';
+import { parseCommandFlags, type Command } from '../command.ts';
+import { fileAttestations, runFileSigning } from '../file-command.ts';
 import { ATTEST_FILE_FLAGS, ATTEST_SIGNING_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, VAULT_FLAGS } from '../flags.ts';
-import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
 export const attestBlobCommand: Command = {
   name: 'attest-blob',
@@ -37,10 +34,7 @@ export const attestBlobCommand: Command = {
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
-    const attestations: FileAttestationConfig = {
-      requests: parseAttestationConfig(flags.values, { env: ctx.env, cwd: ctx.cwd }),
-      name: parseAttestationName(flags.values, ctx.env),
-    };
+    const attestations = fileAttestations(ctx, flags);
     if (attestations.requests.length === 0) {
       throw new InputError('--provenance or --predicate: give at least one — what to attest about the files');
     }
@@ -49,26 +43,6 @@ export const attestBlobCommand: Command = {
         "no FILE given — name the files to attest, e.g. spiffe-vault attest-blob --provenance 'dist/*.tar.gz'",
       );
     }
-    const signing = parseSigningConfig(flags.values, { env: ctx.env, positionals: flags.positionals, cwd: ctx.cwd });
-    const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
-    const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
-    checkBuilderIdentity(ctx, { requests: attestations.requests, tokens });
-    const json = flags.values.json === true;
-
-    // Resolve the files before logging in: when nothing matches, no token is minted.
-    const { checkFilesFound, resolveFilePatterns } = await import('../../core/signing/patterns.ts');
-    const resolved = await resolveFilePatterns(signing.patterns, { cwd: ctx.cwd, logger: ctx.logger });
-    const files = checkFilesFound(resolved, { ifNoFilesFound: signing.ifNoFilesFound, logger: ctx.logger });
-    if (files.length === 0) {
-      ctx.logger.info('Nothing to attest.');
-      if (json) printJson(ctx, { attestations: [] });
-      return 0;
-    }
-    await withSigningTokens(ctx, {
-      tokens,
-      sign: (client, provider, identity) =>
-        signFiles({ ctx, signing, files, json, client, tokens: provider, identity, attestations, signatures: false }),
-    });
-    return 0;
+    return runFileSigning(ctx, { flags, attestations, signatures: false });
   },
 };

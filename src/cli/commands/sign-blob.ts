@@ -2,12 +2,9 @@
  * `spiffe-vault sign-blob`: sign files with the transit key (FILE.sig, FILE.sigstore.json,
  * KEY.pub), and with --provenance / --predicate attest them (NAME.intoto.sigstore.json).
  */
-import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { parseAttestationConfig, parseAttestationName, parseSigningConfig, parseVaultConfig } from '../config.ts';
-import { signFiles, type FileAttestationConfig } from '../file-signing.ts';
-import { checkBuilderIdentity } from '../signing-session.ts';
+import { parseCommandFlags, type Command } from '../command.ts';
+import { fileAttestations, runFileSigning } from '../file-command.ts';
 import { ATTEST_FILE_FLAGS, LOGIN_FLAGS, OUTPUT_FLAGS, SIGNING_FLAGS, VAULT_FLAGS } from '../flags.ts';
-import { prepareSigningTokens, withSigningTokens } from '../signing-session.ts';
 
 export const signBlobCommand: Command = {
   name: 'sign-blob',
@@ -37,30 +34,6 @@ export const signBlobCommand: Command = {
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
-    const signing = parseSigningConfig(flags.values, { env: ctx.env, positionals: flags.positionals, cwd: ctx.cwd });
-    const attestations: FileAttestationConfig = {
-      requests: parseAttestationConfig(flags.values, { env: ctx.env, cwd: ctx.cwd }),
-      name: parseAttestationName(flags.values, ctx.env),
-    };
-    const vault = parseVaultConfig(flags.values, { env: ctx.env, cwd: ctx.cwd });
-    const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
-    checkBuilderIdentity(ctx, { requests: attestations.requests, tokens });
-    const json = flags.values.json === true;
-
-    // Resolve the files before logging in: when nothing matches, no token is minted.
-    const { checkFilesFound, resolveFilePatterns } = await import('../../core/signing/patterns.ts');
-    const resolved = await resolveFilePatterns(signing.patterns, { cwd: ctx.cwd, logger: ctx.logger });
-    const files = checkFilesFound(resolved, { ifNoFilesFound: signing.ifNoFilesFound, logger: ctx.logger });
-    if (files.length === 0) {
-      ctx.logger.info('Nothing to sign.');
-      if (json) printJson(ctx, { files: [] });
-      return 0;
-    }
-    await withSigningTokens(ctx, {
-      tokens,
-      sign: (client, provider, identity) =>
-        signFiles({ ctx, signing, files, json, client, tokens: provider, identity, attestations, signatures: true }),
-    });
-    return 0;
+    return runFileSigning(ctx, { flags, attestations: fileAttestations(ctx, flags), signatures: true });
   },
 };

@@ -9,22 +9,19 @@
 import type { KeyObject } from 'node:crypto';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { toSignedEntity } from '@sigstore/verify';
-import { describeError, errorCode } from '../errors.ts';
-import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import { describeError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import {
   getBlob,
   getManifest,
   listReferrers,
   OCI_EMPTY,
-  parseImageReference,
   RegistryClient,
-  repositoryName,
-  resolveImage,
   sha256Digest,
   type ImageReference,
   type RegistryClientOptions,
 } from '../oci/index.ts';
-import { mapConcurrent } from '../signing/concurrency.ts';
+import { checkEachImage } from '../signing/image-each.ts';
 import { BUNDLE_MEDIA_TYPE } from '../signing/image-bundle.ts';
 import { singleKeyVerifier } from '../signing/key-verifier.ts';
 import { attestationLayers, attestationTag, envelopeVerifies, parseEnvelope, type Envelope } from './image-att-tag.ts';
@@ -84,30 +81,11 @@ export interface ImageAttestationVerification {
 export async function verifyImageAttestations(
   options: VerifyImageAttestationsOptions,
 ): Promise<ImageAttestationVerification[]> {
-  const parsed = options.references.map((reference) => ({ reference, ref: parseImageReference(reference) }));
-  const client = new RegistryClient({ logger: options.logger ?? NOOP_LOGGER, ...options.registry });
-  return mapConcurrent(parsed, {
-    limit: options.concurrency ?? 8,
-    each: async ({ reference, ref }): Promise<ImageAttestationVerification> => {
-      const repository = repositoryName(ref);
-      let digest: string | undefined;
-      try {
-        digest = (await resolveImage(client, ref)).descriptor.digest;
-        return { reference, repository, digest, ...(await verifyDigest(client, { ref, digest, options })) };
-      } catch (error: unknown) {
-        const code = errorCode(error).replace(/^ \[|\]$/g, '') || 'ERROR';
-        return {
-          reference,
-          repository,
-          ...(digest ? { digest } : {}),
-          verified: false,
-          attestations: [],
-          reason: describeError(error),
-          code,
-        };
-      }
-    },
-  });
+  return checkEachImage(
+    options,
+    (client, { ref, digest }) => verifyDigest(client, { ref, digest, options }),
+    (reason, code) => ({ verified: false as const, attestations: [], reason, code }),
+  );
 }
 
 type DigestResult = Pick<ImageAttestationVerification, 'verified' | 'attestations' | 'reason' | 'code'>;

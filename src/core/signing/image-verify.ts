@@ -6,22 +6,18 @@
  * `cosign verify --key KEY.pub --insecure-ignore-tlog=true [-a k=v]`.
  */
 import type { KeyObject } from 'node:crypto';
-import { describeError, errorCode } from '../errors.ts';
-import { NOOP_LOGGER, type Logger } from '../logger.ts';
+import type { Logger } from '../logger.ts';
 import {
   getBlob,
   getManifest,
   listReferrers,
   OCI_EMPTY,
-  parseImageReference,
   RegistryClient,
-  repositoryName,
-  resolveImage,
   sha256Digest,
   type ImageReference,
   type RegistryClientOptions,
 } from '../oci/index.ts';
-import { mapConcurrent } from './concurrency.ts';
+import { checkEachImage } from './image-each.ts';
 import { BUNDLE_MEDIA_TYPE } from './image-bundle.ts';
 import { checkBundle, checkLegacyLayer, type ExpectedSubject } from './image-checks.ts';
 import { signatureTag, SIMPLE_SIGNING_MEDIA_TYPE } from './image-legacy.ts';
@@ -67,37 +63,13 @@ export interface ImageVerification {
  * before any request.
  */
 export async function verifyImages(options: VerifyImagesOptions): Promise<ImageVerification[]> {
-  const parsed = options.references.map((reference) => ({ reference, ref: parseImageReference(reference) }));
-  const logger = options.logger ?? NOOP_LOGGER;
-  const client = new RegistryClient({ logger, ...options.registry });
   const annotations = options.annotations ?? {};
-  return mapConcurrent(parsed, {
-    limit: options.concurrency ?? 8,
-    each: async ({ reference, ref }) => {
-      const repository = repositoryName(ref);
-      let digest: string | undefined;
-      try {
-        digest = (await resolveImage(client, ref)).descriptor.digest;
-        return {
-          reference,
-          repository,
-          digest,
-          ...(await verifyDigest(client, { ref, key: options.publicKey, expected: { digest, annotations } })),
-        };
-      } catch (error: unknown) {
-        const code = errorCode(error).replace(/^ \[|\]$/g, '') || 'ERROR';
-        return {
-          reference,
-          repository,
-          ...(digest ? { digest } : {}),
-          verified: false,
-          signatures: 0,
-          reason: describeError(error),
-          code,
-        };
-      }
-    },
-  });
+  return checkEachImage(
+    options,
+    (client, { ref, digest }) =>
+      verifyDigest(client, { ref, key: options.publicKey, expected: { digest, annotations } }),
+    (reason, code) => ({ verified: false as const, signatures: 0, reason, code }),
+  );
 }
 
 type DigestResult = Pick<ImageVerification, 'verified' | 'format' | 'signatures' | 'reason' | 'code'>;

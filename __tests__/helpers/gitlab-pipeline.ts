@@ -76,3 +76,27 @@ export function verifySignJobArtifact(stack: StackEnv, result: PipelineResult, f
     {},
   );
 }
+
+/**
+ * A consumer pipeline's `include:` of one of this project's components (from the working tree,
+ * at the commit gitlab-ci-local makes), logging in to the stack's Vault with `role`, plus
+ * `inputs`; `after` is appended as it is (more YAML: variables, jobs).
+ */
+export function componentInclude(
+  stack: StackEnv,
+  component: 'login' | 'sign',
+  options: { readonly role: string; readonly inputs?: Readonly<Record<string, string>>; readonly after?: string },
+): string {
+  const inputs = {
+    role: options.role,
+    'vault-addr': stack.VAULT_ADDR,
+    'socket-path': stack.SPIFFE_ENDPOINT_SOCKET,
+    ...options.inputs,
+  };
+  return `include:
+  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/${component}@$CI_COMMIT_SHA
+    inputs:
+${Object.entries(inputs)
+  .map(([name, value]) => `      ${name}: ${value}\n`)
+  .join('')}${options.after ?? ''}`;
+}

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { actionInputs } from '../helpers/action-inputs.ts';
 import { ActionsRunner, type StepResult } from '../helpers/actions-runner.ts';
 import { cli, cliEnv, copyRole, deleteRole, leaks, liveTokensOfRole } from '../helpers/cli-run.ts';
-import { LOCAL_CLI, runPipeline } from '../helpers/gitlab-pipeline.ts';
+import { componentInclude, LOCAL_CLI, runPipeline } from '../helpers/gitlab-pipeline.ts';
 import { verifyBundleWithKey } from '../helpers/sigstore-verify.ts';
 import { describeRun, loadStackEnv, repoRoot, run, type StackEnv } from '../helpers/stack-env.ts';
 import { transitPublicKeyPem } from '../helpers/vault-admin.ts';
@@ -538,16 +538,10 @@ describe('errors: a clear code, before any login, nothing written', () => {
 describe('the GitLab sign component', () => {
   test('provenance: true signs provenance about the files; cosign verifies it; the CI_* context is in it', async () => {
     const result = runPipeline(
-      `include:
-  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/sign@$CI_COMMIT_SHA
-    inputs:
-      role: ${role}
-      vault-addr: ${stack.VAULT_ADDR}
-      socket-path: ${stack.SPIFFE_ENDPOINT_SOCKET}
-      cli: ${LOCAL_CLI}
-      sign-blobs: 'app.tar'
-      provenance: true
-`,
+      componentInclude(stack, 'sign', {
+        role,
+        inputs: { cli: LOCAL_CLI, 'sign-blobs': "'app.tar'", provenance: 'true' },
+      }),
       // gitlab-ci-local says GITLAB_CI=false (it is not GitLab); a GitLab runner says true.
       { 'app.tar': 'the release artifact\n', '.gitlab-ci-local-variables.yml': "GITLAB_CI: 'true'\n" },
     );

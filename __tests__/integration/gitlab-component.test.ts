@@ -5,7 +5,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { LOCAL_CLI, runPipeline, verifySignJobArtifact, type PipelineResult } from '../helpers/gitlab-pipeline.ts';
+import {
+  componentInclude,
+  LOCAL_CLI,
+  runPipeline,
+  verifySignJobArtifact,
+  type PipelineResult,
+} from '../helpers/gitlab-pipeline.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
 import { copyRole, deleteRole, liveTokensOfRole } from '../helpers/cli-run.ts';
@@ -17,14 +23,7 @@ before(() => {
 });
 
 function loginInclude(extra = ''): string {
-  return `include:
-  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/login@$CI_COMMIT_SHA
-    inputs:
-      role: ${stack.STACK_ROLE}
-      vault-addr: ${stack.VAULT_ADDR}
-      socket-path: ${stack.SPIFFE_ENDPOINT_SOCKET}
-      cli: ${LOCAL_CLI}
-${extra}`;
+  return componentInclude(stack, 'login', { role: stack.STACK_ROLE, inputs: { cli: LOCAL_CLI }, after: extra });
 }
 
 /** A file outside the job's build directory where a test job leaves what the test checks. */
@@ -120,15 +119,7 @@ release:
 
 /** The login component with `proxy: true`, for a role of the test's own. */
 function proxyInclude(role: string, extra = ''): string {
-  return `include:
-  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/login@$CI_COMMIT_SHA
-    inputs:
-      role: ${role}
-      vault-addr: ${stack.VAULT_ADDR}
-      socket-path: ${stack.SPIFFE_ENDPOINT_SOCKET}
-      cli: ${LOCAL_CLI}
-      proxy: true
-${extra}`;
+  return componentInclude(stack, 'login', { role, inputs: { cli: LOCAL_CLI, proxy: 'true' }, after: extra });
 }
 
 /** The stack server's own CLI (bao or vault), by its full path: the job's PATH is the runner's. */
@@ -265,16 +256,10 @@ describe('the sign component', () => {
     // A copy of the role: the tokens it mints are this job's alone.
     const role = await copyRole(stack, stack.STACK_ROLE);
     const result = runPipeline(
-      `include:
-  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/sign@$CI_COMMIT_SHA
-    inputs:
-      role: ${role}
-      vault-addr: ${stack.VAULT_ADDR}
-      socket-path: ${stack.SPIFFE_ENDPOINT_SOCKET}
-      cli: ${LOCAL_CLI}
-      sign-blobs: 'app.tar'
-      sign-images: ${repo}:v1
-`,
+      componentInclude(stack, 'sign', {
+        role,
+        inputs: { cli: LOCAL_CLI, 'sign-blobs': "'app.tar'", 'sign-images': `${repo}:v1` },
+      }),
       { 'app.tar': 'the release artifact\n' },
     );
     assert.equal(result.status, 0, result.log);

@@ -7,7 +7,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cliEnv, copyRole, deleteRole, liveTokensOfRole } from '../helpers/cli-run.ts';
-import { runPipeline, verifySignJobArtifact, type PipelineResult } from '../helpers/gitlab-pipeline.ts';
+import {
+  componentInclude,
+  runPipeline,
+  verifySignJobArtifact,
+  type PipelineResult,
+} from '../helpers/gitlab-pipeline.ts';
 import {
   node24Path,
   publishThisPackage,
@@ -117,13 +122,9 @@ describe('the GitLab components with their default cli: npx fetches the package 
     const since = reg().requests().length;
     try {
       const result = runPipeline(
-        `include:
-  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/login@$CI_COMMIT_SHA
-    inputs:
-      role: ${role}
-      vault-addr: ${stack.VAULT_ADDR}
-      socket-path: ${stack.SPIFFE_ENDPOINT_SOCKET}
-${npmVariables()}
+        componentInclude(stack, 'login', {
+          role,
+          after: `${npmVariables()}
 release:
   extends: .spiffe-vault-login
   script:
@@ -131,6 +132,7 @@ release:
     - echo "token accessor $accessor"
     - echo "token policies $(${vaultCli()} read -field=policies auth/token/lookup-self)"
 `,
+        }),
         {},
         { PATH: node24Path() },
       );
@@ -153,14 +155,7 @@ release:
     const since = reg().requests().length;
     try {
       const result = runPipeline(
-        `include:
-  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/sign@$CI_COMMIT_SHA
-    inputs:
-      role: ${role}
-      vault-addr: ${stack.VAULT_ADDR}
-      socket-path: ${stack.SPIFFE_ENDPOINT_SOCKET}
-      sign-blobs: 'app.tar'
-${npmVariables()}`,
+        componentInclude(stack, 'sign', { role, inputs: { 'sign-blobs': "'app.tar'" }, after: npmVariables() }),
         { 'app.tar': 'the release artifact, signed by the published CLI\n' },
         { PATH: node24Path() },
       );

@@ -6,10 +6,9 @@
 import { parsePredicateType } from '../../core/attest/predicate-type.ts';
 import { AttestationCheckError } from '../../core/attest/statement-checks.ts';
 import { InputError } from '../../core/errors.ts';
-import { readPem } from '../../core/parse.ts';
-import { resolve } from 'node:path';
 import { ATTESTATION_TARGETS, targetKindOf } from '../attestation-targets.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
+import { loadOfflineKey, offlineKeyFlag } from '../offline-key.ts';
 import { flagString } from '../config.ts';
 import { codeOf } from '../errors.ts';
 import { ATTEST_VERIFY_FLAGS, OUTPUT_FLAGS, REGISTRY_INSECURE_FLAG } from '../flags.ts';
@@ -48,13 +47,7 @@ export const verifyAttestationCommand: Command = {
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
-    const keyFlag = flagString(flags.values, 'key');
-    if (!keyFlag) throw new InputError('--key: required — give the public key file, e.g. --key cosign.pub');
-    if (/^[a-z][\w+.-]*:\/\//i.test(keyFlag)) {
-      throw new InputError(
-        `--key: '${keyFlag}' is a KMS reference; verify-attestation is offline — give the KEY.pub that sign-blob wrote`,
-      );
-    }
+    const keyFlag = offlineKeyFlag(flags.values, 'verify-attestation', 'give the KEY.pub that sign-blob wrote');
     const typeFlag = flagString(flags.values, 'type');
     const builderFlag = flagString(flags.values, 'builder-id');
     const expected = {
@@ -64,9 +57,7 @@ export const verifyAttestationCommand: Command = {
     const kind = targetKindOf(flags.values);
     const target = ATTESTATION_TARGETS[kind];
     if (!target) throw new InputError(`${kind}s cannot be checked by this build`);
-    const { parseP256PublicKey } = await import('../offline-verify.ts');
-    const keyPem = readPem('--key', keyFlag.startsWith('-----BEGIN ') ? keyFlag : resolve(ctx.cwd, keyFlag));
-    const key = parseP256PublicKey('--key', keyPem);
+    const key = await loadOfflineKey(keyFlag, ctx.cwd);
     const json = flags.values.json === true;
     let report;
     try {

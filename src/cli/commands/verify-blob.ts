@@ -5,8 +5,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import { readPem } from '../../core/parse.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
+import { loadOfflineKey, offlineKeyFlag } from '../offline-key.ts';
 import { flagString } from '../config.ts';
 import { codeOf } from '../errors.ts';
 import { OUTPUT_FLAGS, VERIFY_FLAGS } from '../flags.ts';
@@ -38,15 +38,9 @@ export const verifyBlobCommand: Command = {
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
-    const keyFlag = flagString(flags.values, 'key');
+    const keyFlag = offlineKeyFlag(flags.values, 'verify-blob', 'give the KEY.pub file that sign-blob wrote');
     const signaturePath = flagString(flags.values, 'signature');
     const bundlePath = flagString(flags.values, 'bundle');
-    if (!keyFlag) throw new InputError('--key: required — give the public key file, e.g. --key cosign.pub');
-    if (/^[a-z][\w+.-]*:\/\//i.test(keyFlag)) {
-      throw new InputError(
-        `--key: '${keyFlag}' is a KMS reference; verify-blob is offline — give the KEY.pub file that sign-blob wrote`,
-      );
-    }
     if (Boolean(signaturePath) === Boolean(bundlePath)) {
       throw new InputError('--signature or --bundle: give exactly one — e.g. --signature app.tar.gz.sig');
     }
@@ -61,8 +55,7 @@ export const verifyBlobCommand: Command = {
     const evidenceText = await readText(evidence.flag, resolve(ctx.cwd, evidence.path));
 
     const verify = await import('../offline-verify.ts');
-    const keyPem = readPem('--key', keyFlag.startsWith('-----BEGIN ') ? keyFlag : resolve(ctx.cwd, keyFlag));
-    const key = verify.parseP256PublicKey('--key', keyPem);
+    const key = await loadOfflineKey(keyFlag, ctx.cwd);
     const json = flags.values.json === true;
     try {
       const { sha256 } = signaturePath

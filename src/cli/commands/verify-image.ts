@@ -1,8 +1,8 @@
 /** `spiffe-vault verify-image`: check offline that images carry a valid signature by a public key. */
 import { describeError, InputError } from '../../core/errors.ts';
-import { readPem } from '../../core/parse.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
-import { flagString, parseImageSigningConfig, registryOptions } from '../config.ts';
+import { loadOfflineKey, offlineKeyFlag } from '../offline-key.ts';
+import { parseImageSigningConfig, registryOptions } from '../config.ts';
 import { IMAGE_VERIFY_FLAGS, OUTPUT_FLAGS } from '../flags.ts';
 
 export const verifyImageCommand: Command = {
@@ -32,13 +32,7 @@ export const verifyImageCommand: Command = {
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;
-    const keyFlag = flagString(flags.values, 'key');
-    if (!keyFlag) throw new InputError('--key: required — give the public key file, e.g. --key cosign.pub');
-    if (/^[a-z][\w+.-]*:\/\//i.test(keyFlag)) {
-      throw new InputError(
-        `--key: '${keyFlag}' is a KMS reference; verify-image is offline — give the public key PEM file`,
-      );
-    }
+    const keyFlag = offlineKeyFlag(flags.values, 'verify-image', 'give the public key PEM file');
     if (flags.positionals.length === 0) {
       throw new InputError(
         'no IMAGE given — name the images to check, e.g. spiffe-vault verify-image --key cosign.pub registry.example.com/app:1.0',
@@ -53,10 +47,7 @@ export const verifyImageCommand: Command = {
         throw new InputError(`IMAGE: ${describeError(error)}`);
       }
     }
-    const { parseP256PublicKey } = await import('../offline-verify.ts');
-    const { resolve } = await import('node:path');
-    const keyPem = readPem('--key', keyFlag.startsWith('-----BEGIN ') ? keyFlag : resolve(ctx.cwd, keyFlag));
-    const publicKey = parseP256PublicKey('--key', keyPem);
+    const publicKey = await loadOfflineKey(keyFlag, ctx.cwd);
 
     const { verifyImages } = await import('../../core/signing/image-verify.ts');
     const results = await verifyImages({

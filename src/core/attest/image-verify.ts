@@ -7,9 +7,6 @@
  * the one asked for and, with `builderId`, its provenance builder ID matches the glob.
  */
 import type { KeyObject } from 'node:crypto';
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { toSignedEntity } from '@sigstore/verify';
-import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import {
   getBlob,
@@ -23,7 +20,7 @@ import {
 } from '../oci/index.ts';
 import { checkEachImage } from '../signing/image-each.ts';
 import { BUNDLE_MEDIA_TYPE } from '../signing/image-bundle.ts';
-import { singleKeyVerifier } from '../signing/key-verifier.ts';
+import { keySignatureProblem, readKeyedDsseBundle } from '../signing/keyed-bundle.ts';
 import { attestationLayers, attestationTag, envelopeVerifies, parseEnvelope, type Envelope } from './image-att-tag.ts';
 import { IN_TOTO_PAYLOAD_TYPE } from './statement.ts';
 
@@ -149,21 +146,10 @@ async function verifyDigest(
 
 /** The bundle's DSSE envelope once its signature verifies with the key, or why not. */
 function bundleEnvelope(bytes: Buffer, key: KeyObject): Envelope | string {
-  let bundle: Bundle;
-  try {
-    bundle = bundleFromJSON(JSON.parse(bytes.toString('utf8')));
-  } catch (error: unknown) {
-    return `not a Sigstore bundle: ${describeError(error)}`;
-  }
-  if (bundle.content.$case !== 'dsseEnvelope') return 'the bundle holds no DSSE envelope';
-  if (bundle.verificationMaterial.content.$case !== 'publicKey') {
-    return 'the bundle is keyless (a certificate), not signed with a key';
-  }
-  try {
-    singleKeyVerifier(key).verify(toSignedEntity(bundle));
-  } catch (error: unknown) {
-    return `the signature does not verify with the key: ${describeError(error)}`;
-  }
+  const bundle = readKeyedDsseBundle(bytes);
+  if (typeof bundle === 'string') return bundle;
+  const problem = keySignatureProblem(bundle, key);
+  if (problem) return problem;
   const { payloadType, payload, signatures } = bundle.content.dsseEnvelope;
   return { payloadType, payload, signatures: signatures.map((s) => s.sig) };
 }

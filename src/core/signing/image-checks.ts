@@ -4,14 +4,11 @@
  * Statement). image-verify.ts finds the signatures; these functions judge each one.
  */
 import type { KeyObject } from 'node:crypto';
-import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { toSignedEntity } from '@sigstore/verify';
-import { describeError } from '../errors.ts';
 import { sha256Digest, type Descriptor } from '../oci/index.ts';
 import { COSIGN_SIGN_PREDICATE_TYPE, IN_TOTO_PAYLOAD_TYPE } from './image-bundle.ts';
 import { legacySignatureProblem } from './image-legacy.ts';
 import { COSIGN_SIGNATURE_TYPE } from './image-payload.ts';
-import { singleKeyVerifier } from './key-verifier.ts';
+import { keySignatureProblem, readKeyedDsseBundle } from './keyed-bundle.ts';
 
 /** in-toto Statement types a cosign sign bundle may carry (v3 writes v1). */
 const STATEMENT_TYPES: ReadonlySet<string> = new Set([
@@ -85,26 +82,9 @@ export function checkBundle(
   check: { readonly key: KeyObject; readonly expected: ExpectedSubject },
 ): string | undefined {
   const { key, expected } = check;
-  let bundle: Bundle;
-  try {
-    bundle = bundleFromJSON(JSON.parse(bytes.toString('utf8')));
-  } catch (error: unknown) {
-    return `not a Sigstore bundle: ${describeError(error)}`;
-  }
-  if (bundle.content.$case !== 'dsseEnvelope') return 'the bundle holds no DSSE envelope';
-  if (bundle.verificationMaterial.content.$case !== 'publicKey') {
-    return 'the bundle is keyless (a certificate), not signed with a key';
-  }
-  const envelope = bundle.content.dsseEnvelope;
-  const why = checkCosignStatement(envelope, expected);
-  if (why) return why;
-  const verifier = singleKeyVerifier(key);
-  try {
-    verifier.verify(toSignedEntity(bundle));
-  } catch (error: unknown) {
-    return `the signature does not verify with the key: ${describeError(error)}`;
-  }
-  return undefined;
+  const bundle = readKeyedDsseBundle(bytes);
+  if (typeof bundle === 'string') return bundle;
+  return checkCosignStatement(bundle.content.dsseEnvelope, expected) ?? keySignatureProblem(bundle, key);
 }
 
 function missingAnnotations(signed: unknown, required: Readonly<Record<string, string>>): string | undefined {

@@ -54,11 +54,6 @@ export type AttestationTarget = (input: AttestationTargetInput) => Promise<Attes
 
 export type AttestationTargetKind = 'file' | 'image';
 
-/** `--bundle FILE.intoto.sigstore.json FILE…`: files; image references (no --bundle): images. */
-export function targetKindOf(values: FlagValues): AttestationTargetKind {
-  return flagString(values, 'bundle') !== '' ? 'file' : 'image';
-}
-
 export const ATTESTATION_TARGETS: Readonly<Record<AttestationTargetKind, AttestationTarget | undefined>> = {
   file: verifyFileAttestation,
   image: verifyImageAttestationTarget,

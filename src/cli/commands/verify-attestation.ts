@@ -6,7 +6,6 @@
 import { parsePredicateType } from '../../core/attest/predicate-type.ts';
 import { AttestationCheckError } from '../../core/attest/statement-checks.ts';
 import { InputError } from '../../core/errors.ts';
-import { ATTESTATION_TARGETS, targetKindOf } from '../attestation-targets.ts';
 import { parseCommandFlags, printJson, type Command } from '../command.ts';
 import { loadOfflineKey, offlineKeyFlag } from '../offline-key.ts';
 import { flagString } from '../config.ts';
@@ -54,7 +53,10 @@ export const verifyAttestationCommand: Command = {
       predicateType: typeFlag ? parsePredicateType(typeFlag, '--type') : undefined,
       builderId: builderFlag || undefined,
     };
-    const kind = targetKindOf(flags.values);
+    // --bundle FILE.intoto.sigstore.json FILE…: files; image references without it.
+    const kind = flagString(flags.values, 'bundle') !== '' ? 'file' : 'image';
+    // Loaded here: the bundle, registry and Sigstore code is not paid for at every CLI start.
+    const { ATTESTATION_TARGETS } = await import('../attestation-targets.ts');
     const target = ATTESTATION_TARGETS[kind];
     if (!target) throw new InputError(`${kind}s cannot be checked by this build`);
     const key = await loadOfflineKey(keyFlag, ctx.cwd);

@@ -2,9 +2,10 @@
  * in-toto Statement v1: what an attestation says (its predicate) about which artifacts (its
  * subjects, by SHA-256). Serialised once; the DSSE envelope signs exactly these bytes.
  */
-import { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_TYPE } from '../signing/image-bundle.ts';
 
-export { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_TYPE };
+export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+/** The DSSE payload type of an in-toto statement. */
+export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
 export interface Subject {
   /** A file's name (as given, relative), or an image's repository (`registry/repo`). */

@@ -6,11 +6,13 @@
  */
 import { EMPTY_JSON, EMPTY_JSON_DIGEST, OCI_EMPTY, OCI_MANIFEST, type Descriptor } from '../oci/index.ts';
 import { goJsonEscape } from './image-payload.ts';
+import { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_TYPE } from '../attest/statement.ts';
+
+// The in-toto names are the statement module's; re-exported for the image signing code.
+export { IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_TYPE };
 
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
-export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export const BUNDLE_CONTENT_ANNOTATION = 'dev.sigstore.bundle.content';
 export const BUNDLE_PREDICATE_TYPE_ANNOTATION = 'dev.sigstore.bundle.predicateType';
 export const CREATED_ANNOTATION = 'org.opencontainers.image.created';

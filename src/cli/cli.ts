@@ -7,6 +7,7 @@ import type { Command, CommandContext } from './command.ts';
 import { attestImageCommand } from './commands/attest-image.ts';
 import { attestBlobCommand } from './commands/attest-blob.ts';
 import { authCommand } from './commands/auth.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { execCommand } from './commands/exec.ts';
 import { proxyCommand } from './commands/proxy.ts';
 import { revokeCommand } from './commands/revoke.ts';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   verifyAttestationCommand,
   verifyImageCommand,
   revokeCommand,
+  doctorCommand,
 ];
 
 /** Exit status of a failure: 2 for bad usage (a wrong or missing flag), 1 for anything else. */

@@ -27,7 +27,7 @@ export function optionFlag(row: OptionRow<unknown>, help?: string): [string, Fla
   ];
 }
 
-function group(title: string, names: readonly OptionName[]): FlagGroup {
+export function group(title: string, names: readonly OptionName[]): FlagGroup {
   const rows = names.map((name) => OPTIONS[name] as OptionRow<unknown>).filter((row) => row.fronts.includes('cli'));
   return { title, flags: Object.fromEntries(rows.map((row) => optionFlag(row))) };
 }

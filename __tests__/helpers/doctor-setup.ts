@@ -1,0 +1,135 @@
+// A throwaway Vault server (OpenBao or HashiCorp Vault, as STACK_VAULT chooses) set up the way a
+// healthy installation is, with the server's own CLI, so one test can break one link and fix it
+// again without touching the shared stack; and `spiffe-vault doctor` run against it.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CheckResult, DoctorReport } from '../../src/core/doctor/check.ts';
+import { cli, cliEnv } from './cli-run.ts';
+import { describeRun, run, type RunResult, type StackEnv } from './stack-env.ts';
+import { startThrowawayServer, type ThrowawayServer } from './throwaway.ts';
+
+export const DOCTOR_ROLE = 'ci';
+export const DOCTOR_KEY = 'cosign';
+export const DOCTOR_POLICY = 'sign';
+
+export interface ConfiguredServer extends ThrowawayServer {
+  /** Runs the server's own CLI (`bao` or `vault`) with the root token; throws when it fails. */
+  admin(args: readonly string[], input?: string): string;
+  /** Same, but returns the result whatever the exit status. */
+  tryAdmin(args: readonly string[], input?: string): RunResult;
+  /** The environment `dist/cli.js` runs with against this server. */
+  env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv;
+}
+
+/** The least-privilege signing policy the healthy set-up uses. */
+export function signingPolicy(key = DOCTOR_KEY, mount = 'transit'): string {
+  return [
+    `path "${mount}/keys/${key}" { capabilities = ["read"] }`,
+    `path "${mount}/sign/${key}/sha2-256" { capabilities = ["update"] }`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * A fresh dev server with: transit and an ecdsa-p256 key, JWT auth at `jwt` trusting SPIRE's JWT
+ * keys (the stack's jwt-config.json), the signing policy, and role `ci` bound to the stack's
+ * SPIFFE ID and audience with 60 s service tokens.
+ */
+export async function startConfiguredServer(stack: StackEnv, options: { tls?: boolean } = {}): Promise<ConfiguredServer> {
+  const server = await startThrowawayServer(stack, options);
+  const bin = `${stack.STACK_BIN}/${stack.STACK_VAULT_CLI}`;
+  const adminEnv: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: mkdtempSync(join(tmpdir(), 'admin-home-')),
+    VAULT_ADDR: server.address,
+    BAO_ADDR: server.address,
+    VAULT_TOKEN: server.rootToken,
+    BAO_TOKEN: server.rootToken,
+    ...(server.caCertFile ? { VAULT_CACERT: server.caCertFile, BAO_CACERT: server.caCertFile } : {}),
+  };
+  const tryAdmin = (args: readonly string[], input?: string): RunResult =>
+    run(bin, args, { env: adminEnv, ...(input !== undefined ? { input } : {}) });
+  const admin = (args: readonly string[], input?: string): string => {
+    const r = tryAdmin(args, input);
+    assert.equal(r.status, 0, describeRun(`${stack.STACK_VAULT_CLI} ${args.join(' ')}`, r));
+    return r.stdout;
+  };
+  const configured: ConfiguredServer = {
+    ...server,
+    admin,
+    tryAdmin,
+    env: (extra = {}) =>
+      cliEnv(stack, {
+        VAULT_ADDR: server.address,
+        ...(server.caCertFile ? { VAULT_CACERT: server.caCertFile } : {}),
+        ...extra,
+      }),
+  };
+  try {
+    admin(['secrets', 'enable', 'transit']);
+    admin(['write', '-f', `transit/keys/${DOCTOR_KEY}`, 'type=ecdsa-p256']);
+    admin(['auth', 'enable', 'jwt']);
+    admin(['write', 'auth/jwt/config', `@${stack.STACK_STATE_DIR}/jwt-config.json`]);
+    admin(['policy', 'write', DOCTOR_POLICY, '-'], signingPolicy());
+    admin([
+      'write',
+      `auth/jwt/role/${DOCTOR_ROLE}`,
+      'role_type=jwt',
+      'user_claim=sub',
+      `bound_audiences=${stack.STACK_AUDIENCE}`,
+      `bound_subject=${stack.STACK_SPIFFE_ID}`,
+      `token_policies=${DOCTOR_POLICY}`,
+      'token_ttl=60s',
+      'token_max_ttl=60s',
+    ]);
+  } catch (error: unknown) {
+    await server.stop();
+    throw error;
+  }
+  return configured;
+}
+
+export interface DoctorRun extends RunResult {
+  readonly report: DoctorReport;
+  check(id: string): CheckResult;
+}
+
+/** `spiffe-vault doctor --json ARGS…` against the server (role ci, the stack's audience). */
+export function runDoctor(
+  stack: StackEnv,
+  server: Pick<ConfiguredServer, 'env'>,
+  args: readonly string[] = [],
+  extraEnv: Record<string, string | undefined> = {},
+): DoctorRun {
+  const r = cli(['doctor', '--role', DOCTOR_ROLE, '--audience', stack.STACK_AUDIENCE, '--json', ...args], {
+    env: server.env(extraEnv),
+  });
+  let report: DoctorReport;
+  try {
+    report = JSON.parse(r.stdout) as DoctorReport;
+  } catch {
+    assert.fail(describeRun('doctor --json (no JSON on stdout)', r));
+  }
+  return {
+    ...r,
+    report,
+    check: (id) => {
+      const found = report.checks.find((check) => check.id === id);
+      assert.ok(found, `doctor reported no check '${id}': ${report.checks.map((c) => c.id).join(', ')}`);
+      return found;
+    },
+  };
+}
+
+/** A real signing run against the server: sign-blob of a fresh file; asserts it passed. */
+export function assertSigningRunPasses(stack: StackEnv, server: Pick<ConfiguredServer, 'env'>, args: readonly string[] = []): void {
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-sign-'));
+  writeFileSync(join(dir, 'artifact.txt'), `built at ${Date.now()}\n`);
+  const r = cli(
+    ['sign-blob', '--role', DOCTOR_ROLE, '--audience', stack.STACK_AUDIENCE, '--transit-key', DOCTOR_KEY, ...args, 'artifact.txt'],
+    { env: server.env(), cwd: dir },
+  );
+  assert.equal(r.status, 0, describeRun('sign-blob', r));
+}

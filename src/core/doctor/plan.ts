@@ -1,0 +1,68 @@
+/** What `doctor` is asked to check, and what the checks hand on to later ones. */
+import type { Logger } from '../logger.ts';
+import type { RegistryClientOptions } from '../oci/client.ts';
+import type { LoginOptions, TransitOptions, VaultConnection } from '../options/config.ts';
+import type { JwtSvid } from '../spiffe/jwt-svid.ts';
+import type { WorkloadApiClient } from '../spiffe/client.ts';
+import type { VaultClient } from '../vault/client.ts';
+import type { VaultToken } from '../vault/token.ts';
+import type { CheckResult, DoctorArea } from './check.ts';
+
+/** Requests of a check give up after this (a preflight must not wait out a run's deadline). */
+export const DEFAULT_DOCTOR_TIMEOUT_MS = 10_000;
+
+export interface DoctorPlan {
+  readonly connection: VaultConnection;
+  readonly login: LoginOptions;
+  /** The transit key to check for signing; undefined: no transit checks. */
+  readonly transit?: TransitOptions | undefined;
+  /** Also check what `cosign verify --key hashivault://` needs (transit verify). */
+  readonly verify: boolean;
+  /** Images whose registries must take a push; [] for none. */
+  readonly images: readonly string[];
+  readonly registry: RegistryClientOptions;
+}
+
+export interface DoctorDeps {
+  readonly logger: Logger;
+  /** Masks a secret the moment it exists (the adapter's setSecret or redaction). */
+  readonly onSecret: (secret: string) => void;
+  /** HTTP(S)_PROXY / NO_PROXY as the adapter's environment has them. */
+  readonly proxyEnv: Readonly<Record<string, string | undefined>>;
+}
+
+/** What the server told us about itself (from sys/health). */
+export interface ServerInfo {
+  readonly flavour: 'vault' | 'openbao' | 'unknown';
+  readonly version: string;
+  readonly sealed: boolean;
+  readonly standby: boolean;
+}
+
+/** Filled in by the checks for the ones after them; the runner frees what it holds at the end. */
+export interface DoctorState {
+  workload?: WorkloadApiClient;
+  /** The JWT-SVID (jwt login). Its `token` is a secret. */
+  jwtSvid?: JwtSvid;
+  /** Vault answered (the server checks passed far enough for a login to be worth trying). */
+  vault?: VaultClient;
+  server?: ServerInfo;
+  /** The token the login check minted (a secret); revoked when the checks end. */
+  token?: VaultToken;
+}
+
+export interface DoctorContext {
+  readonly plan: DoctorPlan;
+  readonly deps: DoctorDeps;
+  readonly state: DoctorState;
+  /** Records one check's result (in order). */
+  add(check: CheckResult): void;
+}
+
+/** One link of the chain. */
+export interface DoctorSection {
+  readonly area: DoctorArea;
+  /** Every check id it may report (the troubleshooting guide has a section for each). */
+  readonly checks: readonly string[];
+  run(ctx: DoctorContext): Promise<void>;
+}

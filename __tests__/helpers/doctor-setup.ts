@@ -37,7 +37,10 @@ export function signingPolicy(key = DOCTOR_KEY, mount = 'transit'): string {
  * keys (the stack's jwt-config.json), the signing policy, and role `ci` bound to the stack's
  * SPIFFE ID and audience with 60 s service tokens.
  */
-export async function startConfiguredServer(stack: StackEnv, options: { tls?: boolean } = {}): Promise<ConfiguredServer> {
+export async function startConfiguredServer(
+  stack: StackEnv,
+  options: { tls?: boolean } = {},
+): Promise<ConfiguredServer> {
   const server = await startThrowawayServer(stack, options);
   const bin = `${stack.STACK_BIN}/${stack.STACK_VAULT_CLI}`;
   const adminEnv: NodeJS.ProcessEnv = {
@@ -124,11 +127,25 @@ export function runDoctor(
 }
 
 /** A real signing run against the server: sign-blob of a fresh file; asserts it passed. */
-export function assertSigningRunPasses(stack: StackEnv, server: Pick<ConfiguredServer, 'env'>, args: readonly string[] = []): void {
+export function assertSigningRunPasses(
+  stack: StackEnv,
+  server: Pick<ConfiguredServer, 'env'>,
+  args: readonly string[] = [],
+): void {
   const dir = mkdtempSync(join(tmpdir(), 'doctor-sign-'));
   writeFileSync(join(dir, 'artifact.txt'), `built at ${Date.now()}\n`);
   const r = cli(
-    ['sign-blob', '--role', DOCTOR_ROLE, '--audience', stack.STACK_AUDIENCE, '--transit-key', DOCTOR_KEY, ...args, 'artifact.txt'],
+    [
+      'sign-blob',
+      '--role',
+      DOCTOR_ROLE,
+      '--audience',
+      stack.STACK_AUDIENCE,
+      '--transit-key',
+      DOCTOR_KEY,
+      ...args,
+      'artifact.txt',
+    ],
     { env: server.env(), cwd: dir },
   );
   assert.equal(r.status, 0, describeRun('sign-blob', r));

@@ -30,7 +30,7 @@ export const doctorCommand: Command = {
     'server (reachable, TLS, sealed, version), the login (with the exact `vault write` that fixes',
     'a refusal), the token (policies, TTL, type, revocation), the transit key (type, versions) and',
     'the rights signing needs (with the policy lines to add), and, for each IMAGE named, its',
-    "registry (reachable, credentials, push allowed). It takes the flags and environment of auth",
+    'registry (reachable, credentials, push allowed). It takes the flags and environment of auth',
     'and the signing commands. One line per check (ok, warn, FAIL, skip) and the fix under each',
     'problem; --json for programs. The token it mints is revoked before it exits.',
   ].join('\n'),

@@ -46,5 +46,7 @@ export function renderDoctorMarkdown(report: DoctorReport): string {
     const fix = check.status === 'warn' || check.status === 'fail' ? fixLines(check).join('\n') : '';
     return `| ${ICON[check.status]} | \`${check.id}\` | ${cell(what)} | ${cell(fix)} |`;
   });
-  return ['| | check | seen | what to do |', '| --- | --- | --- | --- |', ...rows, '', summaryLine(report), ''].join('\n');
+  return ['| | check | seen | what to do |', '| --- | --- | --- | --- |', ...rows, '', summaryLine(report), ''].join(
+    '\n',
+  );
 }

@@ -28,7 +28,9 @@ export const loginSection: DoctorSection = {
       ctx.add(ok('login.role', 'login', `role '${login.role}' at auth/${login.authPath} (${connection.vaultAddr})`));
     } catch (error: unknown) {
       const finding = findingOf(error);
-      ctx.add(finding ? failFromFinding('login.role', 'login', finding) : fail('login.role', 'login', describeError(error)));
+      ctx.add(
+        finding ? failFromFinding('login.role', 'login', finding) : fail('login.role', 'login', describeError(error)),
+      );
     }
   },
 };

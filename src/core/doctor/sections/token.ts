@@ -19,7 +19,11 @@ export const tokenSection: DoctorSection = {
       ctx.add(ok('token.lookup', 'token', `policies ${JSON.stringify(lookup.policies)}, ttl ${lookup.ttlSeconds} s`));
     } catch (error: unknown) {
       const finding = findingOf(error);
-      ctx.add(finding ? failFromFinding('token.lookup', 'token', finding) : fail('token.lookup', 'token', describeError(error)));
+      ctx.add(
+        finding
+          ? failFromFinding('token.lookup', 'token', finding)
+          : fail('token.lookup', 'token', describeError(error)),
+      );
     }
   },
 };

@@ -21,10 +21,20 @@ export const transitSection: DoctorSection = {
     try {
       const response = await vault.request({ method: 'GET', path: keyUrlPath(target), token: token.token });
       const info = transitKeyFromResponse(response, target);
-      ctx.add(ok('transit.key', 'transit key', `${transit.transitPath}/keys/${transit.transitKey}: ${info.type}, latest version ${info.latestVersion}`));
+      ctx.add(
+        ok(
+          'transit.key',
+          'transit key',
+          `${transit.transitPath}/keys/${transit.transitKey}: ${info.type}, latest version ${info.latestVersion}`,
+        ),
+      );
     } catch (error: unknown) {
       const finding = findingOf(error);
-      ctx.add(finding ? failFromFinding('transit.key', 'transit key', finding) : fail('transit.key', 'transit key', describeError(error)));
+      ctx.add(
+        finding
+          ? failFromFinding('transit.key', 'transit key', finding)
+          : fail('transit.key', 'transit key', describeError(error)),
+      );
     }
   },
 };

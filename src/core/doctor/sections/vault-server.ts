@@ -24,11 +24,13 @@ export const vaultServerSection: DoctorSection = {
       const status = await vault.request<SealStatus>({ method: 'GET', path: '/sys/seal-status' });
       const version = status.version ?? '?';
       if (status.sealed) {
-        ctx.add(fail('vault.sealed', 'Vault unsealed', `${connection.vaultAddr} is sealed`, {
-          code: 'VAULT_SEALED',
-          fix: 'unseal it (`vault operator unseal`) and retry',
-          commands: ['vault operator unseal'],
-        }));
+        ctx.add(
+          fail('vault.sealed', 'Vault unsealed', `${connection.vaultAddr} is sealed`, {
+            code: 'VAULT_SEALED',
+            fix: 'unseal it (`vault operator unseal`) and retry',
+            commands: ['vault operator unseal'],
+          }),
+        );
         return;
       }
       ctx.state.vault = vault;

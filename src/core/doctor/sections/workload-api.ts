@@ -25,7 +25,13 @@ export const workloadApiSection: DoctorSection = {
       ctx.deps.onSecret(svid.token);
       ctx.state.jwtSvid = svid;
       const left = Math.round((svid.expiresAt.getTime() - Date.now()) / 1000);
-      ctx.add(ok('workload-api.jwt-svid', 'JWT-SVID', `${svid.spiffeId}, aud ${JSON.stringify(svid.audiences)}, expires in ${left} s`));
+      ctx.add(
+        ok(
+          'workload-api.jwt-svid',
+          'JWT-SVID',
+          `${svid.spiffeId}, aud ${JSON.stringify(svid.audiences)}, expires in ${left} s`,
+        ),
+      );
     } catch (error: unknown) {
       const finding = findingOf(error);
       ctx.add(

@@ -29,8 +29,7 @@ afterEach(async () => {
 const KEY = newKey();
 const POLICY = [
   'path "transit/keys/cosign" { capabilities = ["read"] }',
-  'path "transit/sign/cosign" { capabilities = ["update"] }',
-  'path "transit/sign/cosign/*" { capabilities = ["update"] }',
+  'path "transit/sign/cosign/sha2-256" { capabilities = ["update"] }',
 ].join('\n');
 
 async function setUp(replies: readonly Reply[], tokens = new RecordingTokens()) {

@@ -7,12 +7,11 @@ import type { TransitErrorCode } from '../vault/transit-errors.ts';
 import {
   createKeyCommand,
   describeTarget,
-  keyPath,
   leastPrivilegePolicy,
-  signPath,
   type TransitTarget,
 } from '../vault/transit-errors.ts';
 import { VaultHttpError } from '../vault/errors.ts';
+import { signingGrants } from '../policy/grants.ts';
 import type { Finding } from './finding.ts';
 import { answerOf, describeWithCode, diagnoseVaultRequest, type VaultFinding } from './vault.ts';
 import { answerLine, isKeyMissingAnswer, isNoRouteAnswer } from './vault-answers.ts';
@@ -98,10 +97,9 @@ export type HeldCapabilities =
 
 /** The paths a signer needs and the capability on each. */
 export function neededCapabilities(target: TransitTarget): readonly { path: string; capability: string }[] {
-  return [
-    { path: keyPath(target), capability: 'read' },
-    { path: signPath(target), capability: 'update' },
-  ];
+  return signingGrants(target).flatMap((grant) =>
+    grant.capabilities.map((capability) => ({ path: grant.path, capability })),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
 import { CodedError } from '../errors.ts';
 import { renderFinding, type Finding } from '../diagnose/finding.ts';
 import { answerOf } from '../diagnose/vault.ts';
+import { policyLines, signingGrants } from '../policy/grants.ts';
 import { vaultErrorFrom, type VaultError, type VaultErrorCode } from './errors.ts';
 
 export type TransitErrorCode =
@@ -102,14 +103,9 @@ function encodeMount(mount: string): string {
   return mount.split('/').map(encodeURIComponent).join('/');
 }
 
-/** What a signing token needs, no more (checked against OpenBao in the integration tests). */
+/** What a signing token needs, no more (checked against both servers in the integration tests). */
 export function leastPrivilegePolicy(target: TransitTarget): string {
-  const { transitPath, key } = target;
-  return [
-    `path "${transitPath}/keys/${key}" { capabilities = ["read"] }`,
-    `path "${transitPath}/sign/${key}" { capabilities = ["update"] }`,
-    `path "${transitPath}/sign/${key}/*" { capabilities = ["update"] }`,
-  ].join('\n');
+  return policyLines(signingGrants(target)).join('\n');
 }
 
 /** The command that creates a key this signer accepts. */

@@ -235,7 +235,10 @@ describe('TransitSigner against the real OpenBao', () => {
         error.message.includes(`lack "update" on 'transit/sign/${key}/sha2-256' (it has ["deny"])`),
         error.message,
       );
-      assert.ok(error.message.includes(`path "transit/sign/${key}/sha2-256" { capabilities = ["update"] }`), error.message);
+      assert.ok(
+        error.message.includes(`path "transit/sign/${key}/sha2-256" { capabilities = ["update"] }`),
+        error.message,
+      );
       assert.ok(error.message.includes(stack.VAULT_ADDR), error.message);
     } finally {
       await revokeSelf(client, token);

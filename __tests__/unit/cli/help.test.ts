@@ -27,7 +27,17 @@ function capture() {
 describe('help', () => {
   test('the main help lists every command, and no command that does not exist', () => {
     const text = renderMainHelp(COMMANDS, VERSION);
-    for (const name of ['auth', 'exec', 'sign-blob', 'sign-image', 'verify-blob', 'verify-image', 'revoke', 'doctor', 'version'])
+    for (const name of [
+      'auth',
+      'exec',
+      'sign-blob',
+      'sign-image',
+      'verify-blob',
+      'verify-image',
+      'revoke',
+      'doctor',
+      'version',
+    ])
       assert.match(text, new RegExp(`\\n  ${name} `));
     assert.doesNotMatch(text, /\n {2}(?:login|setup-vault) /);
     assert.match(text, /Exit codes/);

@@ -4,12 +4,7 @@
  * that could not be renewed. The transit signer throws TransitErrors rendered from these.
  */
 import type { TransitErrorCode } from '../vault/transit-errors.ts';
-import {
-  createKeyCommand,
-  describeTarget,
-  leastPrivilegePolicy,
-  type TransitTarget,
-} from '../vault/transit-errors.ts';
+import { createKeyCommand, describeTarget, leastPrivilegePolicy, type TransitTarget } from '../vault/transit-errors.ts';
 import { VaultHttpError } from '../vault/errors.ts';
 import { signingGrants } from '../policy/grants.ts';
 import type { Finding } from './finding.ts';

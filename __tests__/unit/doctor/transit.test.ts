@@ -34,7 +34,7 @@ interface Script {
 
 const P256 = keyReply([newKey(), newKey()]) as Reply;
 const TRANSIT_MOUNT: Reply = { status: 200, body: { data: { type: 'transit', path: 'transit/' } } };
-const ALL_HELD = { [KEY_PATH]: ['read'], [SIGN_PATH]: ['update'], [VERIFY_PATH]: ['update'] };
+const ALL_HELD: Record<string, string[]> = { [KEY_PATH]: ['read'], [SIGN_PATH]: ['update'], [VERIFY_PATH]: ['update'] };
 
 function fakeVault(script: Script): VaultClient {
   const reply = (r: Reply) => {

@@ -45,7 +45,7 @@ export interface RegistryClientOptions {
 export interface RegistryRequest {
   readonly registry: string;
   readonly repository: string;
-  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to `/v2/<repository>/`, or an absolute URL (an upload Location). */
   readonly path: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -132,6 +132,21 @@ export class RegistryClient {
   /** The registry refused a single-POST upload: two-step uploads from now on. */
   rememberSinglePostRefused(registry: string): void {
     this.singlePostRefused.add(registry);
+  }
+
+  /**
+   * Where the credentials for `registry` come from ("the options", the Docker config's path, or
+   * its credential helper), undefined when there are none; never the credentials themselves.
+   * A credential helper runs (once) as it would for a request.
+   */
+  async credentialOrigin(registry: string): Promise<string | undefined> {
+    await this.credentials.get(registry);
+    return this.credentials.originOf(registry);
+  }
+
+  /** The Docker config file read, when there was one. */
+  get dockerConfigPath(): string | undefined {
+    return this.credentials.configPath;
   }
 
   /** `http://host` for loopback and insecure hosts, `https://host` otherwise. */

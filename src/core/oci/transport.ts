@@ -5,7 +5,7 @@ import { RegistryHttpError } from './errors.ts';
 import { pickProxyEnv } from '../proxy-env.ts';
 
 export interface HttpRequest {
-  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   readonly url: URL;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: Buffer;

@@ -150,3 +150,26 @@ export function assertSigningRunPasses(
   );
   assert.equal(r.status, 0, describeRun('sign-blob', r));
 }
+
+/** A real image signing run against the server: sign-image of `image`; asserts it passed. */
+export function assertImageSigningRunPasses(
+  stack: StackEnv,
+  server: Pick<ConfiguredServer, 'env'>,
+  run: { readonly image: string; readonly args?: readonly string[]; readonly env?: Record<string, string> },
+): void {
+  const r = cli(
+    [
+      'sign-image',
+      '--role',
+      DOCTOR_ROLE,
+      '--audience',
+      stack.STACK_AUDIENCE,
+      '--transit-key',
+      DOCTOR_KEY,
+      ...(run.args ?? []),
+      run.image,
+    ],
+    { env: server.env(run.env) },
+  );
+  assert.equal(r.status, 0, describeRun('sign-image', r));
+}

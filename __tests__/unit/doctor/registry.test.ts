@@ -2,7 +2,10 @@
 // over http/https, where credentials come from, and a push proven by an upload started and
 // cancelled. The real registries (open, htpasswd) are in the integration test.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { repoRoot } from '../../helpers/stack-env.ts';
 import type { CheckResult } from '../../../src/core/doctor/check.ts';
 import type { DoctorContext, DoctorPlan } from '../../../src/core/doctor/plan.ts';
 import { registrySection } from '../../../src/core/doctor/sections/registry.ts';
@@ -223,4 +226,9 @@ describe('reachability', () => {
     assert.equal(check.code, 'REGISTRY_PROTOCOL_ERROR');
     assert.match(check.detail, /no registry API there/);
   });
+});
+
+test('the troubleshooting guide has a section for every check id', () => {
+  const guide = readFileSync(join(repoRoot, 'docs', 'troubleshooting.md'), 'utf8');
+  for (const id of registrySection.checks) assert.ok(guide.includes(`#### \`${id}\``), `no section for ${id}`);
 });

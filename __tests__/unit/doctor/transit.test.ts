@@ -1,7 +1,10 @@
 // doctor's transit checks on the answers OpenBao and HashiCorp Vault give (server-answers.ts, and
 // sys/internal/ui/mounts as both answer it), with a scripted Vault client.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { repoRoot } from '../../helpers/stack-env.ts';
 import type { CheckResult } from '../../../src/core/doctor/check.ts';
 import type { DoctorContext, DoctorPlan, DoctorState } from '../../../src/core/doctor/plan.ts';
 import { transitSection } from '../../../src/core/doctor/sections/transit.ts';
@@ -274,4 +277,9 @@ describe('the key', () => {
     assert.equal(key.status, 'fail');
     assert.equal(key.code, 'TRANSIT_SIGN_FAILED');
   });
+});
+
+test('the troubleshooting guide has a section for every check id', () => {
+  const guide = readFileSync(join(repoRoot, 'docs', 'troubleshooting.md'), 'utf8');
+  for (const id of transitSection.checks) assert.ok(guide.includes(`#### \`${id}\``), `no section for ${id}`);
 });

@@ -78,9 +78,10 @@ export async function checkReachable(send: HttpSend, at: { host: string; baseUrl
 function noAnswer(error: unknown, at: { host: string; url: string }): CheckResult {
   const { host, url } = at;
   const code = error instanceof RegistryHttpError ? (error.socketCode ?? '') : '';
-  const seen = `no answer from ${url} (${code ? `${code}: ` : ''}${describeError(error)})`;
+  const message = describeError(error);
+  const seen = `no answer from ${url} (${code && !message.includes(code) ? `${code}: ` : ''}${message})`;
   const https = url.startsWith('https:');
-  if (https && (PLAIN_HTTP_ANSWERS.has(code) || /wrong version number|packet length/i.test(describeError(error)))) {
+  if (https && (PLAIN_HTTP_ANSWERS.has(code) || /wrong version number|packet length/i.test(message))) {
     return fail(ID, TITLE, seen, {
       code: 'REGISTRY_UNAVAILABLE',
       reason: 'speaks-http',

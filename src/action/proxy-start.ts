@@ -17,7 +17,9 @@ import type { SavedProxy } from './state.ts';
 export const READY_FILE_VARIABLE = 'SPIFFE_VAULT_PROXY_READY_FILE';
 export const PROXY_LOG_NAME = 'proxy.log';
 
-export class ProxyStartError extends CodedError<'PROXY_START_FAILED'> {}
+/** `proxy: true`: the proxy process ended, or did not serve in time, before it was ready. */
+export const PROXY_START_ERROR_CODES = ['PROXY_START_FAILED'] as const;
+export class ProxyStartError extends CodedError<(typeof PROXY_START_ERROR_CODES)[number]> {}
 
 export interface StartedProxy extends SavedProxy {
   /** As clients write VAULT_ADDR: `unix:///…/vault.sock` or `http://127.0.0.1:PORT`. */

@@ -9,7 +9,9 @@ import type { ActionConfig } from './config.ts';
 import { proxyStepEnvironment, stepEnvironment } from './environment.ts';
 import type { ActionRunner } from './runner.ts';
 
-export class RunCommandError extends CodedError<'RUN_COMMAND_FAILED'> {
+/** The `run` input's command exited non-zero. */
+export const RUN_COMMAND_ERROR_CODES = ['RUN_COMMAND_FAILED'] as const;
+export class RunCommandError extends CodedError<(typeof RUN_COMMAND_ERROR_CODES)[number]> {
   constructor(message: string) {
     super('RUN_COMMAND_FAILED', message);
   }

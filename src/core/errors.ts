@@ -28,7 +28,8 @@ export interface CodedErrorOptions<Code extends string> {
 }
 
 /** Bad configuration or input: names the input and the fix. */
-export type InputErrorCode = 'INVALID_INPUT';
+export const INPUT_ERROR_CODES = ['INVALID_INPUT'] as const;
+export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
 
 export class InputError extends CodedError<InputErrorCode> {
   constructor(message: string, options?: { cause?: unknown }) {

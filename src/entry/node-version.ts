@@ -4,6 +4,9 @@
  */
 export const REQUIRED_NODE_MAJOR = 24;
 
+/** The code the entry points print with the problem (`[NODE_VERSION_UNSUPPORTED]`). */
+export const NODE_VERSION_ERROR_CODES = ['NODE_VERSION_UNSUPPORTED'] as const;
+
 /** The problem, or undefined when `version` (e.g. v24.1.0) is new enough. */
 export function nodeVersionProblem(version: string, fix: string): string | undefined {
   const major = Number(/^v?(\d+)\./.exec(version)?.[1]);

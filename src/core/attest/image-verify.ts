@@ -24,11 +24,13 @@ import { keySignatureProblem, readKeyedDsseBundle } from '../signing/keyed-bundl
 import { attestationLayers, attestationTag, envelopeVerifies, parseEnvelope, type Envelope } from './image-att-tag.ts';
 import { IN_TOTO_PAYLOAD_TYPE } from './statement.ts';
 
-export type ImageAttestationVerificationCode =
+export const IMAGE_ATTESTATION_VERIFICATION_CODES = [
   /** Neither a bundle referrer nor a `.att` tag layer exists for the digest. */
-  | 'NO_ATTESTATIONS'
+  'NO_ATTESTATIONS',
   /** Attestations exist, but none passes every check (key, subject, type, builder). */
-  | 'ATTESTATION_INVALID';
+  'ATTESTATION_INVALID',
+] as const;
+export type ImageAttestationVerificationCode = (typeof IMAGE_ATTESTATION_VERIFICATION_CODES)[number];
 
 export interface VerifyImageAttestationsOptions {
   /** Tag or digest references; a tag is resolved once to its digest. */

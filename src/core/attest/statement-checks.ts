@@ -6,19 +6,21 @@
 import { CodedError } from '../errors.ts';
 import { IN_TOTO_STATEMENT_TYPE } from './statement.ts';
 
-export type AttestationCheckCode =
+export const ATTESTATION_CHECK_CODES = [
   /** The signed payload is not an in-toto Statement. */
-  | 'STATEMENT_INVALID'
+  'STATEMENT_INVALID',
   /** An artifact's digest is not among the statement's subjects. */
-  | 'SUBJECT_MISMATCH'
+  'SUBJECT_MISMATCH',
   /** The predicate type is not the one asked for. */
-  | 'PREDICATE_TYPE_MISMATCH'
+  'PREDICATE_TYPE_MISMATCH',
   /** The provenance's builder ID does not match the --builder-id glob (or it has none). */
-  | 'BUILDER_ID_MISMATCH'
+  'BUILDER_ID_MISMATCH',
   /** An image has no attestation (no bundle referrer, no `.att` tag layer). */
-  | 'NO_ATTESTATIONS'
+  'NO_ATTESTATIONS',
   /** An image's attestations exist, but none passes every check (key, subject, type, builder). */
-  | 'ATTESTATION_INVALID';
+  'ATTESTATION_INVALID',
+] as const;
+export type AttestationCheckCode = (typeof ATTESTATION_CHECK_CODES)[number];
 
 export class AttestationCheckError extends CodedError<AttestationCheckCode> {}
 

@@ -6,21 +6,23 @@ import { CodedError } from '../errors.ts';
 import { renderFinding, type Finding } from '../diagnose/finding.ts';
 
 /** Everything that goes wrong talking to an OCI registry. Tests and adapters match on `code`. */
-export type OciErrorCode =
+export const OCI_ERROR_CODES = [
   /** An image reference does not parse (bad host, repository, tag or digest). */
-  | 'IMAGE_REFERENCE_INVALID'
+  'IMAGE_REFERENCE_INVALID',
   /** The registry has no such manifest (tag or digest) or repository. */
-  | 'IMAGE_NOT_FOUND'
+  'IMAGE_NOT_FOUND',
   /** 401 after every credential we have was tried: names the host and how to log in. */
-  | 'REGISTRY_AUTH_REQUIRED'
+  'REGISTRY_AUTH_REQUIRED',
   /** The Docker config's credential helper for the registry is missing or failed. */
-  | 'REGISTRY_CREDENTIAL_HELPER_FAILED'
+  'REGISTRY_CREDENTIAL_HELPER_FAILED',
   /** 403: the credentials are known but may not do this (usually: push). */
-  | 'REGISTRY_PUSH_DENIED'
+  'REGISTRY_PUSH_DENIED',
   /** 5xx, 429 or a connection failure that outlasted the retries. */
-  | 'REGISTRY_UNAVAILABLE'
+  'REGISTRY_UNAVAILABLE',
   /** An answer that breaks the distribution spec (bad digest, bad JSON, unexpected status). */
-  | 'REGISTRY_PROTOCOL_ERROR';
+  'REGISTRY_PROTOCOL_ERROR',
+] as const;
+export type OciErrorCode = (typeof OCI_ERROR_CODES)[number];
 
 export class OciError extends CodedError<OciErrorCode> {
   /** The registry host (host[:port]) the error is about, when there is one. */

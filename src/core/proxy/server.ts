@@ -12,7 +12,9 @@ import { forward, type ForwardStats, type Upstream } from './forward.ts';
 import { vaultAddrOf, type ListenAddress } from './listen-address.ts';
 import type { TokenProvider } from '../vault/session.ts';
 
-export class ProxyError extends CodedError<'PROXY_LISTEN_FAILED'> {}
+/** The proxy could not listen on its socket or port. */
+export const PROXY_ERROR_CODES = ['PROXY_LISTEN_FAILED'] as const;
+export class ProxyError extends CodedError<(typeof PROXY_ERROR_CODES)[number]> {}
 
 export interface VaultProxyOptions {
   readonly upstream: Upstream;

@@ -6,25 +6,27 @@ import { CodedError } from '../errors.ts';
 import type { SignedBlob } from './types.ts';
 
 /** Everything that goes wrong while signing files. Tests and adapters match on `code`. */
-export type SigningErrorCode =
+export const SIGNING_ERROR_CODES = [
   /** A pattern (or all of them) matched no file and `if-no-files-found` is `error`. */
-  | 'NO_FILES_MATCHED'
+  'NO_FILES_MATCHED',
   /** A pattern is not usable (empty, only `!`, or rejected by the glob engine). */
-  | 'INVALID_PATTERN'
+  'INVALID_PATTERN',
   /** A file to sign cannot be read (missing, permission denied, a directory, an I/O error). */
-  | 'FILE_UNREADABLE'
+  'FILE_UNREADABLE',
   /** Two inputs would write the same `.sig` / `.sigstore.json` into `signature-dir`. */
-  | 'OUTPUT_NAME_COLLISION'
+  'OUTPUT_NAME_COLLISION',
   /** A signature, bundle or public key file could not be written. */
-  | 'OUTPUT_WRITE_FAILED'
+  'OUTPUT_WRITE_FAILED',
   /** A public key PEM is not a PKIX public key (or is a private key). */
-  | 'PUBLIC_KEY_INVALID'
+  'PUBLIC_KEY_INVALID',
   /** `<key>.pub` already holds another key (e.g. an older version's): it is not overwritten. */
-  | 'PUBLIC_KEY_CONFLICT'
+  'PUBLIC_KEY_CONFLICT',
   /** The signer answered something unusable (wrong count of signatures, an empty signature). */
-  | 'SIGNER_RESPONSE_INVALID'
+  'SIGNER_RESPONSE_INVALID',
   /** Signing stopped part-way: `signed` lists what was written before the failure. */
-  | 'SIGNING_INTERRUPTED';
+  'SIGNING_INTERRUPTED',
+] as const;
+export type SigningErrorCode = (typeof SIGNING_ERROR_CODES)[number];
 
 export class SigningError extends CodedError<SigningErrorCode> {
   /** Files fully signed (outputs written and valid) before the failure; empty when none. */

@@ -22,11 +22,13 @@ import { BUNDLE_MEDIA_TYPE } from './image-bundle.ts';
 import { checkBundle, checkLegacyLayer, type ExpectedSubject } from './image-checks.ts';
 import { signatureTag, SIMPLE_SIGNING_MEDIA_TYPE } from './image-legacy.ts';
 
-export type ImageVerificationCode =
+export const IMAGE_VERIFICATION_CODES = [
   /** Neither a `.sig` tag nor a bundle referrer exists for the digest. */
-  | 'NO_SIGNATURES'
+  'NO_SIGNATURES',
   /** Signatures exist, but none verifies with the key (and the digest and annotations). */
-  | 'SIGNATURE_INVALID';
+  'SIGNATURE_INVALID',
+] as const;
+export type ImageVerificationCode = (typeof IMAGE_VERIFICATION_CODES)[number];
 
 export interface VerifyImagesOptions {
   /** Tag or digest references; a tag is resolved once to its digest. */

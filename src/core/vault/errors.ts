@@ -12,15 +12,17 @@ import {
   isTlsAnswer,
 } from '../diagnose/vault-answers.ts';
 
-export type VaultErrorCode =
-  | 'VAULT_UNREACHABLE'
-  | 'VAULT_TLS_FAILED'
-  | 'VAULT_SEALED'
-  | 'VAULT_LOGIN_DENIED'
-  | 'VAULT_PERMISSION_DENIED'
-  | 'VAULT_REQUEST_FAILED'
-  | 'VAULT_TOKEN_TTL_EXCEEDED'
-  | 'VAULT_REVOKE_FAILED';
+export const VAULT_ERROR_CODES = [
+  'VAULT_UNREACHABLE',
+  'VAULT_TLS_FAILED',
+  'VAULT_SEALED',
+  'VAULT_LOGIN_DENIED',
+  'VAULT_PERMISSION_DENIED',
+  'VAULT_REQUEST_FAILED',
+  'VAULT_TOKEN_TTL_EXCEEDED',
+  'VAULT_REVOKE_FAILED',
+] as const;
+export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
 
 export class VaultError extends CodedError<VaultErrorCode> {
   /** HTTP status, when Vault answered. */

@@ -8,14 +8,16 @@ import { answerOf } from '../diagnose/vault.ts';
 import { policyLines, signingGrants } from '../policy/grants.ts';
 import { vaultErrorFrom, type VaultError, type VaultErrorCode } from './errors.ts';
 
-export type TransitErrorCode =
-  | 'TRANSIT_KEY_NOT_FOUND'
-  | 'TRANSIT_KEY_TYPE_UNSUPPORTED'
-  | 'TRANSIT_KEY_VERSION_UNKNOWN'
-  | 'TRANSIT_PERMISSION_DENIED'
-  | 'TRANSIT_TOKEN_EXPIRED'
-  | 'TRANSIT_INVALID_DIGEST'
-  | 'TRANSIT_SIGN_FAILED';
+export const TRANSIT_ERROR_CODES = [
+  'TRANSIT_KEY_NOT_FOUND',
+  'TRANSIT_KEY_TYPE_UNSUPPORTED',
+  'TRANSIT_KEY_VERSION_UNKNOWN',
+  'TRANSIT_PERMISSION_DENIED',
+  'TRANSIT_TOKEN_EXPIRED',
+  'TRANSIT_INVALID_DIGEST',
+  'TRANSIT_SIGN_FAILED',
+] as const;
+export type TransitErrorCode = (typeof TRANSIT_ERROR_CODES)[number];
 
 export class TransitError extends CodedError<TransitErrorCode> {
   /**

@@ -58,16 +58,20 @@ const dependencyStubs: Plugin = {
   },
 };
 
-// The CLI imports package.json for its version only: bundle just that field, so a change to
-// package.json's scripts or dependencies does not change dist/.
+// The bundles import package.json for its version and repository (links into the docs) only:
+// bundle just those fields, so a change to package.json's scripts or dependencies does not
+// change dist/.
 const ownPackageJson = join(import.meta.dirname, '..', 'package.json');
 const versionOnly: Plugin = {
-  name: 'package-version-only',
+  name: 'package-version-and-repository-only',
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
       if (args.path !== ownPackageJson) return undefined;
-      const { version } = JSON.parse(readFileSync(args.path, 'utf8')) as { version: string };
-      return { contents: JSON.stringify({ version }), loader: 'json' };
+      const { version, repository } = JSON.parse(readFileSync(args.path, 'utf8')) as {
+        version: string;
+        repository: { url: string };
+      };
+      return { contents: JSON.stringify({ version, repository: { url: repository.url } }), loader: 'json' };
     });
   },
 };

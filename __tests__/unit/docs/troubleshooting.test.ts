@@ -10,6 +10,7 @@ import { CLI_ERROR_CODES } from '../../../src/cli/errors.ts';
 import { IMAGE_ATTESTATION_ERROR_CODES } from '../../../src/core/attest/image-errors.ts';
 import { IMAGE_ATTESTATION_VERIFICATION_CODES } from '../../../src/core/attest/image-verify.ts';
 import { ATTESTATION_CHECK_CODES } from '../../../src/core/attest/statement-checks.ts';
+import { guideUrl, headingAnchor } from '../../../src/core/doctor/guide-link.ts';
 import { DOCTOR_CHECK_IDS } from '../../../src/core/doctor/run.ts';
 import { INPUT_ERROR_CODES } from '../../../src/core/errors.ts';
 import { OCI_ERROR_CODES } from '../../../src/core/oci/errors.ts';
@@ -66,22 +67,11 @@ function sectionsOf(markdown: string): Section[] {
   return sections.map(({ level, text, lines }) => ({ level, text, body: lines.join('\n').trim() }));
 }
 
-/** GitHub's anchor for a heading: its text without Markdown, lowercase, punctuation dropped. */
-function slug(heading: string): string {
-  return heading
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/`/g, '')
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
-    .replace(/ /g, '-');
-}
-
 /** Every anchor of a Markdown text; repeated headings get -1, -2… as on GitHub. */
 function anchorsOf(markdown: string): Set<string> {
   const anchors = new Set<string>();
   for (const { text } of sectionsOf(markdown)) {
-    const base = slug(text);
+    const base = headingAnchor(text);
     let anchor = base;
     for (let n = 1; anchors.has(anchor); n++) anchor = `${base}-${n}`;
     anchors.add(anchor);
@@ -174,12 +164,23 @@ describe('the troubleshooting guide', () => {
   });
 });
 
-test('slug: as GitHub makes anchors of headings', () => {
-  assert.equal(slug('`VAULT_LOGIN_DENIED`'), 'vault_login_denied');
-  assert.equal(slug('`workload-api.jwt-svid`'), 'workload-apijwt-svid');
-  assert.equal(slug('Log in with the X.509-SVID (`method: cert`)'), 'log-in-with-the-x509-svid-method-cert');
-  assert.equal(slug("Register the runner's workload"), 'register-the-runners-workload');
+test('headingAnchor: as GitHub makes anchors of headings', () => {
+  assert.equal(headingAnchor('`VAULT_LOGIN_DENIED`'), 'vault_login_denied');
+  assert.equal(headingAnchor('`workload-api.jwt-svid`'), 'workload-apijwt-svid');
+  assert.equal(headingAnchor('Log in with the X.509-SVID (`method: cert`)'), 'log-in-with-the-x509-svid-method-cert');
+  assert.equal(headingAnchor("Register the runner's workload"), 'register-the-runners-workload');
   assert.deepEqual([...anchorsOf('# A\n```\n# not a heading\n```\n## A\n')], ['a', 'a-1']);
+});
+
+test('guideUrl: the section of this version of the guide', () => {
+  assert.match(
+    guideUrl('login.role'),
+    /^https:\/\/github\.com\/[^/]+\/spiffe-vault-action\/blob\/v\d+\.\d+\.\d+[^/]*\/docs\/troubleshooting\.md#loginrole$/,
+  );
+  const anchors = anchorsOf(guide);
+  for (const target of [...DOCTOR_CHECK_IDS, 'VAULT_SEALED', 'Troubleshooting']) {
+    assert.ok(anchors.has(guideUrl(target).split('#')[1]!), `no heading for ${target}`);
+  }
 });
 
 /** The reasons of the classifiers in src/core/diagnose: `reason: '…'` values and the refusal unions. */

@@ -1,5 +1,6 @@
 /** A doctor report for people: a text table (the CLI) and Markdown (the action's job summary). */
 import type { CheckResult, CheckStatus, DoctorReport } from './check.ts';
+import { guideUrl } from './guide-link.ts';
 
 const MARK: Record<CheckStatus, string> = { ok: 'ok', warn: 'warn', fail: 'FAIL', skip: 'skip' };
 
@@ -9,7 +10,13 @@ function fixLines(check: CheckResult): string[] {
   if (check.fix) lines.push(`fix: ${check.fix}`);
   for (const command of check.commands ?? []) lines.push(`  $ ${command}`);
   if (check.policy?.length) lines.push('  policy lines to add:', ...check.policy.map((line) => `    ${line}`));
+  lines.push(`guide: ${guideOf(check)}`);
   return lines;
+}
+
+/** The guide's section on the check (a broken check: the guide's introduction). */
+function guideOf(check: CheckResult): string {
+  return check.id.endsWith('.unexpected') ? guideUrl('Troubleshooting') : guideUrl(check.id);
 }
 
 /** One line per check (status, id, what was seen), and the fix under every warn and fail. */

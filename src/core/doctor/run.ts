@@ -24,10 +24,18 @@ export const DOCTOR_SECTIONS: readonly DoctorSection[] = [
 ];
 
 export async function runDoctor(plan: DoctorPlan, deps: DoctorDeps): Promise<DoctorReport> {
+  return runSections(DOCTOR_SECTIONS, { plan, deps });
+}
+
+/** Runs `sections` in order on one shared state, then frees what the state holds. */
+export async function runSections(
+  sections: readonly DoctorSection[],
+  { plan, deps }: { readonly plan: DoctorPlan; readonly deps: DoctorDeps },
+): Promise<DoctorReport> {
   const checks: CheckResult[] = [];
   const state: DoctorState = {};
   try {
-    for (const section of DOCTOR_SECTIONS) {
+    for (const section of sections) {
       const ctx: DoctorContext = { plan, deps, state, add: (check) => checks.push(declared(section, check)) };
       try {
         await section.run(ctx);

@@ -2,6 +2,7 @@
 import { InputError } from '../../core/errors.ts';
 import { readOption } from '../../core/options/spec.ts';
 import { OPTIONS } from '../../core/options/table.ts';
+import { plainName } from '../../core/options/values.ts';
 import { policyDocument } from '../../core/policy/policy-document.ts';
 import { parseCommandFlags, type Command } from '../command.ts';
 import { cliOptionSource, flagString } from '../config.ts';
@@ -60,9 +61,14 @@ export const policyCommand: Command = {
         transitPath: readOption(source, OPTIONS['transit-path']),
         key: readOption(source, OPTIONS['transit-key']),
         verify: flags.values.verify === true,
-        name: flagString(flags.values, 'name'),
+        name: policyName(flagString(flags.values, 'name')),
       }),
     );
     return 0;
   },
 };
+
+/** A policy name given with `flag` ('' when not given). */
+export function policyName(value: string, flag = '--name'): string {
+  return value === '' ? '' : plainName({ value, source: flag, fromEnv: false }, 'a policy name');
+}

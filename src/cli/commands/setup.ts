@@ -6,7 +6,7 @@ import { DEFAULT_AUTH_PATH } from '../../core/defaults.ts';
 import { InputError } from '../../core/errors.ts';
 import { readOption, type OptionSource } from '../../core/options/spec.ts';
 import { OPTIONS } from '../../core/options/table.ts';
-import { oneOf, plainName } from '../../core/options/values.ts';
+import { oneOf } from '../../core/options/values.ts';
 import { parseDuration, parseHttpUrl } from '../../core/parse.ts';
 import type { JwtKeySource } from '../../core/policy/jwt-keys.ts';
 import { DEFAULT_SETUP_TOKEN_TTL_SECONDS, setupPlan } from '../../core/policy/setup-plan.ts';
@@ -17,7 +17,7 @@ import type { FlagValues } from '../args.ts';
 import { parseCommandFlags, type Command, type CommandContext } from '../command.ts';
 import { cliOptionSource, flagString } from '../config.ts';
 import { optionFlag, type FlagGroup } from '../flags.ts';
-import { POLICY_SCOPE_FLAGS } from './policy.ts';
+import { POLICY_SCOPE_FLAGS, policyName } from './policy.ts';
 
 const FORMATS = ['shell', 'terraform'] as const;
 
@@ -124,7 +124,7 @@ export const setupCommand: Command = {
       transitKey: readOption(source, OPTIONS['transit-key']),
       verify: values.verify === true,
       tokenTtlSeconds: tokenTtlSeconds(flagString(values, 'token-ttl')),
-      policyName: flagString(values, 'policy-name') && plainName(given(values, 'policy-name', ''), 'a policy name'),
+      policyName: policyName(flagString(values, 'policy-name'), '--policy-name'),
       jwtKeys: await jwtKeySource(ctx, { values, source, spiffeId }),
     });
     ctx.out(format === 'terraform' ? setupTerraform(plan) : setupShellScript(plan, cli));

@@ -71,7 +71,7 @@ export function hclString(text: string): string {
 }
 
 function escapeTemplate(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return text.replace(/([$%])\{/g, (_, sign: string) => `${sign}${sign}{`);
 }
 
 function indent(text: string): string {

@@ -9,7 +9,7 @@ import { cliOptionSource, flagString } from '../config.ts';
 import { group, QUIET_HELP_FLAGS, type FlagGroup } from '../flags.ts';
 
 export const POLICY_SCOPE_FLAGS: FlagGroup = {
-  title: 'What the policy allows',
+  title: 'Policy scope',
   flags: {
     ...group('Transit', ['transit-path', 'transit-key']).flags,
     verify: {

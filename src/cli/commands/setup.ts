@@ -3,6 +3,7 @@
  * commands for an admin or as Terraform. It never changes a server itself.
  */
 import { DEFAULT_AUTH_PATH } from '../../core/defaults.ts';
+import { DEFAULT_AGENT_SOCKET } from '../../core/spiffe/address.ts';
 import { InputError } from '../../core/errors.ts';
 import { readOption, type OptionSource } from '../../core/options/spec.ts';
 import { OPTIONS } from '../../core/options/table.ts';
@@ -22,7 +23,7 @@ import { POLICY_SCOPE_FLAGS, policyName } from './policy.ts';
 const FORMATS = ['shell', 'terraform'] as const;
 
 const ROLE_FLAGS: FlagGroup = {
-  title: 'The role',
+  title: 'Role',
   flags: Object.fromEntries([
     optionFlag(OPTIONS.role, 'the Vault role to create (required)'),
     optionFlag(OPTIONS['spiffe-id'], "the SPIFFE ID the role is bound to, the JWT-SVID's sub (required)"),
@@ -37,7 +38,7 @@ const ROLE_FLAGS: FlagGroup = {
 };
 
 const JWT_KEY_FLAGS: FlagGroup = {
-  title: "SPIRE's JWT keys (default: the trust domain's JWT bundle from the Workload API, as PEM)",
+  title: "SPIRE's JWT keys",
   flags: Object.fromEntries([
     [
       'jwks-url',
@@ -55,7 +56,11 @@ const JWT_KEY_FLAGS: FlagGroup = {
         description: "SPIRE's bundle in SPIFFE format (spire-server bundle show -format spiffe)",
       },
     ],
-    optionFlag(OPTIONS['socket-path']),
+    optionFlag(
+      OPTIONS['socket-path'],
+      "neither given: the Workload API whose JWT bundle of the SPIFFE ID's trust domain gives the keys, as PEM " +
+        `(default $SPIFFE_ENDPOINT_SOCKET, then ${DEFAULT_AGENT_SOCKET})`,
+    ),
   ]),
 };
 
@@ -92,7 +97,7 @@ export const setupCommand: Command = {
     'spiffe-vault setup --print --format terraform --role ci --spiffe-id spiffe://example.org/ci/runner \\\n' +
       '    --jwks-url https://spire-oidc.example.org/keys > spiffe-vault.tf',
   ],
-  exitCodes: ['0 printed', '1 the JWT keys could not be read', '2 bad usage (also: no --print)'],
+  exitCodes: ['0 printed', '1 the Workload API gave no JWT bundle', '2 bad usage (also: no --print)'],
   async run(ctx) {
     const flags = parseCommandFlags(this, ctx);
     if (!flags) return 0;

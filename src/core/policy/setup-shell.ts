@@ -11,13 +11,13 @@ export const VAULT_CLIS: readonly VaultCli[] = ['vault', 'bao'];
 export function setupShellScript(plan: SetupPlan, cli: VaultCli = 'vault'): string {
   const env = cli === 'bao' ? 'BAO_ADDR and BAO_TOKEN' : 'VAULT_ADDR and VAULT_TOKEN';
   const { auth, transit, policy, role } = plan;
-  const ttl = `${role.fields.token_ttl}s`;
+  const ttl = `${role.fields.token_ttl} s`;
   return [
     '#!/bin/sh',
     `# Vault set-up for spiffe-vault, as \`spiffe-vault setup --print\` printed it: role "${role.name}" gives`,
-    `# ${plan.spiffeId} (audience ${role.fields.bound_audiences.join(', ')}) ${ttl} tokens that sign with transit key "${transit.key}".`,
-    `# Run it as an admin (${env} set). It enables the mounts: where they exist`,
-    '# already, leave out the `enable` lines. Nothing in it is secret.',
+    `# ${plan.spiffeId} (audience ${role.fields.bound_audiences.join(', ')}) tokens that live ${ttl} and sign with the`,
+    `# transit key "${transit.key}". Run it as an admin (${env} set). It enables the`,
+    '# mounts: where they exist already, leave out the `enable` lines. Nothing in it is secret.',
     'set -eu',
     '',
     `# JWT auth at auth/${auth.path}, trusting SPIRE's JWT keys:`,
@@ -47,7 +47,7 @@ export function setupShellScript(plan: SetupPlan, cli: VaultCli = 'vault'): stri
       [`bound_audiences=${role.fields.bound_audiences.join(',')}`, `bound_subject=${role.fields.bound_subject}`],
       [
         `token_policies=${role.fields.token_policies.join(',')}`,
-        `token_ttl=${ttl}`,
+        `token_ttl=${role.fields.token_ttl}s`,
         `token_max_ttl=${role.fields.token_max_ttl}s`,
         `token_type=${role.fields.token_type}`,
       ],

@@ -134,7 +134,7 @@ describe('the bao and vault CLIs through the socket', () => {
       'sleep 6', // past the proxy's first token
       ...['bao', 'vault'].flatMap((tool) => [
         `echo "${tool}-kv=$(${tool} kv get -field=value secret/${name})"`,
-        `echo "${tool}-sig=$(${tool} write -field=signature transit/sign/${key} input=${input})"`,
+        `echo "${tool}-sig=$(${tool} write -field=signature transit/sign/${key}/sha2-256 input=${input})"`,
       ]),
     ].join('\n');
     // Stale tokens and addresses of the caller are replaced, the BAO_ twins too (bao prefers them).

@@ -129,7 +129,7 @@ describe('real failures come out as findings', () => {
       assert.equal(finding?.reason, 'capability-missing');
       assert.equal(finding?.answer, '403 permission denied');
       assert.match(finding?.why ?? '', new RegExp(`"update" on 'transit/sign/${stack.STACK_TRANSIT_KEY}/sha2-256'`));
-      assert.ok(finding?.policy?.some((line) => line.includes(`transit/sign/${stack.STACK_TRANSIT_KEY}"`)));
+      assert.ok(finding?.policy?.some((line) => line.includes(`transit/sign/${stack.STACK_TRANSIT_KEY}/sha2-256"`)));
     } finally {
       await revokeSelf(client, token);
     }

@@ -244,7 +244,8 @@ describe('docs/runners.md on the real stack', () => {
 
     // Each "host" has its own working directory and only its own programs on PATH: the server
     // has spire-server and the Vault CLI (as `vault`, whichever server runs), the runner has
-    // spire-agent and spiffe-vault (this repository's dist/cli.js). Both have Node 24.
+    // spire-agent and spiffe-vault (this repository's dist/cli.js; the server too, for
+    // `spiffe-vault policy`). Both have Node 24.
     const shims = (host: Host, links: Record<string, string>, scripts: Record<string, string> = {}) => {
       const bin = join(root, `${host}-bin`);
       mkdirSync(bin);
@@ -274,10 +275,14 @@ describe('docs/runners.md on the real stack', () => {
     envs.server = {
       ...common,
       HOME: dirs.server,
-      PATH: `${shims('server', {
-        'spire-server': `${stack.STACK_BIN}/spire-server`,
-        vault: `${stack.STACK_BIN}/${stack.STACK_VAULT_CLI}`,
-      })}:/usr/bin:/bin`,
+      PATH: `${shims(
+        'server',
+        {
+          'spire-server': `${stack.STACK_BIN}/spire-server`,
+          vault: `${stack.STACK_BIN}/${stack.STACK_VAULT_CLI}`,
+        },
+        { 'spiffe-vault': `#!/bin/sh\nexec '${process.execPath}' '${CLI}' "$@"\n` },
+      )}:/usr/bin:/bin`,
       SPIRE_SERVER_SOCKET: stack.STACK_SPIRE_SERVER_SOCKET,
       VAULT_TOKEN: stack.STACK_ADMIN_TOKEN,
     };

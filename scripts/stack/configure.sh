@@ -3,13 +3,14 @@
 # BAO_ADDR/BAO_TOKEN set) and HashiCorp Vault (`vault`, with VAULT_ADDR/VAULT_TOKEN set): the
 # transit key, JWT auth trusting SPIRE's JWT signing keys, the cert auth method trusting SPIRE's
 # X.509 bundle, the policies and the roles.
-# Usage: configure.sh CLI JWT_CONFIG_JSON X509_BUNDLE_PEM OTHER_CA_PEM   (run by up.sh; the
-# commands' output is its log)
+# Usage: configure.sh CLI JWT_CONFIG_JSON X509_BUNDLE_PEM OTHER_CA_PEM   (run by up.sh, with NODE
+# the project's Node; the commands' output is its log)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
 cli=$1 jwt_config=$2 x509_bundle=$3 other_ca=$4
+node=${NODE:-node}
 
 admin() { echo "+ $(basename "$cli") $*"; "$cli" "$@"; }
 
@@ -17,17 +18,12 @@ admin secrets enable transit
 admin write -f "transit/keys/$TRANSIT_KEY" type=ecdsa-p256
 admin auth enable jwt
 admin write auth/jwt/config "@$jwt_config"
-admin policy write ci-sign - <<POLICY
-path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
-path "transit/sign/$TRANSIT_KEY" { capabilities = ["update"] }
-path "transit/sign/$TRANSIT_KEY/*" { capabilities = ["update"] }
-path "transit/sign/$TRANSIT_KEY/sha1" { capabilities = ["deny"] }
-POLICY
-# Only for `cosign verify-blob --key hashivault://…`, which verifies through Vault's transit
-# verify endpoint; signing needs just ci-sign.
-admin policy write ci-verify - <<POLICY
-path "transit/verify/$TRANSIT_KEY/*" { capabilities = ["update"] }
-POLICY
+# The signing policies are the ones `spiffe-vault policy` prints, so every run tests them: ci-sign
+# (read the key, sign SHA-256 digests) and ci-verify (that, and transit verify, for
+# `cosign verify --key hashivault://…`).
+policy() { "$node" "$STACK_ROOT/dist/cli.js" policy --transit-path transit --transit-key "$TRANSIT_KEY" "$@"; }
+policy --name ci-sign | admin policy write ci-sign -
+policy --name ci-verify --verify | admin policy write ci-verify -
 admin policy write ci-nosign - <<POLICY
 path "transit/keys/$TRANSIT_KEY" { capabilities = ["read"] }
 POLICY

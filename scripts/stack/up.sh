@@ -177,10 +177,10 @@ wait_until 30 "$PID_REGISTRY_AUTH" "$S/registry-auth.log" "docker-registry (htpa
 # signing keys, policies and roles (configure.sh).
 "$BIN/spire-server" bundle show -format spiffe -socketPath "$SERVER_SOCK" > "$S/bundle.jwks"
 "$NODE" "$here/helper.ts" jwt-config "$S/bundle.jwks" "$S/jwt-config.json"
-BAO_ADDR=$BAO_URL BAO_TOKEN=$BAO_ROOT_TOKEN bash "$here/configure.sh" "$BIN/bao" "$S/jwt-config.json" "$S/bootstrap.pem" "$S/tls/ca.pem" \
+NODE=$NODE BAO_ADDR=$BAO_URL BAO_TOKEN=$BAO_ROOT_TOKEN bash "$here/configure.sh" "$BIN/bao" "$S/jwt-config.json" "$S/bootstrap.pem" "$S/tls/ca.pem" \
   > "$S/bao-setup.log" 2>&1 &
 bao_setup=$!
-VAULT_ADDR=$VAULT_URL VAULT_TOKEN=$VAULT_ROOT_TOKEN bash "$here/configure.sh" "$BIN/vault" "$S/jwt-config.json" "$S/bootstrap.pem" "$S/tls/ca.pem" \
+NODE=$NODE VAULT_ADDR=$VAULT_URL VAULT_TOKEN=$VAULT_ROOT_TOKEN bash "$here/configure.sh" "$BIN/vault" "$S/jwt-config.json" "$S/bootstrap.pem" "$S/tls/ca.pem" \
   > "$S/vault-setup.log" 2>&1 &
 vault_setup=$!
 wait "$bao_setup" || { log "FAILED: configuring OpenBao"; show_log "$S/bao-setup.log"; exit 1; }

@@ -9,8 +9,10 @@ import { attestBlobCommand } from './commands/attest-blob.ts';
 import { authCommand } from './commands/auth.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { execCommand } from './commands/exec.ts';
+import { policyCommand } from './commands/policy.ts';
 import { proxyCommand } from './commands/proxy.ts';
 import { revokeCommand } from './commands/revoke.ts';
+import { setupCommand } from './commands/setup.ts';
 import { signBlobCommand } from './commands/sign-blob.ts';
 import { signImageCommand } from './commands/sign-image.ts';
 import { verifyAttestationCommand } from './commands/verify-attestation.ts';
@@ -33,6 +35,8 @@ export const COMMANDS: readonly Command[] = [
   verifyImageCommand,
   revokeCommand,
   doctorCommand,
+  policyCommand,
+  setupCommand,
 ];
 
 /** Exit status of a failure: 2 for bad usage (a wrong or missing flag), 1 for anything else. */

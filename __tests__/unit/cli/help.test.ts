@@ -36,6 +36,8 @@ describe('help', () => {
       'verify-image',
       'revoke',
       'doctor',
+      'policy',
+      'setup',
       'version',
     ])
       assert.match(text, new RegExp(`\\n  ${name} `));

@@ -21,8 +21,16 @@ export interface TransitGrantTarget {
 export function signingGrants(target: TransitGrantTarget): readonly Grant[] {
   const { transitPath, key } = target;
   return [
-    { path: `${transitPath}/keys/${key}`, capabilities: ['read'], purpose: 'read the public key and its versions' },
-    { path: `${transitPath}/sign/${key}/sha2-256`, capabilities: ['update'], purpose: 'sign SHA-256 digests' },
+    {
+      path: `${transitPath}/keys/${key}`,
+      capabilities: ['read'],
+      purpose: 'read the public key and its versions: signers pin a version and check the key type',
+    },
+    {
+      path: `${transitPath}/sign/${key}/sha2-256`,
+      capabilities: ['update'],
+      purpose: 'sign SHA-256 digests, the only hash spiffe-vault and cosign sign with: no other hash',
+    },
   ];
 }
 
@@ -33,9 +41,19 @@ export function verifyGrants(target: TransitGrantTarget): readonly Grant[] {
     {
       path: `${transitPath}/verify/${key}/sha2-256`,
       capabilities: ['update'],
-      purpose: 'verify signatures through Vault (cosign verify --key hashivault://)',
+      purpose: 'verify inside Vault, as cosign verify and verify-blob --key hashivault:// do',
     },
   ];
+}
+
+export interface PolicyGrantOptions extends TransitGrantTarget {
+  /** Also what `cosign verify --key hashivault://` needs. */
+  readonly verify: boolean;
+}
+
+/** The grants of the least-privilege policy: signing, and verification through Vault when asked. */
+export function policyGrants(options: PolicyGrantOptions): readonly Grant[] {
+  return [...signingGrants(options), ...(options.verify ? verifyGrants(options) : [])];
 }
 
 /** One HCL line per grant: `path "P" { capabilities = ["c"] }`. */

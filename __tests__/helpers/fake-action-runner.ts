@@ -8,6 +8,8 @@ export interface FakeActionRunner extends ActionRunner {
   readonly exported: Record<string, string>;
   readonly state: Record<string, string>;
   readonly summaries: SummaryTable[];
+  /** Headings and Markdown written with writeSummaryMarkdown. */
+  readonly markdown: { heading: string; markdown: string }[];
   failed: string | undefined;
 }
 
@@ -23,6 +25,7 @@ export function fakeActionRunner(
     exported: {},
     state: { ...state },
     summaries: [],
+    markdown: [],
     failed: undefined,
     debug: (m) => void runner.lines.push(`debug: ${m}`),
     info: (m) => void runner.lines.push(m),
@@ -34,6 +37,7 @@ export function fakeActionRunner(
     getState: (name) => runner.state[name] ?? '',
     setFailed: (message) => void (runner.failed = message),
     writeSummary: async (table) => void runner.summaries.push(table),
+    writeSummaryMarkdown: async (heading, markdown) => void runner.markdown.push({ heading, markdown }),
   };
   return runner;
 }

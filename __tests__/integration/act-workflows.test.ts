@@ -116,12 +116,25 @@ describe(`act runs the action (${selectedVaultServer()})`, () => {
     assert.deepEqual(job.leaked, []);
   });
 
+  test('doctor: true checks the set-up, exports nothing and leaves no token', async () => {
+    const job = await runJob('doctor');
+    assertSucceeded(job);
+    assertNoSecrets(job);
+    assert.match(job.log, /ok +login\.role/);
+    assert.match(job.log, /doctor: \d+ ok, \d+ warn, 0 fail/);
+    assert.match(job.log, /VAULT_TOKEN not exported after doctor/);
+    assertPostRan(job);
+    assert.match(job.log, /No Vault token to revoke/);
+    assert.deepEqual(job.leaked, []);
+  });
+
   test('a failing login fails the step and the job with the diagnosis', async () => {
     const job = await runJob('failing-login');
     assertFailed(job);
     assertNoSecrets(job);
     assert.match(job.log, /VAULT_LOGIN_DENIED/);
     assert.match(job.log, /no-such-role/);
+    assert.match(job.log, /FAIL +login\.role/, 'the set-up checks say what to change');
     assert.doesNotMatch(job.log, /after a failed login/, 'a step after the failed login ran');
     assert.deepEqual(job.leaked, []);
   });

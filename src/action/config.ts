@@ -23,6 +23,8 @@ import { readOption, type OptionSource } from '../core/options/spec.ts';
 import { OPTIONS } from '../core/options/table.ts';
 
 export interface ActionConfig {
+  /** Check the set-up instead of logging in (the `doctor` input). */
+  readonly doctor: boolean;
   readonly connection: VaultConnection;
   readonly login: LoginOptions;
   readonly transit: TransitOptions;
@@ -78,6 +80,7 @@ export function parseActionConfig(env: Env, workspace: string): ActionConfig {
     );
   }
   return Object.freeze({
+    doctor: readOption(source, OPTIONS.doctor),
     connection: parseVaultConnection(source, { cwd: workspace }),
     login: parseLoginOptions(source),
     transit: parseTransitOptions(source),

@@ -15,6 +15,7 @@ import { tlsSkipVerifyWarning } from '../core/vault/connect.ts';
 import type { VaultClient } from '../core/vault/client.ts';
 import { VaultSession } from '../core/vault/session.ts';
 import { actionOptionSource, parseActionConfig, type ActionConfig } from './config.ts';
+import type { DoctorRunner } from './doctor.ts';
 import { exportVaultEnvironment, proxyStepEnvironment } from './environment.ts';
 import { githubRunner, maskSecret, type ActionRunner } from './runner.ts';
 import { savedConnection, StateKeeper } from './state.ts';
@@ -25,6 +26,8 @@ export interface MainDependencies {
   readonly createLogin: (options: CreateLoginOptions) => VaultLogin;
   /** dist/proxy.js, which `proxy: true` starts (default: next to the running script, dist/main.js). */
   readonly proxyScript?: string;
+  /** Runs the set-up checks (`doctor: true`, and after a failure); default the core's runDoctor. */
+  readonly runDoctor?: DoctorRunner;
 }
 
 export function defaultMainDependencies(): MainDependencies {
@@ -34,11 +37,17 @@ export function defaultMainDependencies(): MainDependencies {
 export async function run(deps: MainDependencies = defaultMainDependencies()): Promise<void> {
   const { runner } = deps;
   let login: VaultLogin | undefined;
+  let config: ActionConfig | undefined;
   try {
     const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
-    const config = parseActionConfig(runner.env, workspace);
+    config = parseActionConfig(runner.env, workspace);
     const warning = tlsSkipVerifyWarning(config.connection);
     if (warning) runner.warning(warning);
+    if (config.doctor) {
+      const { doctorStep } = await import('./doctor.ts');
+      await doctorStep({ runner, config, check: deps.runDoctor });
+      return;
+    }
     login = deps.createLogin({
       connection: config.connection,
       login: config.login,
@@ -104,6 +113,12 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
     await writeLoginSummary(runner, { config, first, proxyAddr });
   } catch (error: unknown) {
     runner.setFailed(`spiffe-vault-action${errorCode(error)}: ${describeError(error)}`);
+    // What to change, in the job summary. Not for doctor mode (it reported already), nor for
+    // inputs that could not be read (nothing to check).
+    if (config && !config.doctor) {
+      const { explainFailure } = await import('./doctor.ts');
+      await explainFailure({ runner, config, error, check: deps.runDoctor });
+    }
   } finally {
     login?.close();
   }

@@ -22,6 +22,8 @@ export interface ActionRunner extends Logger {
   setFailed(message: string): void;
   /** Adds a table to the job summary (nothing when the runner has no summary file). */
   writeSummary(table: SummaryTable): Promise<void>;
+  /** Adds a heading and Markdown of our own (a table already rendered) to the job summary. */
+  writeSummaryMarkdown(heading: string, markdown: string): Promise<void>;
 }
 
 export function githubRunner(env: NodeJS.ProcessEnv = process.env): ActionRunner {
@@ -48,6 +50,11 @@ export function githubRunner(env: NodeJS.ProcessEnv = process.env): ActionRunner
         .addTable([(head ?? []).map((data) => ({ data, header: true })), ...rows.map((row) => [...row])])
         .addRaw(table.footer ?? '')
         .write();
+    },
+    writeSummaryMarkdown: async (heading, markdown) => {
+      if (!env.GITHUB_STEP_SUMMARY) return;
+      // The blank line ends the heading's HTML block, so the Markdown after it is rendered.
+      await core.summary.addHeading(heading, 3).addRaw(`\n${markdown}\n`).write();
     },
   };
 }

@@ -1,9 +1,9 @@
 /** sign-images: signs (and attests) the images in their registries, sets the outputs and the summary. */
 import type { ImageAttestation } from '../core/attest/image-attestations.ts';
-import { defaultDockerConfigDir } from '../core/oci/index.ts';
 import { signImages, type SignedImage } from '../core/signing/images.ts';
 import type { TransitSigner } from '../core/vault/transit.ts';
 import type { ActionConfig } from './config.ts';
+import { registryClientOptions } from './registry.ts';
 import type { ActionRunner } from './runner.ts';
 
 /** Signs the images in their registries (and attests them when asked) and publishes outputs and a summary. */
@@ -26,13 +26,7 @@ export async function signImageReferences(options: {
     format: signing.format,
     annotations: signing.annotations,
     recursive: signing.recursive,
-    registry: {
-      dockerConfigDir: defaultDockerConfigDir(runner.env),
-      insecureHosts: signing.registryInsecure,
-      proxyEnv: runner.env,
-      logger: runner,
-      retryDeadlineMs: config.connection.timeoutMs,
-    },
+    registry: registryClientOptions(runner, config),
     logger: runner,
     ...(requests.length > 0
       ? { attestations: { requests, context: { builderId: options.spiffeId ?? '', env: runner.env } } }

@@ -1,9 +1,17 @@
-/** Option rows only the GitHub action has: what happens to the token after the login step. */
+/** Option rows only the GitHub action has: doctor mode, and what happens to the token after the login step. */
 import { InputError } from '../errors.ts';
 import { defineOption } from './spec.ts';
 import { booleanValue } from './values.ts';
 
 export const ACTION_OPTIONS = {
+  doctor: defineOption({
+    name: 'doctor',
+    kind: 'boolean',
+    help: 'check the set-up link by link instead of logging in; what to change goes to the job summary (the transit key too with sign-* or transit-key)',
+    default: 'false',
+    fronts: ['action'],
+    parse: booleanValue,
+  }),
   'export-token': defineOption({
     name: 'export-token',
     kind: 'boolean',

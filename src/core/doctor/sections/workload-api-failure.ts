@@ -11,7 +11,7 @@ export function failFromError(
 ): CheckResult {
   const finding = findingOf(error);
   if (finding) return failFromFinding(id, title, finding);
-  let code: string | undefined;
-  for (let e: unknown = error; e instanceof Error; e = e.cause) if (isCodedError(e)) code = e.code;
+  // Our own error's code, not a library's underneath it (jose's ERR_JWS_…).
+  const code = isCodedError(error) ? error.code : undefined;
   return fail(id, title, describeError(error), { ...(code ? { code } : {}), ...extra });
 }

@@ -9,6 +9,7 @@ import { isHttpToHttpsAnswer, tlsMessage, vaultTlsProblem } from '../../../src/c
 import type { DoctorPlan } from '../../../src/core/doctor/plan.ts';
 import { namespaceCheck, tlsCheck } from '../../../src/core/doctor/sections/vault-server-checks.ts';
 import {
+  cliOf,
   describeSeal,
   describeServer,
   haRoleOf,
@@ -76,7 +77,7 @@ describe('which server answered', () => {
   test('OpenBao: no `enterprise` in sys/health, `commit_date` in sys/seal-status', () => {
     const info = serverInfoOf(OPENBAO_SEAL, OPENBAO_HEALTH);
     assert.deepEqual(
-      { flavour: info.flavour, version: info.version, cli: info.cli, enterprise: info.enterprise },
+      { flavour: info.flavour, version: info.version, cli: cliOf(info), enterprise: info.enterprise },
       { flavour: 'openbao', version: '2.6.2', cli: 'bao', enterprise: false },
     );
     assert.equal(describeServer(info), 'OpenBao 2.6.2');
@@ -85,7 +86,7 @@ describe('which server answered', () => {
   test('HashiCorp Vault: `enterprise` in sys/health (false: the Community Edition)', () => {
     const info = serverInfoOf(VAULT_SEAL, VAULT_HEALTH);
     assert.deepEqual(
-      { flavour: info.flavour, cli: info.cli, enterprise: info.enterprise },
+      { flavour: info.flavour, cli: cliOf(info), enterprise: info.enterprise },
       { flavour: 'vault', cli: 'vault', enterprise: false },
     );
     assert.equal(describeServer(info), 'HashiCorp Vault 1.21.4 (Community Edition)');

@@ -38,8 +38,6 @@ export interface ServerInfo {
   readonly version: string;
   /** HashiCorp Vault Enterprise (namespaces); false for the Community Edition and OpenBao. */
   readonly enterprise: boolean;
-  /** The server's own CLI, for the commands a fix names: `bao` for OpenBao, else `vault`. */
-  readonly cli: 'vault' | 'bao';
   readonly sealed: boolean;
   readonly standby: boolean;
   readonly performanceStandby: boolean;

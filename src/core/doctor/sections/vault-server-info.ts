@@ -46,11 +46,15 @@ export function serverInfoOf(seal: SealStatusAnswer, health: HealthAnswer | unde
     flavour,
     version: seal.version ?? health?.version ?? '?',
     enterprise: health?.enterprise === true,
-    cli: flavour === 'openbao' ? 'bao' : 'vault',
     sealed: seal.sealed === true,
     standby: health?.standby === true,
     performanceStandby: health?.performance_standby === true,
   };
+}
+
+/** The server's own CLI, for the commands a fix names: `bao` for OpenBao, else `vault`. */
+export function cliOf(info: ServerInfo): 'bao' | 'vault' {
+  return info.flavour === 'openbao' ? 'bao' : 'vault';
 }
 
 function flavourOf(seal: SealStatusAnswer, health: HealthAnswer | undefined): ServerInfo['flavour'] {

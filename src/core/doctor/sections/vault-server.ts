@@ -12,6 +12,7 @@ import { failFromFinding, ok, skip, warn, type CheckResult } from '../check.ts';
 import { DEFAULT_DOCTOR_TIMEOUT_MS, type DoctorContext, type DoctorSection, type ServerInfo } from '../plan.ts';
 import { namespaceCheck, tlsCheck } from './vault-server-checks.ts';
 import {
+  cliOf,
   describeServer,
   haRoleOf,
   serverInfoOf,
@@ -56,7 +57,7 @@ export const vaultServerSection: DoctorSection = {
     );
     const info = serverInfoOf(seal, health);
     ctx.state.server = info;
-    const sealContext = { address, cli: info.cli, type: seal.type, threshold: seal.t, progress: seal.progress };
+    const sealContext = { address, cli: cliOf(info), type: seal.type, threshold: seal.t, progress: seal.progress };
     if (seal.initialized === false) {
       ctx.add(failFromFinding('vault.initialized', 'Vault initialized', notInitializedFinding(sealContext)));
       ctx.add(skip('vault.sealed', 'Vault unsealed', 'needs an initialized server'));

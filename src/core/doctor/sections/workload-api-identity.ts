@@ -80,6 +80,7 @@ export async function identityChecks(
   } catch {
     // listed as not fetched
   }
+  for (const svid of jwt ?? []) ctx.deps.onSecret(svid.token);
   ctx.add(ok('workload-api.agent', 'agent answers', `${client.address.original} answers`));
   const idsOf = (svids: readonly { spiffeId: string }[] | undefined) =>
     svids ? [...new Set(svids.map((svid) => svid.spiffeId))].join(', ') : '(not fetched)';

@@ -62,7 +62,6 @@ export const workloadApiSection: DoctorSection = {
       ctx.add(skip('workload-api.jwt-bundle', 'JWT bundle', 'needs a JWT-SVID'));
       return;
     }
-    ctx.deps.onSecret(jwtSvid.token);
     const claims = jwtClaimsCheck(jwtSvid.claims, { audiences: login.audiences, now: new Date() });
     ctx.add(claims);
     const bundle = await jwtBundleCheck(client, jwtSvid, login.audiences[0] ?? '');

@@ -24,6 +24,8 @@ export interface ThrowawayServer {
   readonly rootToken: string;
   /** With `tls`: the CA that signed the server's certificate. */
   readonly caCertFile?: string;
+  /** The dev server's one unseal key, as it prints it on stdout (to unseal it after `operator seal`). */
+  unsealKey(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -44,13 +46,23 @@ export async function startThrowawayServer(stack: StackEnv, options: { tls?: boo
   ];
   if (options.tls) args.push('-dev-tls', `-dev-tls-cert-dir=${dir}`);
   const child = spawn(`${stack.STACK_BIN}/${stack.STACK_VAULT_CLI}`, args, {
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'ignore'],
     env: { PATH: process.env.PATH ?? '', HOME: dir },
   });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const unsealKey = async (): Promise<string> => {
+    for (let i = 0; i < 100; i++) {
+      const key = /^Unseal Key: (\S+)$/m.exec(stdout)?.[1];
+      if (key) return key;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the throwaway server printed no unseal key: ${stdout}`);
+  };
   const address = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   const caCertFile = options.tls ? join(dir, 'vault-ca.pem') : undefined;
   await waitForHealth(address, caCertFile, stack.STACK_VAULT_NAME);
-  return { address, rootToken, ...(caCertFile ? { caCertFile } : {}), stop: () => stopChild(child) };
+  return { address, rootToken, ...(caCertFile ? { caCertFile } : {}), unsealKey, stop: () => stopChild(child) };
 }
 
 async function waitForHealth(address: string, caCertFile: string | undefined, what: string): Promise<void> {

@@ -16,6 +16,7 @@ import {
   jwtLoginRefusal,
   type JwtLoginRefusal,
 } from './vault-answers.ts';
+import { isHttpToHttpsAnswer, tlsMessage, vaultTlsExplanation, vaultTlsProblem } from './vault-tls.ts';
 
 export type VaultFinding = Finding<VaultErrorCode>;
 
@@ -24,6 +25,8 @@ export interface VaultRequestContext {
   readonly what: string;
   /** The code to use whatever the failure (e.g. VAULT_REVOKE_FAILED); default: by failure. */
   readonly code?: VaultErrorCode;
+  /** Vault's address, for a TLS failure's explanation. */
+  readonly address?: string;
 }
 
 /** Any request's failure: no answer, TLS, sealed, 403 (denied or a dead token), other statuses. */
@@ -39,13 +42,11 @@ export function diagnoseVaultRequest(error: unknown, context: VaultRequestContex
     return finding({ code: 'VAULT_REQUEST_FAILED', reason: 'request-failed', why: describeError(error) });
   }
   const status = error.status;
-  if (isTlsAnswer(error)) {
-    return finding({
-      code: 'VAULT_TLS_FAILED',
-      reason: 'tls-failed',
-      why: `TLS failed (${error.socketCode}: ${error.message})`,
-      fix: "give the CA that signed Vault's certificate with ca-cert, or check vault-addr's scheme and host",
-    });
+  if (isTlsAnswer(error) || isHttpToHttpsAnswer(error)) {
+    const reason = vaultTlsProblem(error);
+    const { why, fix } = vaultTlsExplanation(reason, context.address);
+    const seen = error.socketCode ? `${error.socketCode}: ${tlsMessage(error.message)}` : answerLine(error);
+    return finding({ code: 'VAULT_TLS_FAILED', reason, why: `TLS failed (${seen}): ${why}`, fix });
   }
   if (status === undefined) {
     return finding({

@@ -44,8 +44,11 @@ export interface WorkloadApiFailureContext {
   readonly elapsedMs: number;
 }
 
-/** Why the agent could not be reached, from the socket error grpc-js reports in the details. */
-function unreachable(details: string, address: WorkloadApiAddress): Pick<Finding, 'reason' | 'why' | 'fix'> {
+/** Why the agent could not be reached, from the socket error (grpc-js reports it in the details). */
+export function agentUnreachable(
+  details: string,
+  address: WorkloadApiAddress,
+): Pick<Finding, 'reason' | 'why' | 'fix'> {
   const where = address.kind === 'unix' ? `the socket ${address.socketPath}` : address.target;
   if (/ENOENT/.test(details)) {
     return {
@@ -113,7 +116,7 @@ export function diagnoseWorkloadApiFailure(error: unknown, context: WorkloadApiF
         area,
         what: `${what}: could not reach ${at} ${tried}`,
         answer,
-        ...unreachable(error.details, address),
+        ...agentUnreachable(error.details, address),
       };
     case status.DEADLINE_EXCEEDED:
     case status.CANCELLED:
@@ -145,4 +148,31 @@ export function diagnoseWorkloadApiFailure(error: unknown, context: WorkloadApiF
         fix: rejectedFix(error.details),
       };
   }
+}
+
+/** Who the workload is, for the registration entry that would give it an identity. */
+export interface WorkloadIdentityContext {
+  /** This process's uid (the unix workload attestor's selector); undefined where there is none. */
+  readonly uid?: number | undefined;
+  /** The SPIFFE ID asked for ('' or undefined: not known). */
+  readonly spiffeId?: string | undefined;
+}
+
+/**
+ * The fix for "no identity issued": the entry to create (parent: the agent's SPIFFE ID or a node
+ * alias, which only `spire-server agent list` / `entry show` can tell), and how to look at the
+ * entries there are.
+ */
+export function registrationEntryFix(context: WorkloadIdentityContext): Pick<Finding, 'fix' | 'commands'> {
+  const selector = context.uid !== undefined ? `unix:uid:${context.uid}` : 'unix:uid:<UID>';
+  const spiffeId = context.spiffeId || '<SPIFFE_ID>';
+  const create = `spire-server entry create -parentID <PARENT_ID> -spiffeID ${spiffeId} -selector ${selector}`;
+  return {
+    fix:
+      'no registration entry matches this workload, or it has not reached the agent yet: create one ' +
+      `(\`${create}\`, where PARENT_ID is the agent's SPIFFE ID from \`spire-server agent list\` or a node alias ` +
+      `that covers it${context.spiffeId ? '' : ', and SPIFFE_ID the identity Vault expects'}), ` +
+      `or check the entries there are (\`spire-server entry show -selector ${selector}\`)`,
+    commands: [create, 'spire-server agent list', `spire-server entry show -selector ${selector}`],
+  };
 }

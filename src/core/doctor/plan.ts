@@ -4,6 +4,7 @@ import type { RegistryClientOptions } from '../oci/client.ts';
 import type { LoginOptions, TransitOptions, VaultConnection } from '../options/config.ts';
 import type { JwtSvid } from '../spiffe/jwt-svid.ts';
 import type { WorkloadApiClient } from '../spiffe/client.ts';
+import type { X509Svid } from '../spiffe/x509-svid.ts';
 import type { VaultClient } from '../vault/client.ts';
 import type { VaultToken } from '../vault/token.ts';
 import type { CheckResult, DoctorArea } from './check.ts';
@@ -31,12 +32,15 @@ export interface DoctorDeps {
   readonly proxyEnv: Readonly<Record<string, string | undefined>>;
 }
 
-/** What the server told us about itself (from sys/health). */
+/** What the server told us about itself (from sys/health and sys/seal-status). */
 export interface ServerInfo {
   readonly flavour: 'vault' | 'openbao' | 'unknown';
   readonly version: string;
+  /** HashiCorp Vault Enterprise (namespaces); false for the Community Edition and OpenBao. */
+  readonly enterprise: boolean;
   readonly sealed: boolean;
   readonly standby: boolean;
+  readonly performanceStandby: boolean;
 }
 
 /** Filled in by the checks for the ones after them; the runner frees what it holds at the end. */
@@ -44,6 +48,8 @@ export interface DoctorState {
   workload?: WorkloadApiClient;
   /** The JWT-SVID (jwt login). Its `token` is a secret. */
   jwtSvid?: JwtSvid;
+  /** The X.509-SVID (cert login). Its private key is a secret. */
+  x509Svid?: X509Svid;
   /** Vault answered (the server checks passed far enough for a login to be worth trying). */
   vault?: VaultClient;
   server?: ServerInfo;

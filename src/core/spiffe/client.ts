@@ -35,6 +35,8 @@ export interface WorkloadApiClientOptions {
   readonly retryPolicy?: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'>;
   /** Deadline of one gRPC call (default 10 s). */
   readonly callTimeoutMs?: number;
+  /** Told of each failed attempt that will be retried (e.g. to say an identity arrived late). */
+  readonly onRetry?: (error: unknown, attempt: number) => void;
 }
 
 export interface FetchJwtSvidOptions {
@@ -77,6 +79,7 @@ export class WorkloadApiClient {
   readonly #random: () => number;
   readonly #policy: RetryPolicy;
   readonly #callTimeoutMs: number;
+  readonly #onRetry: ((error: unknown, attempt: number) => void) | undefined;
   readonly #grpc: Client;
   #closed = false;
 
@@ -92,6 +95,7 @@ export class WorkloadApiClient {
       deadlineMs: options.timeoutMs ?? DEFAULT_WORKLOAD_API_TIMEOUT_MS,
     });
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_WORKLOAD_API_CALL_TIMEOUT_MS;
+    this.#onRetry = options.onRetry;
     this.#grpc = new Client(this.address.target, credentials.createInsecure(), {
       // Reconnect soon after the socket appears; our own backoff paces the attempts.
       'grpc.initial_reconnect_backoff_ms': Math.min(this.#policy.initialDelayMs, 1_000),
@@ -149,8 +153,7 @@ export class WorkloadApiClient {
    */
   async fetchX509Svid(options: { readonly spiffeId?: string } = {}): Promise<X509Svid> {
     const wanted = this.#wantedSpiffeId(options.spiffeId);
-    const response = await this.#withRetry('FetchX509SVID', (deadline) => firstX509Svids(this.#grpc, deadline));
-    const svids = parseX509SvidResponse(response);
+    const svids = await this.fetchX509Svids();
     const svid = wanted === undefined ? svids[0] : svids.find((candidate) => candidate.spiffeId === wanted);
     if (svid === undefined) {
       throw new WorkloadApiError(
@@ -164,6 +167,12 @@ export class WorkloadApiClient {
       `Workload API issued an X.509-SVID for ${svid.spiffeId} (expires ${svid.expiresAt.toISOString()})`,
     );
     return svid;
+  }
+
+  /** Every X.509-SVID the agent issues this workload: the first message of the FetchX509SVID stream. */
+  async fetchX509Svids(): Promise<X509Svid[]> {
+    const response = await this.#withRetry('FetchX509SVID', (deadline) => firstX509Svids(this.#grpc, deadline));
+    return parseX509SvidResponse(response);
   }
 
   /** The X.509 bundles keyed by trust domain ID: the stream's first message. */
@@ -208,6 +217,7 @@ export class WorkloadApiClient {
         random: this.#random,
         isRetryable: (error) => isServiceError(error) && isRetryableStatus(error.code),
         onRetry: (error, { attempt, delayMs }) => {
+          this.#onRetry?.(error, attempt);
           this.#logger.debug(
             `Workload API ${what} at ${this.address.original}: ${describeGrpcFailure(error)}; ` +
               `retrying in ${Math.round(delayMs)} ms (attempt ${attempt})`,

@@ -1,44 +1,71 @@
-/** Workload API checks: the agent answers and issues this workload a JWT-SVID (or X.509-SVID). */
-import { findingOf } from '../../diagnose/finding.ts';
-import { describeError } from '../../errors.ts';
+/**
+ * Workload API checks, in the order a run meets them: the address, the socket behind it, the
+ * agent answering, the identities it issues this workload (waiting a while for one that is
+ * registered but not yet there), then the SVID the login would present: a JWT-SVID's claims and
+ * its signature against the JWT bundle, or the X.509-SVID with its bundle.
+ */
 import { WorkloadApiClient } from '../../spiffe/client.ts';
-import { fail, failFromFinding, ok } from '../check.ts';
-import { DEFAULT_DOCTOR_TIMEOUT_MS, type DoctorSection } from '../plan.ts';
+import { skip } from '../check.ts';
+import type { DoctorSection } from '../plan.ts';
+import {
+  DOCTOR_IDENTITY_WAIT_MS,
+  identityChecks,
+  watchForLateIdentity,
+  type IdentityWatch,
+} from './workload-api-identity.ts';
+import { jwtBundleCheck, jwtClaimsCheck } from './workload-api-jwt.ts';
+import { addressCheck, socketCheck } from './workload-api-socket.ts';
+import { x509Roots, x509SvidCheck } from './workload-api-x509.ts';
+
+export const WORKLOAD_API_CHECKS = [
+  'workload-api.address',
+  'workload-api.socket',
+  'workload-api.agent',
+  'workload-api.identity',
+  'workload-api.jwt-svid',
+  'workload-api.jwt-bundle',
+  'workload-api.x509-svid',
+] as const;
 
 export const workloadApiSection: DoctorSection = {
   area: 'workload-api',
-  checks: ['workload-api.jwt-svid'],
+  checks: WORKLOAD_API_CHECKS,
   async run(ctx) {
     const { login } = ctx.plan;
+    const { check, address } = addressCheck(login);
+    ctx.add(check);
+    if (!address) return;
+    const socket = await socketCheck(address, login.defaulted.socket);
+    ctx.add(socket);
+    if (socket.status === 'fail') return;
+    const watch: IdentityWatch = {};
     const client = new WorkloadApiClient({
-      address: login.socketAddress,
+      address: address.original,
       logger: ctx.deps.logger,
-      timeoutMs: DEFAULT_DOCTOR_TIMEOUT_MS,
+      timeoutMs: DOCTOR_IDENTITY_WAIT_MS,
+      onRetry: watchForLateIdentity(watch),
     });
     ctx.state.workload = client;
-    if (login.method !== 'jwt') return;
-    try {
-      const svid = await client.fetchJwtSvid({
-        audiences: login.audiences,
-        ...(login.spiffeId ? { spiffeId: login.spiffeId } : {}),
-      });
-      ctx.deps.onSecret(svid.token);
-      ctx.state.jwtSvid = svid;
-      const left = Math.round((svid.expiresAt.getTime() - Date.now()) / 1000);
-      ctx.add(
-        ok(
-          'workload-api.jwt-svid',
-          'JWT-SVID',
-          `${svid.spiffeId}, aud ${JSON.stringify(svid.audiences)}, expires in ${left} s`,
-        ),
-      );
-    } catch (error: unknown) {
-      const finding = findingOf(error);
-      ctx.add(
-        finding
-          ? failFromFinding('workload-api.jwt-svid', 'JWT-SVID', finding)
-          : fail('workload-api.jwt-svid', 'JWT-SVID', describeError(error)),
-      );
+    const svids = await identityChecks(ctx, client, watch);
+    if (login.method === 'cert') {
+      if (!svids?.x509Svid) {
+        ctx.add(skip('workload-api.x509-svid', 'X.509-SVID', 'needs an X.509-SVID'));
+        return;
+      }
+      ctx.state.x509Svid = svids.x509Svid;
+      ctx.add(x509SvidCheck(svids.x509Svid, await x509Roots(client, svids.x509Svid), new Date()));
+      return;
     }
+    const jwtSvid = svids?.jwtSvid;
+    if (!jwtSvid) {
+      ctx.add(skip('workload-api.jwt-svid', 'JWT-SVID claims', 'needs a JWT-SVID'));
+      ctx.add(skip('workload-api.jwt-bundle', 'JWT bundle', 'needs a JWT-SVID'));
+      return;
+    }
+    const claims = jwtClaimsCheck(jwtSvid.claims, { audiences: login.audiences, now: new Date() });
+    ctx.add(claims);
+    const bundle = await jwtBundleCheck(client, jwtSvid, login.audiences[0] ?? '');
+    ctx.add(bundle);
+    if (claims.status !== 'fail' && bundle.status !== 'fail') ctx.state.jwtSvid = jwtSvid;
   },
 };

@@ -24,7 +24,14 @@ describe('runSections', () => {
     const report = await runSections(
       [
         section('workload-api', ['workload-api.a'], async (ctx) => {
-          ctx.state.server = { flavour: 'openbao', version: '2', sealed: false, standby: false };
+          ctx.state.server = {
+            flavour: 'openbao',
+            version: '2',
+            sealed: false,
+            standby: false,
+            enterprise: false,
+            performanceStandby: false,
+          };
           ctx.add(ok('workload-api.a', 'a', 'seen'));
         }),
         section('vault', [], async () => {

@@ -9,7 +9,7 @@ export const ACTION_OPTIONS = {
     kind: 'boolean',
     help: 'check the set-up link by link instead of logging in; what to change goes to the job summary (the transit key too with sign-* or transit-key)',
     default: 'false',
-    fronts: ['action'],
+    fronts: ['action', 'gitlab'],
     parse: booleanValue,
   }),
   'export-token': defineOption({

@@ -68,10 +68,11 @@ export function maxTtlCheck(facts: TokenFacts): CheckResult {
   if (!facts.renewable) return ok('token.max-ttl', 'max TTL', 'not renewable: the token ends with its TTL');
   const max = facts.explicitMaxTtlSeconds || facts.roleFields?.token_max_ttl;
   if (max === undefined) {
+    const how = facts.method === 'jwt' ? ' (set VAULT_TOKEN to a token that may read the role)' : '';
     return skip(
       'token.max-ttl',
       'max TTL',
-      "renewable up to the role's token_max_ttl, which this token cannot see (set VAULT_TOKEN to read the role)",
+      `renewable up to the role's token_max_ttl, which this token cannot see${how}`,
     );
   }
   const seen =

@@ -2,7 +2,7 @@
 // healthy installation is, with the server's own CLI, so one test can break one link and fix it
 // again without touching the shared stack; and `spiffe-vault doctor` run against it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckResult, DoctorReport } from '../../src/core/doctor/check.ts';
@@ -19,6 +19,11 @@ export interface ConfiguredServer extends ThrowawayServer {
   admin(args: readonly string[], input?: string): string;
   /** Same, but returns the result whatever the exit status. */
   tryAdmin(args: readonly string[], input?: string): RunResult;
+  /**
+   * Runs a command line as doctor printed it (`vault write …`, or a `vault read … | jq … | vault
+   * write … -` pipeline) through sh, as root, with `vault` and `bao` both the server's own CLI.
+   */
+  adminShell(command: string): string;
   /** The environment `dist/cli.js` runs with against this server. */
   env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv;
 }
@@ -59,10 +64,18 @@ export async function startConfiguredServer(
     assert.equal(r.status, 0, describeRun(`${stack.STACK_VAULT_CLI} ${args.join(' ')}`, r));
     return r.stdout;
   };
+  const cliDir = mkdtempSync(join(tmpdir(), 'admin-cli-'));
+  for (const name of ['vault', 'bao']) symlinkSync(bin, join(cliDir, name));
+  const adminShell = (command: string): string => {
+    const r = run('sh', ['-c', command], { env: { ...adminEnv, PATH: `${cliDir}:${adminEnv.PATH ?? ''}` } });
+    assert.equal(r.status, 0, describeRun(`sh -c ${command}`, r));
+    return r.stdout;
+  };
   const configured: ConfiguredServer = {
     ...server,
     admin,
     tryAdmin,
+    adminShell,
     env: (extra = {}) =>
       cliEnv(stack, {
         VAULT_ADDR: server.address,

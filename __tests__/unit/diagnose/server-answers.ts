@@ -42,6 +42,32 @@ export const OPENBAO = {
       'error validating token: error verifying token signature: no known key successfully validated the token signature',
     ],
   },
+  /** A JWT login with a role written without role_type (so oidc, the default). */
+  roleTypeOidc: { status: 400, errors: ['role with oidc role_type is not allowed'] },
+  /** A JWT-SVID (it always has aud) to a role without bound_audiences. */
+  audiencesUnbound: { status: 400, errors: ['audience claim found in JWT but no audiences bound to the role'] },
+  /** A JWT-SVID (ES256) when the JWT config's jwt_supported_algs is [RS256]. */
+  algorithmNotAllowed: {
+    status: 400,
+    errors: [
+      'error validating token: invalid algorithm (alg) header parameter: token signed with unexpected algorithm',
+    ],
+  },
+  /** A JWT-SVID whose sub is not the role's bound_claims.sub. */
+  boundClaimMismatch: {
+    status: 400,
+    errors: ['error validating claims: claim "sub" does not match any associated bound claim values'],
+  },
+  /** A role whose bound_claims names a claim JWT-SVIDs do not carry. */
+  boundClaimMissing: { status: 400, errors: ['error validating claims: claim "foo" is missing'] },
+  /** A role whose user_claim names a claim JWT-SVIDs do not carry. */
+  userClaimMissing: { status: 400, errors: ['claim "email" not found in token'] },
+  /** The mount probe: a login naming an existing jwt role and no JWT. */
+  probeRoleExists: { status: 400, errors: ['missing token'] },
+  /** The mount probe to a JWT auth method, naming no role. */
+  probeJwtMount: { status: 400, errors: ['missing role'] },
+  /** The mount probe to a cert auth method over plain http. */
+  probeCertMount: { status: 400, errors: ['no client certificate found'] },
   /** A login, with a token, to a path where no auth method is mounted. */
   noAuthMountWithToken: {
     status: 404,
@@ -73,6 +99,16 @@ export const VAULT = {
   wrongSubject: OPENBAO.wrongSubject,
   expired: OPENBAO.expired,
   unverifiable: OPENBAO.unverifiable,
+  roleTypeOidc: OPENBAO.roleTypeOidc,
+  audiencesUnbound: OPENBAO.audiencesUnbound,
+  algorithmNotAllowed: OPENBAO.algorithmNotAllowed,
+  boundClaimMismatch: OPENBAO.boundClaimMismatch,
+  boundClaimMissing: OPENBAO.boundClaimMissing,
+  userClaimMissing: OPENBAO.userClaimMissing,
+  probeRoleExists: OPENBAO.probeRoleExists,
+  probeJwtMount: OPENBAO.probeJwtMount,
+  /** Vault's cert auth method over plain http. */
+  probeCertMount: { status: 400, errors: ['tls connection required'] },
   noAuthMountWithToken: OPENBAO.noAuthMountWithToken,
   sealed: OPENBAO.sealed,
   /** Vault names the dead token (lookup-self, sign, revoke-self alike), wrapped by go-multierror. */

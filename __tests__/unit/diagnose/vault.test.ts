@@ -62,14 +62,16 @@ describe('JWT login refusals, the same on both servers', () => {
     ['wrong audience (Vault)', VAULT.wrongAudience, 'audience-mismatch', /bound_audiences/],
     ['wrong subject', OPENBAO.wrongSubject, 'subject-mismatch', /spiffe:\/\/example.org\/ci.*bound_subject/],
     [
-      'bound claims (the old wording, "claim" named)',
-      {
-        status: 400,
-        errors: ['error validating claims: claim "sub" does not match any associated bound claim values'],
-      },
-      'subject-mismatch',
-      /bound_subject/,
+      'bound_claims.sub (the answer names "bound claim", not the subject)',
+      OPENBAO.boundClaimMismatch,
+      'claims-mismatch',
+      /bound_claims\.sub .*spiffe:\/\/example.org\/ci/,
     ],
+    ['a bound claim JWT-SVIDs lack', VAULT.boundClaimMissing, 'claims-mismatch', /no claim 'foo'/],
+    ['role_type left at oidc', VAULT.roleTypeOidc, 'role-type-oidc', /role_type=jwt/],
+    ['no bound_audiences (Vault 1.16.3+)', VAULT.audiencesUnbound, 'audiences-unbound', /binds no audience/],
+    ['ES256 not in jwt_supported_algs', OPENBAO.algorithmNotAllowed, 'algorithm-not-allowed', /replaces all of it/],
+    ['user_claim the SVID lacks', OPENBAO.userClaimMissing, 'user-claim-missing', /\('email'\).*user_claim=sub/],
     ['an expired JWT-SVID (once read as a subject mismatch)', OPENBAO.expired, 'jwt-expired', /clock/],
     ['keys that do not verify it', OPENBAO.unverifiable, 'jwt-unverifiable', /jwt_validation_pubkeys/],
     ['no auth method there, asked with a token', OPENBAO.noAuthMountWithToken, 'auth-mount-missing', /auth-path/],
@@ -82,6 +84,36 @@ describe('JWT login refusals, the same on both servers', () => {
       assert.match(finding.fix ?? '', fix);
     });
   }
+
+  const commands: [RecordedAnswer, string][] = [
+    [OPENBAO.roleTypeOidc, 'vault write auth/jwt/role/ci role_type=jwt'],
+    [OPENBAO.wrongAudience, 'vault write auth/jwt/role/ci role_type=jwt bound_audiences=vault'],
+    [OPENBAO.audiencesUnbound, 'vault write auth/jwt/role/ci role_type=jwt bound_audiences=vault'],
+    [OPENBAO.wrongSubject, 'vault write auth/jwt/role/ci role_type=jwt bound_subject=spiffe://example.org/ci'],
+    [OPENBAO.userClaimMissing, 'vault write auth/jwt/role/ci role_type=jwt user_claim=sub'],
+    [
+      OPENBAO.algorithmNotAllowed,
+      'vault read -format=json auth/jwt/config | jq \'.data | .jwt_supported_algs += ["ES256"]\' | vault write auth/jwt/config -',
+    ],
+    [
+      OPENBAO.boundClaimMismatch,
+      'vault read -format=json auth/jwt/role/ci | jq \'.data | {role_type, bound_claims: ((.bound_claims) + {"sub":"spiffe://example.org/ci"})}\' | vault write auth/jwt/role/ci -',
+    ],
+    [
+      OPENBAO.boundClaimMissing,
+      'vault read -format=json auth/jwt/role/ci | jq \'.data | {role_type, bound_claims: ((.bound_claims | del(."foo")) + {"sub":"spiffe://example.org/ci"})}\' | vault write auth/jwt/role/ci -',
+    ],
+  ];
+  for (const [recorded, command] of commands) {
+    test(`the exact fix command for '${recorded.errors[0]}'`, () => {
+      assert.deepEqual(diagnoseLogin(answer(recorded), LOGIN).commands, [command]);
+    });
+  }
+
+  test("the algorithm fix names the JWT-SVID's algorithm when told", () => {
+    const finding = diagnoseLogin(answer(VAULT.algorithmNotAllowed), { ...LOGIN, algorithm: 'RS256' });
+    assert.match(finding.commands?.[0] ?? '', /\["RS256"\]/);
+  });
 
   test("OpenBao's 404 for a namespace that does not exist names the namespace input", () => {
     const finding = diagnoseLogin(answer(OPENBAO.noNamespace), { ...LOGIN, namespace: 'team-x' });

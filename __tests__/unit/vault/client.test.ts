@@ -117,7 +117,7 @@ describe('login error messages', () => {
       /bound_audiences/,
     ],
     [400, 'role "ci" could not be found', /vault list auth\/jwt\/role/],
-    [400, 'error validating claims: claim "sub" does not match any associated bound claim values', /bound_subject/],
+    [400, 'error validating claims: claim "sub" does not match any associated bound claim values', /bound_claims/],
   ] as const;
   for (const [status, text, hint] of cases) {
     test(`${status} ${text}`, async () => {

@@ -33,6 +33,13 @@ export const doctorCommand: Command = {
     'registry (reachable, credentials, push allowed). It takes the flags and environment of auth',
     'and the signing commands. One line per check (ok, warn, FAIL, skip) and the fix under each',
     'problem; --json for programs. The token it mints is revoked before it exits.',
+    '',
+    'VAULT_TOKEN (or BAO_TOKEN), when set, is used for read-only looks and nothing else: the',
+    "login's role (auth/PATH/role/ROLE) and the JWT config (auth/PATH/config), to compare them",
+    'with the JWT-SVID field by field, and the list of auth methods (sys/auth) when auth-path is',
+    'wrong. It is masked first, and never used to log in or sign: the login is always the',
+    "workload's own. Run doctor as an admin with a token that may read those paths to get the",
+    'comparison; without one, doctor explains what the login answer says.',
   ].join('\n'),
   groups: [LOGIN_FLAGS, VAULT_FLAGS, DOCTOR_FLAGS, OUTPUT_FLAGS],
   examples: [
@@ -48,9 +55,19 @@ export const doctorCommand: Command = {
     const login = parseLoginConfig(flags.values, ctx.env);
     const transit = flags.values['login-only'] === true ? undefined : parseTransitConfig(flags.values, ctx.env);
     const registry = registryOptions(flags.values, { env: ctx.env, logger: ctx.logger });
+    const readToken = ctx.env.VAULT_TOKEN?.trim() || ctx.env.BAO_TOKEN?.trim() || undefined;
+    if (readToken) ctx.logger.redact(readToken);
     const { runDoctor, renderDoctorTable } = await import('../../core/doctor/index.ts');
     const report = await runDoctor(
-      { connection, login, transit, verify: flags.values.verify === true, images: flags.positionals, registry },
+      {
+        connection,
+        login,
+        transit,
+        verify: flags.values.verify === true,
+        images: flags.positionals,
+        registry,
+        readToken,
+      },
       { logger: ctx.logger, onSecret: (secret) => ctx.logger.redact(secret), proxyEnv: ctx.env },
     );
     if (flags.values.json === true) printJson(ctx, report);

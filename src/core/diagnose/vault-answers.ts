@@ -96,28 +96,50 @@ export type JwtLoginRefusal =
   | 'namespace-missing'
   | 'auth-mount-missing'
   | 'role-not-found'
+  | 'role-type-oidc'
   | 'jwt-expired'
   | 'jwt-not-yet-valid'
+  | 'algorithm-not-allowed'
+  | 'audiences-unbound'
   | 'audience-mismatch'
-  | 'subject-mismatch'
+  | 'user-claim-missing'
   | 'claims-mismatch'
+  | 'subject-mismatch'
   | 'issuer-mismatch'
   | 'jwt-unverifiable'
   | 'login-refused';
 
-/** Checked in order: the first that matches wins ("… (exp) claim: token is expired" is about exp). */
+/**
+ * Checked in order: the first that matches wins ("… (exp) claim: token is expired" is about exp;
+ * "error validating claims: claim \"sub\" does not match any associated bound claim values" is
+ * about bound_claims, not bound_subject, whose refusal is "invalid subject (sub) claim").
+ */
 const LOGIN_REFUSALS: readonly (readonly [JwtLoginRefusal, RegExp])[] = [
   // OpenBao: 404 for a namespace that does not exist (Vault Community Edition ignores namespaces).
   ['namespace-missing', /namespace not found/i],
   ['role-not-found', /role .* could not be found/i],
+  // role_type defaults to oidc (browser logins), which refuses a JWT given directly.
+  ['role-type-oidc', /oidc role_type is not allowed/i],
   ['jwt-expired', /\(exp\) claim|token is expired/i],
   ['jwt-not-yet-valid', /\((?:nbf|iat)\) claim/i],
+  // jwt_supported_algs lacks the JWT-SVID's algorithm (SPIRE signs with ES256).
+  ['algorithm-not-allowed', /\(alg\) header|unexpected algorithm/i],
+  // The role has no bound_audiences; JWT-SVIDs always carry aud (Vault 1.16.3+ and OpenBao).
+  ['audiences-unbound', /no audiences bound/i],
   ['audience-mismatch', /audience|\baud\b/i],
+  // user_claim names a claim the token does not carry.
+  ['user-claim-missing', /claim ".*" not found in token/i],
+  ['claims-mismatch', /bound claim|error validating claims/i],
   ['issuer-mismatch', /\(iss\) claim/i],
   ['subject-mismatch', /subject|\bsub\b/i],
   ['claims-mismatch', /claim/i],
   ['jwt-unverifiable', /signature|public key|jwks|keys|algorithm/i],
 ];
+
+/** The claim a refusal names (`claim "foo" is missing`), or undefined. */
+export function claimNamed(answer: VaultAnswer): string | undefined {
+  return /claim "([^"]+)"/.exec(serverWords(answer.vaultErrors).join('; '))?.[1];
+}
 
 /** Classifies a refused JWT login (4xx below 500, not sealed). */
 export function jwtLoginRefusal(answer: VaultAnswer): JwtLoginRefusal {

@@ -1,6 +1,6 @@
 /**
  * Vault failures classified into findings: a JWT login refused (role, audience, subject, keys,
- * auth mount), and the failures any request can meet (unreachable, TLS, sealed, denied, a dead
+ * auth mount; the fixes are in jwt-login-fix.ts), and the failures any request can meet (unreachable, TLS, sealed, denied, a dead
  * token). The vault module throws VaultErrors rendered from these findings.
  */
 import { describeError, errorCode } from '../errors.ts';
@@ -13,9 +13,10 @@ import {
   isInvalidTokenAnswer,
   isSealedAnswer,
   isTlsAnswer,
+  claimNamed,
   jwtLoginRefusal,
-  type JwtLoginRefusal,
 } from './vault-answers.ts';
+import { jwtLoginFix } from './jwt-login-fix.ts';
 import { isHttpToHttpsAnswer, tlsMessage, vaultTlsExplanation, vaultTlsProblem } from './vault-tls.ts';
 
 export type VaultFinding = Finding<VaultErrorCode>;
@@ -98,6 +99,8 @@ export interface LoginContext {
   /** The JWT-SVID's audience and SPIFFE ID (for the fix; never the token). */
   readonly audience?: string;
   readonly spiffeId?: string;
+  /** The JWT-SVID's signing algorithm (its header's alg), when known. */
+  readonly algorithm?: string;
 }
 
 /** "failed to log in to Vault at A with role 'r' (auth path 'p', namespace 'n')". */
@@ -145,58 +148,9 @@ export function diagnoseLogin(error: unknown, context: LoginContext): VaultFindi
     context,
     refusal: (answer) => {
       const reason = jwtLoginRefusal(answer);
-      return { reason, ...loginFix(reason, context) };
+      return { reason, ...jwtLoginFix(reason, context, claimNamed(answer)) };
     },
   });
-}
-
-function loginFix(reason: JwtLoginRefusal, context: LoginContext): Pick<VaultFinding, 'fix' | 'commands'> {
-  const path = context.authPath;
-  const readRole = `vault read auth/${path}/role/${context.role}`;
-  switch (reason) {
-    case 'namespace-missing':
-      return {
-        fix: `there is no namespace '${context.namespace ?? ''}' on this server — check the namespace input (\`bao namespace list\`), or leave it empty for the root namespace`,
-        commands: ['bao namespace list'],
-      };
-    case 'auth-mount-missing':
-      return {
-        fix: `there is no JWT auth method at 'auth/${path}' here — check auth-path (\`vault auth list\`) and the namespace`,
-        commands: ['vault auth list'],
-      };
-    case 'role-not-found':
-      return {
-        fix: `check the role name (\`vault list auth/${path}/role\`)`,
-        commands: [`vault list auth/${path}/role`],
-      };
-    case 'jwt-expired':
-    case 'jwt-not-yet-valid':
-      return {
-        fix: "Vault's clock and the SPIRE agent's disagree, or the JWT-SVID outlived its TTL before it was used: check both clocks and the SVID TTL",
-      };
-    case 'audience-mismatch':
-      return {
-        fix: `the JWT-SVID was issued for audience '${context.audience ?? '?'}', which is not in the role's bound_audiences — set audience to one of them (\`${readRole}\`)`,
-        commands: [readRole],
-      };
-    case 'issuer-mismatch':
-      return {
-        fix: `the JWT-SVID's issuer is not the role's bound_issuer (\`vault read auth/${path}/config\`)`,
-        commands: [`vault read auth/${path}/config`],
-      };
-    case 'subject-mismatch':
-    case 'claims-mismatch':
-      return {
-        fix: `the SPIFFE ID '${context.spiffeId ?? '?'}' does not match the role's bound_subject/bound_claims (\`${readRole}\`)`,
-        commands: [readRole],
-      };
-    case 'jwt-unverifiable':
-      return {
-        fix: `Vault cannot verify the JWT-SVID: give auth/${path}/config SPIRE's JWT keys (jwks_url or jwt_validation_pubkeys) and jwt_supported_algs`,
-      };
-    case 'login-refused':
-      return { fix: 'check the role and the JWT auth configuration' };
-  }
 }
 
 /** A login answer without a token: the address is probably not Vault. */

@@ -8,6 +8,7 @@ import type { X509Svid } from '../spiffe/x509-svid.ts';
 import type { VaultClient } from '../vault/client.ts';
 import type { VaultToken } from '../vault/token.ts';
 import type { CheckResult, DoctorArea } from './check.ts';
+import type { JwtRoleFields } from './sections/login-role.ts';
 
 /** Requests of a check give up after this (a preflight must not wait out a run's deadline). */
 export const DEFAULT_DOCTOR_TIMEOUT_MS = 10_000;
@@ -22,6 +23,11 @@ export interface DoctorPlan {
   /** Images whose registries must take a push; [] for none. */
   readonly images: readonly string[];
   readonly registry: RegistryClientOptions;
+  /**
+   * A token for read-only looks at what the CI token can rarely read: the JWT role, the JWT
+   * config and the list of auth methods (an admin's VAULT_TOKEN). Never used to log in or sign.
+   */
+  readonly readToken?: string | undefined;
 }
 
 export interface DoctorDeps {
@@ -55,6 +61,10 @@ export interface DoctorState {
   server?: ServerInfo;
   /** The token the login check minted (a secret); revoked when the checks end. */
   token?: VaultToken;
+  /** The minted token's type as the login answered it ('service' or 'batch'). */
+  tokenType?: string;
+  /** The login's role as the read token saw it (only when a read token was given). */
+  jwtRole?: JwtRoleFields;
 }
 
 export interface DoctorContext {

@@ -114,6 +114,47 @@ release:
     assert.match(result.log, /FAIL\s+release/);
     assert.match(result.log, /VAULT_LOGIN_DENIED/);
     assert.doesNotMatch(result.log, /> script ran/);
+    // doctor's checks follow the error: the link that failed, and what to change.
+    assert.match(result.log, /FAIL\s+login\.role\s+.*role "no-such-role"/);
+    assert.match(result.log, /fix: .*vault list auth\/jwt\/role/);
+    assert.match(result.log, /doctor: \d+ ok, \d+ warn, [1-9]\d* fail/);
+    assert.doesNotMatch(result.log, /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/, 'a JWT is in the job log');
+  });
+
+  test('doctor: true checks the set-up instead of logging in, and ends the job with the verdict', async () => {
+    const healthy = runPipeline(
+      componentInclude(stack, 'login', {
+        role: stack.STACK_ROLE,
+        inputs: { cli: LOCAL_CLI, doctor: 'true' },
+        after: `setup-check:
+  extends: .spiffe-vault-login
+  script:
+    - echo "script ran"
+`,
+      }),
+    );
+    assert.equal(healthy.status, 0, healthy.log);
+    assert.match(healthy.log, /ok\s+login\.role/);
+    assert.match(healthy.log, /doctor: \d+ ok, \d+ warn, 0 fail/);
+    assert.doesNotMatch(healthy.log, /ok\s+transit\./, 'a login-only check looked at the transit key');
+    assert.doesNotMatch(healthy.log, /> script ran/);
+
+    const broken = runPipeline(
+      componentInclude(stack, 'login', {
+        role: stack.STACK_ROLE,
+        inputs: { cli: LOCAL_CLI, doctor: 'true', audience: 'not-bound' },
+        after: `setup-check:
+  extends: .spiffe-vault-login
+  script:
+    - echo "script ran"
+`,
+      }),
+    );
+    assert.notEqual(broken.status, 0, broken.log);
+    assert.match(broken.log, /FAIL\s+setup-check/);
+    assert.match(broken.log, /FAIL\s+login\.audience/);
+    assert.doesNotMatch(broken.log, /> script ran/);
+    assert.doesNotMatch(broken.log, /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/, 'a JWT is in the job log');
   });
 });
 
@@ -279,6 +320,25 @@ describe('the sign component', () => {
     );
     assert.equal(image.status, 0, image.stderr);
     assert.deepEqual(await liveTokensOfRole(stack, role), [], 'the job left a token alive');
+    await deleteRole(stack, role);
+  });
+
+  test("a signing job that fails prints doctor's checks of the key after the error", async () => {
+    const role = await copyRole(stack, stack.STACK_ROLE);
+    const result = runPipeline(
+      componentInclude(stack, 'sign', {
+        role,
+        inputs: { cli: LOCAL_CLI, 'sign-blobs': "'app.tar'", 'transit-key': 'no-such-key' },
+      }),
+      { 'app.tar': 'the release artifact\n' },
+    );
+    assert.notEqual(result.status, 0, result.log);
+    assert.match(result.log, /FAIL\s+spiffe-vault-sign/);
+    assert.match(result.log, /FAIL\s+transit\.\S+\s+.*no-such-key/);
+    assert.match(result.log, /ok\s+login\.role/);
+    assert.doesNotMatch(result.log, /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/, 'a JWT is in the job log');
+    assert.doesNotMatch(result.log, /\b(s|hvs)\.[A-Za-z0-9]{20,}/, 'a token is in the job log');
+    assert.deepEqual(await liveTokensOfRole(stack, role), [], 'the job or its checks left a token alive');
     await deleteRole(stack, role);
   });
 });

@@ -87,7 +87,7 @@ describe('doctor: true', () => {
     }
     assert.match(main.summary, /doctor: \d+ ok, \d+ warn, 0 fail/);
     assert.doesNotMatch(main.summary, /❌/);
-    assert.match(main.stdout, /^ok +login\.role/m, 'the table is in the log');
+    assert.match(main.stdout, /^ok +login\.jwt/m, 'the table is in the log');
     assert.deepEqual(main.env, {});
     assert.deepEqual(main.outputs, {});
     assert.deepEqual(main.state, {});
@@ -113,13 +113,13 @@ describe('doctor: true', () => {
   test('an audience the role does not bind: the step fails with the failing check and its fix', async () => {
     const main = await runMain({ doctor: 'true', audience: 'not-vault' });
     const line = failure(main);
-    assert.match(line, /doctor: 1 check\(s\) failed \(login\.role\)/);
+    assert.match(line, /doctor: \d+ check\(s\) failed \(login\.audience\b/);
     assert.match(line, /job summary/);
-    const login = row(main.summary, 'login.role');
+    const login = row(main.summary, 'login.audience');
     assert.match(login, /^\| ❌ fail \|/);
     assert.match(login, /VAULT_LOGIN_DENIED/);
     assert.match(login, /fix: .*not-vault.*bound_audiences/);
-    assert.match(login, /read auth\/jwt\/role\/ci/);
+    assert.match(login, /write auth\/jwt\/role\/ci role_type=jwt bound_audiences=not-vault/);
     assert.deepEqual(main.env, {});
     assertNoSecrets(main);
   });
@@ -144,7 +144,7 @@ describe('a failed run says what to change', () => {
   test('a wrong audience: the fix names the audience', async () => {
     const main = await runMain({ audience: 'not-vault' });
     assert.match(failure(main), /\[VAULT_LOGIN_DENIED\]/);
-    const login = row(main.summary, 'login.role');
+    const login = row(main.summary, 'login.audience');
     assert.match(login, /fix: .*not-vault.*bound_audiences/);
     assertNoSecrets(main);
   });
@@ -154,7 +154,7 @@ describe('a failed run says what to change', () => {
     const main = await runMain({ 'vault-addr': address, timeout: '3s' });
     assert.match(failure(main), /\[VAULT_UNREACHABLE\]/);
     assert.match(failedRows(main.summary, 'vault'), /ECONNREFUSED|VAULT_UNREACHABLE/);
-    assert.match(row(main.summary, 'login.role'), /^\| ⏭️ skip \|/, 'no login tried without a server');
+    assert.match(row(main.summary, 'login.jwt'), /^\| ⏭️ skip \|/, 'no login tried without a server');
     // The run's own 3 s, then the checks' (bounded by the same timeout), and start-up.
     assert.ok(main.durationMs < 3000 * 2 + 5000, `took ${main.durationMs} ms`);
     assertNoSecrets(main);
@@ -166,7 +166,7 @@ describe('a failed run says what to change', () => {
     const runner = new ActionsRunner({ GITHUB_WORKSPACE: workspace });
     const main = await runMain({ 'sign-blobs': 'app.txt', 'transit-key': 'no-such-key' }, runner);
     assert.match(failure(main), /no-such-key/);
-    assert.match(row(main.summary, 'login.role'), /^\| ✅ ok \|/);
+    assert.match(row(main.summary, 'login.jwt'), /^\| ✅ ok \|/);
     failedRows(main.summary, 'transit');
     // The run's own token is exported and saved for the post step, as in any run that logged in.
     const own = main.env.VAULT_TOKEN ?? '';

@@ -192,7 +192,7 @@ describe('every command', () => {
       [['verify-blob', '--key', 'k.pub', 'f'], /give exactly one/],
       [['revoke'], /VAULT_TOKEN: not set/],
       [['verify-image', 'x'], /--key: required/],
-      [['doctor', 'x'], /unknown command 'doctor'/],
+      [['diagnose', 'x'], /unknown command 'diagnose'/],
     ];
     for (const [args, message] of cases) {
       const r = cli(args, { env: cliEnv(stack) });

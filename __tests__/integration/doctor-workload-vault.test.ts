@@ -130,7 +130,7 @@ describe('doctor: the Vault server', () => {
       assertNoSecrets(r, [sealed.rootToken]);
       const check = assertFails(r, 'vault.sealed', 'VAULT_SEALED');
       assert.equal(r.check('vault.reachable').status, 'ok');
-      assert.equal(r.check('login.role').status, 'skip');
+      assert.equal(r.check('login.jwt').status, 'skip');
       const unseal = check.commands?.[0] ?? '';
       assert.equal(unseal, `${stack.STACK_VAULT_CLI} operator unseal`);
 

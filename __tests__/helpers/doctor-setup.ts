@@ -139,28 +139,29 @@ export function runDoctor(
   };
 }
 
-/** A real signing run against the server: sign-blob of a fresh file; asserts it passed. */
+/** The login and key flags of every signing run against a configured server. */
+function signingFlags(stack: StackEnv): string[] {
+  return ['--role', DOCTOR_ROLE, '--audience', stack.STACK_AUDIENCE, '--transit-key', DOCTOR_KEY];
+}
+
+/** A real signing run against the server: sign-blob of a fresh file; its result. */
+export function signBlobRun(
+  stack: StackEnv,
+  server: Pick<ConfiguredServer, 'env'>,
+  args: readonly string[] = [],
+): RunResult {
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-sign-'));
+  writeFileSync(join(dir, 'artifact.txt'), `built at ${Date.now()}\n`);
+  return cli(['sign-blob', ...signingFlags(stack), ...args, 'artifact.txt'], { env: server.env(), cwd: dir });
+}
+
+/** The same, asserting it passed. */
 export function assertSigningRunPasses(
   stack: StackEnv,
   server: Pick<ConfiguredServer, 'env'>,
   args: readonly string[] = [],
 ): void {
-  const dir = mkdtempSync(join(tmpdir(), 'doctor-sign-'));
-  writeFileSync(join(dir, 'artifact.txt'), `built at ${Date.now()}\n`);
-  const r = cli(
-    [
-      'sign-blob',
-      '--role',
-      DOCTOR_ROLE,
-      '--audience',
-      stack.STACK_AUDIENCE,
-      '--transit-key',
-      DOCTOR_KEY,
-      ...args,
-      'artifact.txt',
-    ],
-    { env: server.env(), cwd: dir },
-  );
+  const r = signBlobRun(stack, server, args);
   assert.equal(r.status, 0, describeRun('sign-blob', r));
 }
 
@@ -170,19 +171,6 @@ export function assertImageSigningRunPasses(
   server: Pick<ConfiguredServer, 'env'>,
   run: { readonly image: string; readonly args?: readonly string[]; readonly env?: Record<string, string> },
 ): void {
-  const r = cli(
-    [
-      'sign-image',
-      '--role',
-      DOCTOR_ROLE,
-      '--audience',
-      stack.STACK_AUDIENCE,
-      '--transit-key',
-      DOCTOR_KEY,
-      ...(run.args ?? []),
-      run.image,
-    ],
-    { env: server.env(run.env) },
-  );
+  const r = cli(['sign-image', ...signingFlags(stack), ...(run.args ?? []), run.image], { env: server.env(run.env) });
   assert.equal(r.status, 0, describeRun('sign-image', r));
 }

@@ -3,18 +3,18 @@
 // naming the failing check and its fix; the test applies the fix doctor printed (its commands,
 // its policy lines added to the role's policy); then doctor exits 0 and a real signing run passes.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { cli, leaks } from '../helpers/cli-run.ts';
+import { leaks } from '../helpers/cli-run.ts';
 import {
   assertImageSigningRunPasses,
   assertSigningRunPasses,
   DOCTOR_KEY,
   DOCTOR_POLICY,
-  DOCTOR_ROLE,
   runDoctor,
+  signBlobRun,
   startConfiguredServer,
   type ConfiguredServer,
   type DoctorRun,
@@ -75,21 +75,7 @@ function addPolicyLines(server: ConfiguredServer, lines: readonly string[] | und
 }
 
 function assertSigningRunFails(server: ConfiguredServer): void {
-  const dir = mkdtempSync(join(tmpdir(), 'doctor-sign-'));
-  writeFileSync(join(dir, 'artifact.txt'), 'not signed\n');
-  const r = cli(
-    [
-      'sign-blob',
-      '--role',
-      DOCTOR_ROLE,
-      '--audience',
-      stack.STACK_AUDIENCE,
-      '--transit-key',
-      DOCTOR_KEY,
-      'artifact.txt',
-    ],
-    { env: server.env(), cwd: dir },
-  );
+  const r = signBlobRun(stack, server);
   assert.notEqual(r.status, 0, describeRun('sign-blob (expected to fail)', r));
 }
 

@@ -6,3 +6,6 @@ export const DEFAULT_CERT_AUTH_PATH = 'cert';
 export const DEFAULT_TIMEOUT = '60s';
 export const DEFAULT_TRANSIT_PATH = 'transit';
 export const DEFAULT_TRANSIT_KEY = 'cosign';
+
+/** The token TTL `setup --print` gives the role: a CI job logs in again when it needs to. */
+export const DEFAULT_SETUP_TOKEN_TTL_SECONDS = 60;

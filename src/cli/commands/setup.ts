@@ -2,7 +2,7 @@
  * `spiffe-vault setup --print`: prints the whole Vault/OpenBao set-up of a signing role, as
  * commands for an admin or as Terraform. It never changes a server itself.
  */
-import { DEFAULT_AUTH_PATH } from '../../core/defaults.ts';
+import { DEFAULT_AUTH_PATH, DEFAULT_SETUP_TOKEN_TTL_SECONDS } from '../../core/defaults.ts';
 import { DEFAULT_AGENT_SOCKET } from '../../core/spiffe/address.ts';
 import { InputError } from '../../core/errors.ts';
 import { readOption, type OptionSource } from '../../core/options/spec.ts';
@@ -10,9 +10,7 @@ import { OPTIONS } from '../../core/options/table.ts';
 import { oneOf } from '../../core/options/values.ts';
 import { parseDuration, parseHttpUrl } from '../../core/parse.ts';
 import type { JwtKeySource } from '../../core/policy/jwt-keys.ts';
-import { DEFAULT_SETUP_TOKEN_TTL_SECONDS, setupPlan } from '../../core/policy/setup-plan.ts';
 import { setupShellScript, VAULT_CLIS } from '../../core/policy/setup-shell.ts';
-import { setupTerraform } from '../../core/policy/setup-terraform.ts';
 import { parseSpiffeId } from '../../core/spiffe/spiffe-id.ts';
 import type { FlagValues } from '../args.ts';
 import { parseCommandFlags, type Command, type CommandContext } from '../command.ts';
@@ -120,6 +118,9 @@ export const setupCommand: Command = {
     }
     const format = oneOf(given(values, 'format', 'shell'), FORMATS);
     const cli = oneOf(given(values, 'cli', 'vault'), VAULT_CLIS);
+    // Loaded when run: reading SPIRE's keys pulls in the JWT library, which no other start needs.
+    const { setupPlan } = await import('../../core/policy/setup-plan.ts');
+    const { setupTerraform } = await import('../../core/policy/setup-terraform.ts');
     const plan = setupPlan({
       role: readOption(source, OPTIONS.role),
       spiffeId,

@@ -8,7 +8,6 @@ import { policyDocument } from './policy-document.ts';
 
 /** The transit key type the signers expect. */
 export const SIGNING_KEY_TYPE = 'ecdsa-p256';
-export const DEFAULT_SETUP_TOKEN_TTL_SECONDS = 60;
 
 export interface SetupOptions {
   readonly role: string;

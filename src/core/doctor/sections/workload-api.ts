@@ -42,7 +42,8 @@ export const workloadApiSection: DoctorSection = {
     const client = new WorkloadApiClient({
       address: address.original,
       logger: ctx.deps.logger,
-      timeoutMs: DOCTOR_IDENTITY_WAIT_MS,
+      // Never longer than the run's own timeout: after a failed run the checks must not drag on.
+      timeoutMs: Math.min(ctx.plan.connection.timeoutMs, DOCTOR_IDENTITY_WAIT_MS),
       onRetry: watchForLateIdentity(watch),
     });
     ctx.state.workload = client;

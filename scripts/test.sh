@@ -32,7 +32,8 @@ VAULT_FACING=(stack attest-images server-differences transit action-login action
   cli-sign-blob cli-sign-image cli-verify-image image-signing gitlab-component act-workflows diagnose cli-go-migration
   registry-credential-helper cli-namespace cert-login action-proxy proxy-upstream published-cli runners-guide
   cli-proxy cli-proxy-audit cli-proxy-faults attest-blobs
-  doctor-transit-registry troubleshooting-guide policy-setup action-doctor doctor-workload-vault doctor-login)
+  doctor-transit-registry troubleshooting-guide policy-setup action-doctor doctor-workload-vault doctor-login
+  leak-matrix)
 
 seconds() { local ms=$((($(date +%s%N) - $1) / 1000000)); echo "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"; }
 

@@ -2,6 +2,7 @@
 // log and the SPIRE agent say which secrets it used, and the scanner searches every place it
 // wrote to (leak-fronts.ts says which places may hold a secret, and why).
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { actionInputs } from './action-inputs.ts';
 import type { StepResult } from './actions-runner.ts';
 import { agentJwtSvid, agentX509Key, type RawAudit } from './leak-capture.ts';
@@ -218,6 +219,7 @@ export async function checkScenario(stack: StackEnv, audit: RawAudit, scenario: 
   }
   const leaks = scanForLeaks(outcome.places, secrets);
   assert.deepEqual(leaks, [], `leaks:\n${describeLeaks(leaks)}`);
+  rmSync(c.dirs.root, { recursive: true, force: true }); // kept when the scenario fails, to look at
   return {
     places: outcome.places.length,
     allowed: allowedPlaces(outcome.places, secrets),

@@ -6,7 +6,7 @@ import { afterEach, describe, test } from 'node:test';
 import { RegistryClient } from '../../../src/core/oci/client.ts';
 import { OciError } from '../../../src/core/oci/errors.ts';
 import { MAX_MANIFEST_BYTES, MAX_RESPONSE_BYTES, MAX_TOKEN_RESPONSE_BYTES } from '../../../src/core/oci/limits.ts';
-import { getBlob, resolveImage } from '../../../src/core/oci/manifests.ts';
+import { blobExists, getBlob, resolveImage } from '../../../src/core/oci/manifests.ts';
 import { parseImageReference } from '../../../src/core/oci/reference.ts';
 import { listReferrers } from '../../../src/core/oci/referrers.ts';
 import { instantClock } from '../../helpers/instant-clock.ts';
@@ -137,6 +137,14 @@ describe('blobs and other answers', () => {
     const { host, server: s } = await registry(() => ({ status: 503, streamBytes: 256 * 1024 * 1024 }));
     await tooLarge(resolveImage(client(), parseImageReference(`${host}/team/app:v1`)), MAX_MANIFEST_BYTES);
     assert.equal(s.seen.length, 1);
+  });
+
+  test('HEAD of a 1 GiB blob: its Content-Length is no answer to refuse', async () => {
+    const { host } = await registry(() => ({ headers: { 'content-length': String(1024 ** 3) } }));
+    assert.equal(
+      await blobExists(client(), { repo: { registry: host, repository: 'team/app' }, digest: DIGEST }),
+      true,
+    );
   });
 
   test('a blob of 1 MiB is read whole', async () => {

@@ -76,7 +76,8 @@ export function createHttpSend(options: TransportOptions): HttpSend {
             }),
           );
         };
-        if (Number(res.headers['content-length']) > limit) return tooLarge();
+        // A HEAD answer's Content-Length is the size of what a GET would send (a blob's).
+        if (request.method !== 'HEAD' && Number(res.headers['content-length']) > limit) return tooLarge();
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {

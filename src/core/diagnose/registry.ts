@@ -39,6 +39,17 @@ export function diagnoseRegistryFailure(error: RegistryHttpError, context: Regis
   const codes = error.registryCodes.length ? ` (${error.registryCodes.join(', ')})` : '';
   const area = 'registry' as const;
   const status = error.status === 0 ? {} : { status: error.status };
+  if (error.limitBytes !== undefined) {
+    return {
+      code: 'REGISTRY_ANSWER_TOO_LARGE',
+      area,
+      reason: 'answer-too-large',
+      what: `failed to ${what}: ${host} answered more than ${formatBytes(error.limitBytes)}`,
+      why: `${error.message}; reading stopped there`,
+      fix: 'something that is not a registry may be answering (check the address), or the registry serves an artifact too large to be a manifest or token',
+      ...status,
+    };
+  }
   if (error.status === 0 || isRetryableRegistryError(error)) {
     const asked = context.retryAfterMs
       ? `; it asked to wait ${Math.ceil(context.retryAfterMs / 1000)} s more (Retry-After)`
@@ -122,4 +133,10 @@ export function tokenServiceRefused(fields: {
     commands: [`docker login ${host}`],
     status: fields.status,
   };
+}
+
+/** 4194304 → "4 MiB"; sizes that are not whole MiB in bytes. */
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
 }

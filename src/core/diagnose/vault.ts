@@ -43,6 +43,15 @@ export function diagnoseVaultRequest(error: unknown, context: VaultRequestContex
     return finding({ code: 'VAULT_REQUEST_FAILED', reason: 'request-failed', why: describeError(error) });
   }
   const status = error.status;
+  if (error.invalidAnswer !== undefined) {
+    return finding({
+      code: 'VAULT_ANSWER_INVALID',
+      reason: error.invalidAnswer === 'too-large' ? 'answer-too-large' : 'answer-not-json',
+      why: error.message,
+      fix: 'check that vault-addr is Vault itself, not a proxy or login page in front of it, and that nothing between cuts answers short',
+      ...(status !== undefined ? { status } : {}),
+    });
+  }
   if (isTlsAnswer(error) || isHttpToHttpsAnswer(error)) {
     const reason = vaultTlsProblem(error);
     const { why, fix } = vaultTlsExplanation(reason, context.address);
@@ -127,6 +136,7 @@ export function diagnoseLoginFailure(
   if (
     !(error instanceof VaultHttpError) ||
     error.status === undefined ||
+    error.invalidAnswer !== undefined ||
     isSealedAnswer(error) ||
     (error.status >= 500 && !options.refusedAnyway?.(error))
   ) {

@@ -4,6 +4,8 @@ import { parseAuthChallenge, type AuthChallenge } from './challenge.ts';
 import type { RegistryCredentials } from './docker-config.ts';
 import { tokenServiceRefused } from '../diagnose/registry.ts';
 import { ociErrorFrom, OciError, RegistryHttpError } from './errors.ts';
+import { MAX_TOKEN_RESPONSE_BYTES } from './limits.ts';
+import { isLoopbackHost } from './reference.ts';
 import { header, type HttpSend } from './transport.ts';
 
 /** Where a request goes and what it needs: registry (as named), API base URL, token scope. */
@@ -34,16 +36,20 @@ export class RegistryAuthenticator {
   private readonly send: HttpSend;
   private readonly credentials: (registry: string) => Promise<RegistryCredentials | undefined>;
   private readonly clock: Clock;
+  private readonly plainHttpAllowed: (host: string) => boolean;
 
   constructor(options: {
     send: HttpSend;
     /** Looked up only when a registry asks for credentials (a credential helper may run). */
     credentials: (registry: string) => Promise<RegistryCredentials | undefined>;
     clock: Clock;
+    /** Hosts (host[:port]) a token realm may name over plain http; default loopback only. */
+    plainHttpAllowed?: (host: string) => boolean;
   }) {
     this.send = options.send;
     this.credentials = options.credentials;
     this.clock = options.clock;
+    this.plainHttpAllowed = options.plainHttpAllowed ?? isLoopbackHost;
   }
 
   /** The Authorization header for a request, if we hold one. */
@@ -82,6 +88,7 @@ export class RegistryAuthenticator {
   ): Promise<{ value: string; expiresAt: number }> {
     const { challenge, creds } = answer;
     const realm = parseRealm(target, challenge.params.realm ?? '');
+    if (realm.protocol === 'http:' && !this.plainHttpAllowed(realm.host)) throw insecureRealm(target, realm);
     const service = challenge.params.service ?? '';
     const scope = challenge.params.scope || target.scope;
     let response;
@@ -98,13 +105,19 @@ export class RegistryAuthenticator {
         url: realm,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: Buffer.from(form.toString()),
+        maxResponseBytes: MAX_TOKEN_RESPONSE_BYTES,
       });
     } else {
       const url = new URL(realm);
       if (service) url.searchParams.set('service', service);
       for (const s of scope.split(' ').filter(Boolean)) url.searchParams.append('scope', s);
       const authorization = basicHeader(creds);
-      response = await this.send({ method: 'GET', url, headers: authorization ? { authorization } : {} });
+      response = await this.send({
+        method: 'GET',
+        url,
+        headers: authorization ? { authorization } : {},
+        maxResponseBytes: MAX_TOKEN_RESPONSE_BYTES,
+      });
     }
     if (response.status === 401 || response.status === 403) {
       const refused = tokenServiceRefused({
@@ -164,6 +177,17 @@ function parseRealm(target: AuthTarget, realm: string): URL {
   throw new OciError(
     'REGISTRY_PROTOCOL_ERROR',
     `registry ${target.registry} named the token realm '${realm}', which is not an http(s) URL`,
+    { host: target.registry },
+  );
+}
+
+/** A plain-http realm on a host the user did not allow: the credentials would travel in clear. */
+function insecureRealm(target: AuthTarget, realm: URL): OciError {
+  return new OciError(
+    'REGISTRY_INSECURE_REALM',
+    `registry ${target.registry} sends logins to the token service ${realm.origin}${realm.pathname} over plain http, ` +
+      `and ${realm.host} is not allowed plain http: its credentials and tokens would travel unencrypted — ` +
+      `if that token service really serves only http, list ${realm.host} in registry-insecure`,
     { host: target.registry },
   );
 }

@@ -56,6 +56,8 @@ export interface RegistryRequest {
   readonly access: 'pull' | 'push';
   /** What this is, for messages: "read manifest team/app:1.0". */
   readonly what: string;
+  /** The most the answer may hold (src/core/oci/limits.ts); default MAX_RESPONSE_BYTES. */
+  readonly maxResponseBytes?: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export class RegistryClient {
       send: this.send,
       clock: this.clock,
       credentials: (registry) => this.credentials.get(registry),
+      plainHttpAllowed: (host) => this.plainHttpAllowed(host),
     });
   }
 
@@ -152,9 +155,14 @@ export class RegistryClient {
   /** `http://host` for loopback and insecure hosts, `https://host` otherwise. */
   baseUrl(registry: string): string {
     const host = apiHost(registry);
-    const plain =
-      isLoopbackHost(host) || this.insecure.has(host.toLowerCase()) || this.insecure.has(hostName(host).toLowerCase());
-    return `${plain ? 'http' : 'https'}://${host}`;
+    return `${this.plainHttpAllowed(host) ? 'http' : 'https'}://${host}`;
+  }
+
+  /** Loopback hosts, and hosts (host or host:port) listed as insecure. */
+  plainHttpAllowed(host: string): boolean {
+    return (
+      isLoopbackHost(host) || this.insecure.has(host.toLowerCase()) || this.insecure.has(hostName(host).toLowerCase())
+    );
   }
 
   /** Sends one request with auth and retries; throws OciError for anything not in `accept`. */
@@ -170,13 +178,24 @@ export class RegistryClient {
       let answered = false;
       for (;;) {
         // Credentials go only to the registry itself, never to another host a Location names.
-        const authorization = url.origin === base ? this.auth.authorization(target) : undefined;
+        const foreign = url.origin !== base;
+        const authorization = foreign ? undefined : this.auth.authorization(target);
         const response = await this.send({
           method: req.method,
           url,
           headers: { 'user-agent': 'spiffe-vault-action', ...req.headers, ...(authorization ? { authorization } : {}) },
           ...(req.body !== undefined ? { body: req.body } : {}),
+          ...(req.maxResponseBytes !== undefined ? { maxResponseBytes: req.maxResponseBytes } : {}),
         });
+        if (response.status === 401 && foreign) {
+          // Answering its challenge would hand the registry's credentials to a host it named.
+          throw new OciError(
+            'REGISTRY_PROTOCOL_ERROR',
+            `${req.what}: ${req.registry} sent the request on to ${url.origin}, which asked for credentials (401); ` +
+              'credentials go to the registry and its token service only — report this to the registry',
+            { host: req.registry, status: 401 },
+          );
+        }
         if (response.status === 401 && !answered) {
           answered = true;
           if ((await this.auth.answer(target, header(response, 'www-authenticate'))) === 'retry') continue;

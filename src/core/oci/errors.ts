@@ -19,8 +19,12 @@ export const OCI_ERROR_CODES = [
   'REGISTRY_PUSH_DENIED',
   /** 5xx, 429 or a connection failure that outlasted the retries. */
   'REGISTRY_UNAVAILABLE',
-  /** An answer that breaks the distribution spec (bad digest, bad JSON, unexpected status). */
+  /** An answer that breaks the distribution spec (bad digest, bad JSON, unexpected status, redirects). */
   'REGISTRY_PROTOCOL_ERROR',
+  /** An answer larger than its limit (src/core/oci/limits.ts): a manifest, index, token or blob. */
+  'REGISTRY_ANSWER_TOO_LARGE',
+  /** The token realm is plain http on a host not allowed for it: credentials would travel in clear. */
+  'REGISTRY_INSECURE_REALM',
 ] as const;
 export type OciErrorCode = (typeof OCI_ERROR_CODES)[number];
 
@@ -58,6 +62,8 @@ export class RegistryHttpError extends Error {
   /** The registry's `errors[].code` values, e.g. MANIFEST_UNKNOWN. */
   readonly registryCodes: readonly string[];
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Set when the answer's body was larger than this limit (and not read past it). */
+  readonly limitBytes: number | undefined;
 
   constructor(fields: {
     status: number;
@@ -65,6 +71,7 @@ export class RegistryHttpError extends Error {
     socketCode?: string;
     registryCodes?: readonly string[];
     headers?: Readonly<Record<string, string | string[] | undefined>>;
+    limitBytes?: number;
   }) {
     super(fields.message);
     this.name = 'RegistryHttpError';
@@ -72,12 +79,14 @@ export class RegistryHttpError extends Error {
     this.socketCode = fields.socketCode;
     this.registryCodes = fields.registryCodes ?? [];
     this.headers = fields.headers ?? {};
+    this.limitBytes = fields.limitBytes;
   }
 }
 
 /** 5xx, 429, 408 and connection failures are worth another try; 401/403/404 and the rest are not. */
 export function isRetryableRegistryError(error: unknown): boolean {
   if (!(error instanceof RegistryHttpError)) return false;
+  if (error.limitBytes !== undefined) return false;
   if (error.status === 0) return true;
   // 501 Not Implemented is a refusal, not a passing fault.
   return (error.status >= 500 && error.status !== 501) || error.status === 429 || error.status === 408;

@@ -2,6 +2,7 @@
 import type { RegistryClient } from './client.ts';
 import { sha256Digest } from './client.ts';
 import { OciError } from './errors.ts';
+import { MAX_MANIFEST_BYTES, MAX_REDIRECTS } from './limits.ts';
 import { MANIFEST_ACCEPT, SHA256_DIGEST, type Descriptor } from './media-types.ts';
 import { formatReference, type ImageReference } from './reference.ts';
 import { header } from './transport.ts';
@@ -50,6 +51,7 @@ export async function getManifest(
     accept: [200, 404],
     access: 'pull',
     what,
+    maxResponseBytes: MAX_MANIFEST_BYTES,
   });
   if (response.status === 404) return undefined;
   const digest = sha256Digest(response.body);
@@ -117,8 +119,8 @@ export async function putManifest(
 const REDIRECTS = [301, 302, 303, 307, 308];
 
 /**
- * GETs a blob, following up to three redirects (registries may send blob reads to storage
- * elsewhere, which gets no credentials). The caller checks the content against its digest.
+ * GETs a blob, following up to MAX_REDIRECTS http(s) redirects (registries may send blob reads to
+ * storage elsewhere, which gets no credentials). The caller checks the content against its digest.
  */
 export async function getBlob(
   client: RegistryClient,
@@ -126,23 +128,37 @@ export async function getBlob(
 ): Promise<Buffer> {
   const { repo, digest } = blob;
   const what = `read blob ${digest} of ${repo.registry}/${repo.repository}`;
-  let path = `blobs/${digest}`;
-  for (let hop = 0; ; hop++) {
+  const protocolError = (why: string) =>
+    new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: ${why}`, { host: repo.registry });
+  let url = new URL(`${client.baseUrl(repo.registry)}/v2/${repo.repository}/blobs/${digest}`);
+  for (let redirects = 0; ; redirects++) {
     const response = await client.request({
       registry: repo.registry,
       repository: repo.repository,
       method: 'GET',
-      path,
-      accept: hop < 3 ? [200, ...REDIRECTS] : [200],
+      path: url.toString(),
+      accept: [200, ...REDIRECTS],
       access: 'pull',
       what,
     });
     if (response.status === 200) return response.body;
-    const next = header(response, 'location');
-    if (!next) {
-      throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: a redirect without a Location`, { host: repo.registry });
+    if (redirects === MAX_REDIRECTS) {
+      throw protocolError(
+        `still redirected after ${MAX_REDIRECTS} redirects (a redirect loop?); last to ${url.origin}`,
+      );
     }
-    path = new URL(next, `${client.baseUrl(repo.registry)}/v2/${repo.repository}/${path}`).toString();
+    const next = header(response, 'location');
+    if (!next) throw protocolError('a redirect without a Location');
+    let target: URL | undefined;
+    try {
+      target = new URL(next, url);
+    } catch {
+      target = undefined;
+    }
+    if (target?.protocol !== 'http:' && target?.protocol !== 'https:') {
+      throw protocolError(`a redirect to '${next.slice(0, 100)}', which is not an http(s) URL`);
+    }
+    url = target;
   }
 }
 

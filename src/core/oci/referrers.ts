@@ -4,6 +4,7 @@
  */
 import type { RegistryClient } from './client.ts';
 import { OciError } from './errors.ts';
+import { MAX_MANIFEST_BYTES } from './limits.ts';
 import { getManifest, putManifest, type RepositoryRef } from './manifests.ts';
 import { OCI_INDEX, OCI_MANIFEST, type Descriptor } from './media-types.ts';
 
@@ -36,6 +37,7 @@ export async function listReferrers(
     headers: { accept: OCI_INDEX },
     accept: [200, 400, 404, 405],
     access: 'pull',
+    maxResponseBytes: MAX_MANIFEST_BYTES,
     what: `list referrers of ${repo.registry}/${repo.repository}@${digest}`,
   });
   let descriptors: readonly Descriptor[];

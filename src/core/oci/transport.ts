@@ -2,6 +2,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { RegistryHttpError } from './errors.ts';
+import { MAX_RESPONSE_BYTES } from './limits.ts';
 import { pickProxyEnv } from '../proxy-env.ts';
 
 export interface HttpRequest {
@@ -9,6 +10,8 @@ export interface HttpRequest {
   readonly url: URL;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: Buffer;
+  /** The most this answer may hold (default MAX_RESPONSE_BYTES); reading stops there. */
+  readonly maxResponseBytes?: number;
 }
 
 export interface HttpResponse {
@@ -17,7 +20,10 @@ export interface HttpResponse {
   readonly body: Buffer;
 }
 
-/** One HTTP exchange; rejects only with a RegistryHttpError of status 0 (no answer). */
+/**
+ * One HTTP exchange; rejects only with a RegistryHttpError: status 0 (no answer), or the
+ * answer's status with `limitBytes` set when its body is larger than allowed.
+ */
 export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
 
 export interface TransportOptions {
@@ -27,11 +33,7 @@ export interface TransportOptions {
   readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
   /** Extra CA certificates (PEM) for https registries. */
   readonly caCert?: string;
-  /** Responses larger than this are refused (manifests, indexes and token answers are small). */
-  readonly maxResponseBytes?: number;
 }
-
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Node's http(s) with keep-alive agents. Node's agents tunnel https through an http proxy
@@ -42,7 +44,6 @@ export function createHttpSend(options: TransportOptions): HttpSend {
   const agentOptions = { keepAlive: true, ...(proxyEnv ? { proxyEnv } : {}) };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent({ ...agentOptions, ...(options.caCert ? { ca: options.caCert } : {}) });
-  const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return (request) =>
     new Promise<HttpResponse>((resolve, reject) => {
       const isHttps = request.url.protocol === 'https:';
@@ -61,14 +62,27 @@ export function createHttpSend(options: TransportOptions): HttpSend {
       );
       req.on('error', fail);
       req.on('response', (res) => {
+        const limit = request.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+        const tooLarge = () => {
+          // Stop reading (and drop the connection) at the limit: nothing past it is buffered.
+          res.destroy();
+          req.destroy();
+          reject(
+            new RegistryHttpError({
+              status: res.statusCode ?? 0,
+              message: `the answer of ${request.url.origin}${request.url.pathname} is larger than ${limit} bytes`,
+              limitBytes: limit,
+              headers: res.headers,
+            }),
+          );
+        };
+        // A HEAD answer's Content-Length is the size of what a GET would send (a blob's).
+        if (request.method !== 'HEAD' && Number(res.headers['content-length']) > limit) return tooLarge();
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > limit) {
-            res.destroy(Object.assign(new Error(`response larger than ${limit} bytes`), { code: 'ERESPONSETOOLARGE' }));
-            return;
-          }
+          if (size > limit) return tooLarge();
           chunks.push(chunk);
         });
         res.on('error', fail);

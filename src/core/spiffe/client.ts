@@ -6,6 +6,7 @@ import { SYSTEM_CLOCK, retry, type Clock, type RetryPolicy } from '../retry.ts';
 import { DEFAULT_AGENT_SOCKET, parseWorkloadApiAddress, type WorkloadApiAddress } from './address.ts';
 import { WorkloadApiError } from './errors.ts';
 import type { JwtBundles, JwtSvid } from './jwt-svid.ts';
+import { checkIssuedJwtSvid, checkIssuedX509Svid } from './issued-checks.ts';
 import { parseSpiffeId } from './spiffe-id.ts';
 import { describeGrpcFailure, finalError, isRetryableStatus, isServiceError } from './status.ts';
 import { firstJwtBundles, firstX509Bundles, firstX509Svids, unaryJwtSvid } from './grpc-calls.ts';
@@ -126,6 +127,7 @@ export class WorkloadApiClient {
       );
     }
     for (const svid of matching) {
+      checkIssuedJwtSvid(svid, { audiences, address: this.address.original, nowMs: Date.now() });
       this.#logger.debug(
         `Workload API issued a JWT-SVID for ${svid.spiffeId} (audience ${svid.audiences.join(', ')}, expires ${svid.expiresAt.toISOString()})`,
       );
@@ -163,6 +165,7 @@ export class WorkloadApiClient {
           'entry for this workload (`spire-server entry show`)',
       );
     }
+    checkIssuedX509Svid(svid, { address: this.address.original, nowMs: Date.now() });
     this.#logger.debug(
       `Workload API issued an X.509-SVID for ${svid.spiffeId} (expires ${svid.expiresAt.toISOString()})`,
     );

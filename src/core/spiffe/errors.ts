@@ -37,8 +37,10 @@ export const WORKLOAD_API_ERROR_CODES = [
   'JWT_SVID_NOT_FOUND',
   /** The agent issued this workload no X.509-SVID (or none for the requested SPIFFE ID). */
   'X509_SVID_NOT_FOUND',
-  /** An X.509-SVID from the agent is malformed (chain, key or SPIFFE ID). */
+  /** An X.509-SVID from the agent is malformed (chain, key or SPIFFE ID), or not valid yet. */
   'X509_SVID_INVALID',
+  /** The agent issued an X.509-SVID whose certificate has expired. */
+  'X509_SVID_EXPIRED',
   /** An X.509 bundle from the agent is not a list of certificates. */
   'X509_BUNDLE_INVALID',
 ] as const;

@@ -21,6 +21,7 @@ export const VAULT_ERROR_CODES = [
   'VAULT_REQUEST_FAILED',
   'VAULT_TOKEN_TTL_EXCEEDED',
   'VAULT_REVOKE_FAILED',
+  'VAULT_ANSWER_INVALID',
 ] as const;
 export type VaultErrorCode = (typeof VAULT_ERROR_CODES)[number];
 
@@ -55,13 +56,22 @@ export class VaultHttpError extends Error {
   readonly status: number | undefined;
   readonly vaultErrors: readonly string[];
   readonly socketCode: string | undefined;
+  /** Set when the answer could not be read: a 2xx that is not JSON, or one over the size limit. */
+  readonly invalidAnswer: 'not-json' | 'too-large' | undefined;
 
-  constructor(fields: { status?: number; vaultErrors?: readonly string[]; socketCode?: string; message: string }) {
+  constructor(fields: {
+    status?: number;
+    vaultErrors?: readonly string[];
+    socketCode?: string;
+    invalidAnswer?: 'not-json' | 'too-large';
+    message: string;
+  }) {
     super(fields.message);
     this.name = 'VaultHttpError';
     this.status = fields.status;
     this.vaultErrors = fields.vaultErrors ?? [];
     this.socketCode = fields.socketCode;
+    this.invalidAnswer = fields.invalidAnswer;
   }
 }
 
@@ -69,6 +79,8 @@ export class VaultHttpError extends Error {
  * Vault's JSON limits, which it answers with 500), 412, 429. */
 export function isRetryableVaultFailure(error: unknown): boolean {
   if (!(error instanceof VaultHttpError)) return false;
+  // A login may have minted a token before its answer broke: asking again would mint another.
+  if (error.invalidAnswer !== undefined) return false;
   if (isTlsAnswer(error) || isSealedAnswer(error) || isBatchTooLargeAnswer(error)) return false;
   if (isMissingAliasNameAnswer(error)) return false;
   if (error.status === undefined) return true;

@@ -39,6 +39,12 @@ export interface LegacyResponse {
 export type RequestFunction = (request: LegacyRequest) => Promise<LegacyResponse>;
 
 /**
+ * The most one Vault answer may hold; reading stops there (VAULT_ANSWER_INVALID). A batch of 200
+ * signatures is ~31 KB, a key with a thousand versions well under 1 MiB.
+ */
+export const MAX_VAULT_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
  * The HTTP transport under node-vault. node-vault's own axios transport applies proxy variables
  * by itself and sends https requests to an http proxy without a CONNECT tunnel; Node's agents
  * tunnel properly (`proxyEnv`) and let us keep request bodies and headers out of errors.
@@ -63,15 +69,46 @@ export function createTransport(options: TransportOptions): { defaults: () => Re
         reject(new VaultHttpError({ socketCode: error.code ?? 'ECONNFAILED', message: error.message }));
       });
       req.on('response', (res) => {
+        const status = res.statusCode ?? 0;
+        const tooLarge = () => {
+          res.destroy();
+          req.destroy();
+          reject(
+            new VaultHttpError({
+              status,
+              invalidAnswer: 'too-large',
+              message: `the answer (${status}) to ${request.method} ${url.pathname} is larger than ${MAX_VAULT_RESPONSE_BYTES} bytes`,
+            }),
+          );
+        };
+        if (Number(res.headers['content-length']) > MAX_VAULT_RESPONSE_BYTES) return tooLarge();
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_VAULT_RESPONSE_BYTES) return tooLarge();
+          chunks.push(chunk);
+        });
         res.on('error', (error: NodeJS.ErrnoException) =>
           reject(new VaultHttpError({ socketCode: error.code ?? 'ECONNRESET', message: error.message })),
         );
         res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const body = parseBody(raw);
+          if (body === NOT_JSON && status >= 200 && status < 300) {
+            // Never quoted: a cut-off login answer holds the token it minted.
+            const type = res.headers['content-type'] ?? 'none';
+            return reject(
+              new VaultHttpError({
+                status,
+                invalidAnswer: 'not-json',
+                message: `the answer (${status}, ${raw.length} bytes, content type ${type}) to ${request.method} ${url.pathname} is not JSON`,
+              }),
+            );
+          }
           resolve({
-            statusCode: res.statusCode ?? 0,
-            body: parseBody(Buffer.concat(chunks)),
+            statusCode: status,
+            body: body === NOT_JSON ? { errors: [`non-JSON response: ${raw.toString('utf8', 0, 200)}`] } : body,
             request: { path: url.pathname },
           });
         });
@@ -100,11 +137,13 @@ export function createVaultAgents(
   };
 }
 
+const NOT_JSON = Symbol('not JSON');
+
 function parseBody(raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
-    return { errors: [`non-JSON response: ${raw.toString('utf8', 0, 200)}`] };
+    return NOT_JSON;
   }
 }

@@ -97,26 +97,34 @@ export function objectOf(key: fc.Arbitrary<string>, value: fc.Arbitrary<unknown>
   return fc.array(fc.tuple(key, value), { maxLength: 6 }).map((entries) => Object.fromEntries(entries));
 }
 
-/** Arrays or objects nested 2k-20k deep: stack bait for recursive code (JSON.stringify…). */
-export const deeplyNested: fc.Arbitrary<unknown> = fc
-  .tuple(fc.integer({ min: 2_000, max: 20_000 }), fc.boolean())
-  .map(([depth, arrays]) => {
-    let value: unknown = 'x';
-    for (let i = 0; i < depth; i++) value = arrays ? [value] : { a: value };
-    return value;
-  });
+function nest(depth: number, arrays: boolean): unknown {
+  let value: unknown = 'x';
+  for (let i = 0; i < depth; i++) value = arrays ? [value] : { a: value };
+  return value;
+}
+
+/** Arrays or objects nested 2k-12k deep (built once: cases share them): stack bait for recursive code. */
+export const deeplyNested: fc.Arbitrary<unknown> = fc.constantFrom(
+  nest(2_000, true),
+  nest(2_000, false),
+  nest(12_000, true),
+  nest(12_000, false),
+);
+
+/** JSON text nested 20k deep. */
+const DEEP_JSON_TEXTS = [`${'['.repeat(20_000)}${']'.repeat(20_000)}`, `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`];
 
 /** Any JSON-ish value, with hostile keys, strings and numbers, some deeply nested. */
 export const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constant(null),
-    fc.boolean(),
-    edgeNumber,
-    hostileText(['a', '1', 'sha256:', 'PUBLIC KEY', 'vault:v1:']),
-    fc.array(tie('value'), { maxLength: 4 }),
-    objectOf(fc.oneof(prototypeKey, fc.string({ maxLength: 6 })), tie('value')),
-    deeplyNested,
+    { weight: 6, arbitrary: fc.constant(null) },
+    { weight: 6, arbitrary: fc.boolean() },
+    { weight: 6, arbitrary: edgeNumber },
+    { weight: 6, arbitrary: hostileText(['a', '1', 'sha256:', 'PUBLIC KEY', 'vault:v1:']) },
+    { weight: 6, arbitrary: fc.array(tie('value'), { maxLength: 4 }) },
+    { weight: 6, arbitrary: objectOf(fc.oneof(prototypeKey, fc.string({ maxLength: 6 })), tie('value')) },
+    { weight: 1, arbitrary: deeplyNested },
   ),
 })).value;
 
@@ -162,4 +170,16 @@ export function nearValid(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
       }, text),
     ),
   );
+}
+
+/** JSON text of `value`, sometimes text nested too deep to stringify. */
+export function jsonText(value: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
+  const text = value.map((v) => {
+    try {
+      return JSON.stringify(v) ?? 'null';
+    } catch {
+      return DEEP_JSON_TEXTS[0] as string;
+    }
+  });
+  return fc.oneof({ weight: 30, arbitrary: text }, { weight: 1, arbitrary: fc.constantFrom(...DEEP_JSON_TEXTS) });
 }

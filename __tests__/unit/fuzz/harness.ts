@@ -45,7 +45,7 @@ export function expectParsedOrCoded<T>(parse: () => T, outcome: Outcome<T>): 'pa
   }
   checkElapsed(started);
   outcome.valid?.(value);
-  return 'parsed';
+  return value === undefined ? 'refused' : 'parsed';
 }
 
 /** The same for a parser that returns a promise. */
@@ -64,7 +64,7 @@ export async function expectParsedOrCodedAsync<T>(
   }
   checkElapsed(started);
   outcome.valid?.(value);
-  return 'parsed';
+  return value === undefined ? 'refused' : 'parsed';
 }
 
 function checkRefusal(error: unknown, codes: readonly string[]): void {
@@ -88,7 +88,7 @@ export function assertNoSecret(text: string): void {
   }
 }
 
-/** What a property saw: a parsed value, a coded refusal, or (void) a plain assertion passed. */
+/** What a property saw: a value, a refusal (a coded error or undefined), or (void) an assertion passed. */
 type Verdict = 'parsed' | 'refused' | void;
 
 const factor = Math.max(1, Number(process.env.FUZZ_RUNS) || 1);

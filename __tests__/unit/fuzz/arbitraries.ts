@@ -103,16 +103,22 @@ function nest(depth: number, arrays: boolean): unknown {
   return value;
 }
 
-/** Arrays or objects nested 2k-12k deep (built once: cases share them): stack bait for recursive code. */
-export const deeplyNested: fc.Arbitrary<unknown> = fc.constantFrom(
-  nest(2_000, true),
-  nest(2_000, false),
-  nest(12_000, true),
-  nest(12_000, false),
-);
-
 /** JSON text nested 20k deep. */
-const DEEP_JSON_TEXTS = [`${'['.repeat(20_000)}${']'.repeat(20_000)}`, `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`];
+const DEEP_JSON_TEXTS = [
+  `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
+  `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`,
+];
+
+/** Deep values and the text each stands for in JSON (too deep to stringify: the deep texts). */
+const DEEP_VALUES = new Map<unknown, string>([
+  [nest(2_000, true), JSON.stringify(nest(2_000, true))],
+  [nest(2_000, false), JSON.stringify(nest(2_000, false))],
+  [nest(12_000, true), DEEP_JSON_TEXTS[0] as string],
+  [nest(12_000, false), DEEP_JSON_TEXTS[1] as string],
+]);
+
+/** Arrays or objects nested 2k-12k deep (built once: cases share them): stack bait for recursive code. */
+export const deeplyNested: fc.Arbitrary<unknown> = fc.constantFrom(...DEEP_VALUES.keys());
 
 /** Any JSON-ish value, with hostile keys, strings and numbers, some deeply nested. */
 export const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
@@ -133,14 +139,14 @@ export function mutated(shape: Record<string, fc.Arbitrary<unknown>>): fc.Arbitr
   const fields = Object.entries(shape).map(([key, valid]) =>
     fc
       .oneof(
-        { weight: 6, arbitrary: valid },
+        { weight: 24, arbitrary: valid },
         { weight: 1, arbitrary: hostileJson },
-        { weight: 1, arbitrary: fc.constant(undefined) },
+        { weight: 2, arbitrary: fc.constant(undefined) },
       )
       .map((value) => [key, value] as const),
   );
   return fc
-    .tuple(fc.tuple(...fields), fc.option(fc.tuple(prototypeKey, hostileJson), { freq: 4 }))
+    .tuple(fc.tuple(...fields), fc.option(fc.tuple(prototypeKey, hostileJson), { freq: 8 }))
     .map(([entries, extra]) => {
       const kept = entries.filter(([, value]) => value !== undefined);
       return Object.fromEntries(extra ? [...kept, extra] : kept);
@@ -172,14 +178,19 @@ export function nearValid(valid: fc.Arbitrary<string>): fc.Arbitrary<string> {
   );
 }
 
-/** JSON text of `value`, sometimes text nested too deep to stringify. */
+/** JSON text of `value` (its deep parts as deep text), sometimes text nested 20k deep. */
 export function jsonText(value: fc.Arbitrary<unknown>): fc.Arbitrary<string> {
   const text = value.map((v) => {
-    try {
-      return JSON.stringify(v) ?? 'null';
-    } catch {
-      return DEEP_JSON_TEXTS[0] as string;
-    }
+    const deep: string[] = [];
+    // Stringifying a 12k-deep value overflows the stack, slowly: put its text in afterwards.
+    const json =
+      JSON.stringify(v, (_key, item: unknown) => {
+        const known = DEEP_VALUES.get(item);
+        if (known === undefined) return item;
+        deep.push(known);
+        return `\u0000deep${deep.length - 1}`;
+      }) ?? 'null';
+    return deep.length === 0 ? json : json.replace(/"\\u0000deep(\d+)"/g, (_m, i: string) => deep[Number(i)] as string);
   });
   return fc.oneof({ weight: 30, arbitrary: text }, { weight: 1, arbitrary: fc.constantFrom(...DEEP_JSON_TEXTS) });
 }

@@ -100,6 +100,9 @@ export function objectOf(key: fc.Arbitrary<string>, value: fc.Arbitrary<unknown>
 function nest(depth: number, arrays: boolean): unknown {
   let value: unknown = 'x';
   for (let i = 0; i < depth; i++) value = arrays ? [value] : { a: value };
+  // How a counterexample shows it (fast-check's own printer would overflow the stack).
+  const name = `${arrays ? 'arrays' : 'objects'} nested ${depth} deep`;
+  Object.defineProperty(value, fc.toStringMethod, { value: () => name });
   return value;
 }
 

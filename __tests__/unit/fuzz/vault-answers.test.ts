@@ -11,7 +11,7 @@ import { VaultError } from '../../../src/core/vault/errors.ts';
 import { parseBatchResults } from '../../../src/core/vault/transit-batch.ts';
 import { transitKeyFromResponse } from '../../../src/core/vault/transit-key.ts';
 import { lookupSelf, tokenFromLogin } from '../../../src/core/vault/token.ts';
-import { edgeNumber, hostileJson, hostileText, mutated, objectOf, plantedSecret, prototypeKey } from './arbitraries.ts';
+import { edgeNumber, hostileJson, mutated, objectOf, plantedSecret, prototypeKey } from './arbitraries.ts';
 import { expectParsedOrCoded, expectParsedOrCodedAsync, fuzzFamily } from './harness.ts';
 
 const fuzz = fuzzFamily('Vault answers', 0x7a01);

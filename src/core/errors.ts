@@ -3,11 +3,13 @@
  * show a code.
  */
 import type { Finding } from './diagnose/finding.ts';
+import { redactSecrets } from './redact.ts';
 
 /**
  * One error class per area, each with a stable string code that tests and adapters match on,
  * and the underlying `cause`. Messages say what failed, for what, why, and what to do; server
- * failures carry the `finding` (src/core/diagnose) their message was rendered from.
+ * failures carry the `finding` (src/core/diagnose) their message was rendered from. Messages echo
+ * what users and servers gave, so anything shaped like a token or a JWT is redacted from them.
  */
 export abstract class CodedError<Code extends string> extends Error {
   readonly code: Code;
@@ -15,7 +17,7 @@ export abstract class CodedError<Code extends string> extends Error {
   readonly finding: Finding<Code> | undefined;
 
   constructor(code: Code, message: string, options?: CodedErrorOptions<Code>) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(redactSecrets(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.finding = options?.finding;
     this.name = new.target.name;

@@ -28,15 +28,17 @@ export function parseDuration(name: string, value: string): number {
     new InputError(
       `${name}: '${value}' is not a duration — use a positive number of seconds or e.g. 30s, 5m, 1h30m, 500ms`,
     );
-  if (/^\d+(\.\d+)?$/.test(v)) {
-    const ms = Number(v) * 1000;
-    if (ms <= 0) throw fail();
-    return ms;
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(v)) ms = Number(v) * 1000;
+  else {
+    // Checked whole first (anchored, each number ends at its unit): a scan over a long run of
+    // digits that ends in no unit would otherwise retry from every digit, in quadratic time.
+    if (!/^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(v)) throw fail();
+    const parts = v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g);
+    ms = [...parts].reduce((sum, [, n, unit]) => sum + Number(n) * (UNIT_MS[unit as string] ?? 0), 0);
   }
-  const parts = [...v.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== v) throw fail();
-  const ms = parts.reduce((sum, [, n, unit]) => sum + Number(n) * (UNIT_MS[unit as string] ?? 0), 0);
-  if (!(ms > 0)) throw fail();
+  // 1e400 seconds is Infinity: no timer or TTL means that.
+  if (!(ms > 0) || !Number.isFinite(ms)) throw fail();
   return ms;
 }
 
@@ -53,7 +55,19 @@ export function parseHttpUrl(name: string, value: string): string {
   if (url.username || url.password || url.search || url.hash) {
     throw new InputError(`${name}: '${value}' must not carry credentials, a query or a fragment`);
   }
-  return url.toString().replace(/\/+$/, '');
+  return trimSlashes(url.toString(), 'end');
+}
+
+/**
+ * `value` without the slashes around it (or only at its `end`). A loop, not /^\/+|\/+$/: that
+ * expression retries from every slash of a long inner run, in quadratic time.
+ */
+export function trimSlashes(value: string, side: 'both' | 'end' = 'both'): string {
+  let start = 0;
+  let end = value.length;
+  if (side === 'both') while (start < end && value[start] === '/') start++;
+  while (end > start && value[end - 1] === '/') end--;
+  return value.slice(start, end);
 }
 
 /** Items separated by newlines or commas, trimmed, empty ones dropped. */
@@ -83,11 +97,13 @@ export function readPem(name: string, value: string): string {
 
 /** `key=value` items (annotations) into a record; `name` is how the user spells the option. */
 export function parseKeyValues(name: string, items: readonly string[]): Record<string, string> {
-  const pairs: Record<string, string> = {};
+  const pairs = new Map<string, string>();
   for (const item of items) {
     const at = item.indexOf('=');
-    if (at <= 0) throw new InputError(`${name}: '${item}' is not key=value`);
-    pairs[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+    const key = item.slice(0, Math.max(at, 0)).trim();
+    if (at <= 0 || key === '') throw new InputError(`${name}: '${item}' is not key=value`);
+    pairs.set(key, item.slice(at + 1).trim());
   }
-  return pairs;
+  // fromEntries defines own properties: a key such as `__proto__` is kept, not swallowed.
+  return Object.fromEntries(pairs);
 }

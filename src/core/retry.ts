@@ -77,7 +77,8 @@ export async function retry<T>(options: RetryOptions<T>): Promise<T> {
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Finite however many digits: a wait past any deadline (no retry), and a number a message can print.
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, Number.MAX_SAFE_INTEGER);
   // An HTTP-date starts with the day's name ("Sun, 06 Nov 1994 08:49:37 GMT").
   const date = /^[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);

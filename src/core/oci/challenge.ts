@@ -16,7 +16,7 @@ export function parseAuthChallenge(header: string | undefined): AuthChallenge | 
   const text = header.trim();
   const schemeMatch = /^([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)(?:\s+|$)/.exec(text);
   if (!schemeMatch?.[1]) return undefined;
-  const params: Record<string, string> = {};
+  const params = new Map<string, string>();
   let i = schemeMatch[0].length;
   while (i < text.length) {
     const nameMatch = /^\s*,?\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*=\s*/.exec(text.slice(i));
@@ -38,8 +38,9 @@ export function parseAuthChallenge(header: string | undefined): AuthChallenge | 
     }
     const name = nameMatch[1].toLowerCase();
     // A second scheme starts where a name is followed by a space instead of '=': stop there.
-    if (name in params) break;
-    params[name] = value;
+    // (A Map, so that names such as `constructor` are not taken for ones already seen.)
+    if (params.has(name)) break;
+    params.set(name, value);
   }
-  return { scheme: schemeMatch[1].toLowerCase(), params };
+  return { scheme: schemeMatch[1].toLowerCase(), params: Object.fromEntries(params) };
 }

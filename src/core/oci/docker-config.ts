@@ -56,23 +56,41 @@ export function readDockerConfig(dir: string): DockerConfigCredentials {
     }
     throw new InputError(`cannot read the Docker config '${path}' (${code ?? 'unreadable'})`, { cause: error });
   }
-  let parsed: { auths?: Record<string, RawAuth>; credsStore?: unknown; credHelpers?: Record<string, unknown> };
+  return parseDockerConfig(text, path);
+}
+
+/** A Docker config file's text (read from `path`, named in errors) into its credentials. */
+export function parseDockerConfig(text: string, path: string): DockerConfigCredentials {
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as typeof parsed;
+    parsed = JSON.parse(text);
   } catch (error: unknown) {
     throw new InputError(`the Docker config '${path}' is not JSON — fix or remove it`, { cause: error });
   }
+  // The docker CLI refuses these shapes too (null counts as absent, as it does for the CLI).
+  const notAnObject = (what: string) =>
+    new InputError(`the Docker config '${path}' is not valid: ${what} is not a JSON object — fix or remove it`);
+  const config = parsed ?? {};
+  if (!isJsonObject(config)) throw notAnObject('the file');
+  const rawAuths = config.auths ?? {};
+  const credHelpers = config.credHelpers ?? {};
+  if (!isJsonObject(rawAuths)) throw notAnObject('"auths"');
+  if (!isJsonObject(credHelpers)) throw notAnObject('"credHelpers"');
   const auths = new Map<string, RegistryCredentials>();
-  for (const [key, raw] of Object.entries(parsed.auths ?? {})) {
-    const creds = parseAuthEntry(raw);
+  for (const [key, raw] of Object.entries(rawAuths)) {
+    const creds = parseAuthEntry(raw as RawAuth);
     if (creds) auths.set(normalizeConfigHost(key), creds);
   }
   const helpers = new Map<string, string>();
-  for (const [key, helper] of Object.entries(parsed.credHelpers ?? {})) {
+  for (const [key, helper] of Object.entries(credHelpers)) {
     if (typeof helper === 'string' && helper !== '') helpers.set(normalizeConfigHost(key), helper);
   }
-  const credsStore = typeof parsed.credsStore === 'string' && parsed.credsStore !== '' ? parsed.credsStore : undefined;
+  const credsStore = typeof config.credsStore === 'string' && config.credsStore !== '' ? config.credsStore : undefined;
   return { path, auths, helpers, credsStore };
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseAuthEntry(raw: RawAuth | null | undefined): RegistryCredentials | undefined {
@@ -98,11 +116,10 @@ function parseAuthEntry(raw: RawAuth | null | undefined): RegistryCredentials | 
 
 /** `https://index.docker.io/v1/` → `docker.io`; `http://host:5000/path` → `host:5000`. */
 export function normalizeConfigHost(key: string): string {
-  const host = key
-    .trim()
-    .replace(/^[a-z]+:\/\//i, '')
-    .replace(/\/.*$/, '')
-    .toLowerCase();
+  const withoutScheme = key.trim().replace(/^[a-z]+:\/\//i, '');
+  const slash = withoutScheme.indexOf('/');
+  // Not /\/.*$/: `.` stops at a line separator (U+2028), leaving a path in the host.
+  const host = (slash === -1 ? withoutScheme : withoutScheme.slice(0, slash)).toLowerCase();
   return DOCKER_HUB_ALIASES_FOR_CONFIG.has(host) ? DOCKER_HUB : host;
 }
 

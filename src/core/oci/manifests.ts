@@ -3,6 +3,7 @@ import type { RegistryClient } from './client.ts';
 import { sha256Digest } from './client.ts';
 import { OciError } from './errors.ts';
 import { MAX_MANIFEST_BYTES, MAX_REDIRECTS } from './limits.ts';
+import { parseManifestJson } from './manifest-json.ts';
 import { MANIFEST_ACCEPT, SHA256_DIGEST, type Descriptor } from './media-types.ts';
 import { formatReference, type ImageReference } from './reference.ts';
 import { header } from './transport.ts';
@@ -61,15 +62,7 @@ export async function getManifest(
   if (served && served !== digest)
     throw protocolError(`Docker-Content-Digest ${served} is not the sha256 of the bytes served (${digest})`);
   if (SHA256_DIGEST.test(reference) && reference !== digest) throw protocolError(`the bytes served hash to ${digest}`);
-  let json: ManifestJson;
-  try {
-    json = JSON.parse(response.body.toString('utf8')) as ManifestJson;
-  } catch (error: unknown) {
-    throw new OciError('REGISTRY_PROTOCOL_ERROR', `${what}: the manifest is not JSON`, {
-      cause: error,
-      host: repo.registry,
-    });
-  }
+  const json = parseManifestJson(response.body, { what, host: repo.registry });
   const mediaType = json.mediaType ?? header(response, 'content-type')?.split(';')[0]?.trim() ?? '';
   return { descriptor: { mediaType, digest, size: response.body.length }, bytes: response.body, json };
 }

@@ -3,8 +3,8 @@
  * has no API.
  */
 import type { RegistryClient } from './client.ts';
-import { OciError } from './errors.ts';
 import { MAX_MANIFEST_BYTES } from './limits.ts';
+import { parseManifestJson } from './manifest-json.ts';
 import { getManifest, putManifest, type RepositoryRef } from './manifests.ts';
 import { OCI_INDEX, OCI_MANIFEST, type Descriptor } from './media-types.ts';
 
@@ -92,13 +92,5 @@ function parseIndex(
   answer: { readonly registry: string; readonly what: string },
 ): readonly Descriptor[] {
   const { registry, what } = answer;
-  try {
-    const json = JSON.parse(bytes.toString('utf8')) as { manifests?: Descriptor[] };
-    return Array.isArray(json.manifests) ? json.manifests : [];
-  } catch (error: unknown) {
-    throw new OciError('REGISTRY_PROTOCOL_ERROR', `${registry} answered ${what} with something that is not JSON`, {
-      cause: error,
-      host: registry,
-    });
-  }
+  return parseManifestJson(bytes, { what: `${registry} answered ${what}`, host: registry }).manifests ?? [];
 }

@@ -1,7 +1,7 @@
 /** Option rows for the Vault connection: address, namespace, TLS, timeout. */
 import { DEFAULT_TIMEOUT } from '../defaults.ts';
 import { InputError } from '../errors.ts';
-import { parseDuration, parseHttpUrl } from '../parse.ts';
+import { parseDuration, parseHttpUrl, trimSlashes } from '../parse.ts';
 import { defineOption, type Front, type RawValue } from './spec.ts';
 import { booleanValue } from './values.ts';
 
@@ -49,8 +49,8 @@ export const CONNECTION_OPTIONS = {
     env: ['VAULT_NAMESPACE', 'BAO_NAMESPACE'],
     fronts: ALL,
     parse: (raw) => {
-      if (/\s/.test(raw.value)) throw new InputError(`${raw.source}: '${raw.value}' is not a namespace path`);
-      return raw.value.replace(/^\/+|\/+$/g, '');
+      if (/\s|\/\//.test(raw.value)) throw new InputError(`${raw.source}: '${raw.value}' is not a namespace path`);
+      return trimSlashes(raw.value);
     },
   }),
   'ca-cert': pemOption({

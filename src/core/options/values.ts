@@ -3,7 +3,7 @@
  * from (`raw.source`) and how to fix it.
  */
 import { InputError } from '../errors.ts';
-import { parseBoolean, parseList } from '../parse.ts';
+import { parseBoolean, parseList, trimSlashes } from '../parse.ts';
 import type { RawValue } from './spec.ts';
 
 /** true/false; from an environment variable also Go's strconv.ParseBool forms (VAULT_SKIP_VERIFY=1). */
@@ -33,8 +33,8 @@ export function linesValue(raw: RawValue): readonly string[] {
 
 /** A mount path without slashes around it (and without `auth/` for auth methods). */
 export function mountPath(raw: RawValue, example: string): string {
-  const path = raw.value.replace(/^\/+|\/+$/g, '');
-  if (!path || /\s/.test(path)) {
+  const path = trimSlashes(raw.value);
+  if (!path || /\s|\/\//.test(path)) {
     throw new InputError(`${raw.source}: '${raw.value}' is not a mount path — e.g. ${example}`);
   }
   return path;

@@ -4,6 +4,7 @@ import { join, resolve, sep } from 'node:path';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { SigningError } from './errors.ts';
+import { patternCostProblem } from './pattern-cost.ts';
 
 /** What to do when a file pattern matches no file (the `if-no-files-found` input). */
 export type IfNoFilesFound = 'error' | 'warn' | 'ignore';
@@ -144,6 +145,13 @@ function expandPattern(pattern: string, where: { readonly cwd: string; readonly 
   };
   // The literal path first: a file named `notes[1].txt` must match itself, not `notes1.txt`.
   classify(resolve(cwd, pattern));
+  const tooCostly = patternCostProblem(pattern);
+  if (tooCostly) {
+    throw new SigningError(
+      'INVALID_PATTERN',
+      `the file pattern '${pattern}' is refused: ${tooCostly} — write a simpler pattern`,
+    );
+  }
   let entries: Dirent[];
   try {
     // Synchronous: nothing else runs meanwhile, and the promise API costs twice the time here.

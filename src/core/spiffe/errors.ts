@@ -1,4 +1,4 @@
-/** The Workload API area's errors, and redaction of anything JWT-shaped from text. */
+/** The Workload API area's errors (their messages are redacted of JWTs by CodedError). */
 import { CodedError } from '../errors.ts';
 import type { Finding } from '../diagnose/finding.ts';
 
@@ -57,19 +57,10 @@ export class WorkloadApiError extends CodedError<WorkloadApiErrorCode> {
     message: string,
     options?: { cause?: unknown; grpcStatus?: string; attempts?: number; finding?: Finding<WorkloadApiErrorCode> },
   ) {
-    super(code, redactJwts(message), options);
+    super(code, message, options);
     this.grpcStatus = options?.grpcStatus;
     this.attempts = options?.attempts;
   }
 }
 
-/**
- * A compact JWS (three base64url parts, the first starting with `eyJ`, i.e. `{"`). Used to scrub
- * anything that might echo a token back (server details, library errors) out of messages.
- */
-const COMPACT_JWS = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
-
-/** Replaces anything that looks like a JWT with `[REDACTED JWT]`. */
-export function redactJwts(text: string): string {
-  return text.replace(COMPACT_JWS, '[REDACTED JWT]');
-}
+export { redactJwts } from '../redact.ts';

@@ -41,13 +41,15 @@ export function decodeJwtSvidClaims(token: string): {
       { cause: error },
     );
   }
-  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) {
+  // A number a Date can hold (±8.64e12 s): 1e300 would make an Invalid Date that never expires.
+  const expiresAt = new Date(typeof claims.exp === 'number' ? claims.exp * 1000 : Number.NaN);
+  if (Number.isNaN(expiresAt.getTime())) {
     throw new WorkloadApiError('JWT_SVID_INVALID', `the JWT-SVID for ${subject.id} has no numeric \`exp\` claim`);
   }
   const audiences = audiencesOf(claims.aud);
   if (audiences.length === 0)
     throw new WorkloadApiError('JWT_SVID_INVALID', `the JWT-SVID for ${subject.id} has no \`aud\` claim`);
-  return { subject, audiences, expiresAt: new Date(claims.exp * 1000), claims: Object.freeze({ ...claims }) };
+  return { subject, audiences, expiresAt, claims: Object.freeze({ ...claims }) };
 }
 
 /**

@@ -68,22 +68,38 @@ export async function loginWithJwt(client: VaultClient, options: JwtLoginOptions
   });
 }
 
-/** A login answer's token (any auth method): throws `withoutToken()` when it holds none. */
+/**
+ * A login answer's token (any auth method): throws `withoutToken()` when it holds none, or one
+ * whose lease is not a count of seconds (its TTL could not be checked). Other fields of the
+ * wrong type read as absent.
+ */
 export function tokenFromLogin(
   response: LoginResponse,
   options: { readonly now: () => number; readonly withoutToken: () => Error },
 ): VaultToken {
-  const auth = response.auth;
-  if (!auth?.client_token) throw options.withoutToken();
-  const ttlSeconds = auth.lease_duration ?? 0;
+  const auth = (response as LoginResponse | null)?.auth;
+  if (typeof auth?.client_token !== 'string' || auth.client_token === '') throw options.withoutToken();
+  const ttlSeconds: unknown = auth.lease_duration ?? 0;
+  if (!isSeconds(ttlSeconds)) throw options.withoutToken();
+  const expiresAt = new Date(options.now() + ttlSeconds * 1000);
+  if (Number.isNaN(expiresAt.getTime())) throw options.withoutToken();
   return {
     token: auth.client_token,
-    accessor: auth.accessor ?? '',
-    policies: auth.policies ?? auth.token_policies ?? [],
+    accessor: typeof auth.accessor === 'string' ? auth.accessor : '',
+    policies: stringsOf(auth.policies) ?? stringsOf(auth.token_policies) ?? [],
     ttlSeconds,
-    renewable: auth.renewable ?? false,
-    expiresAt: new Date(options.now() + ttlSeconds * 1000),
+    renewable: auth.renewable === true,
+    expiresAt,
   };
+}
+
+function isSeconds(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+/** The strings of a JSON array; undefined when it is not one. */
+function stringsOf(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : undefined;
 }
 
 export interface TokenLookup {
@@ -94,14 +110,26 @@ export interface TokenLookup {
 }
 
 export async function lookupSelf(client: VaultClient, token: string): Promise<TokenLookup> {
+  let response: { data?: { ttl?: unknown; expire_time?: unknown; policies?: unknown; accessor?: unknown } } | null;
   try {
-    const { data } = await client.request<{
-      data: { ttl: number; expire_time: string | null; policies: string[]; accessor: string };
-    }>({ method: 'GET', path: '/auth/token/lookup-self', token });
-    return { ttlSeconds: data.ttl, expireTime: data.expire_time, policies: data.policies, accessor: data.accessor };
+    response = await client.request({ method: 'GET', path: '/auth/token/lookup-self', token });
   } catch (error: unknown) {
     throw requestFailure(client, { action: 'look up the Vault token', error });
   }
+  const data = response?.data;
+  if (typeof data !== 'object' || data === null || !isSeconds(data.ttl)) {
+    throw vaultErrorFrom(
+      diagnoseVaultRequest(new Error('the answer holds no data.ttl of whole seconds'), {
+        what: `failed to look up the Vault token at ${client.address}`,
+      }),
+    );
+  }
+  return {
+    ttlSeconds: data.ttl,
+    expireTime: typeof data.expire_time === 'string' ? data.expire_time : null,
+    policies: stringsOf(data.policies) ?? [],
+    accessor: typeof data.accessor === 'string' ? data.accessor : '',
+  };
 }
 
 /** Revokes the token. A token that is already gone (expired or revoked) counts as revoked. */

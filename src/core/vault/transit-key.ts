@@ -87,7 +87,7 @@ export function transitKeyFromResponse(response: unknown, target: TransitTarget)
   if (typeof data?.type !== 'string') throw malformed('no data.type');
   const publicKeys = new Map<number, string>();
   if (data.type === SUPPORTED_TRANSIT_KEY_TYPE) {
-    if (typeof data.latest_version !== 'number') throw malformed('no data.latest_version');
+    if (!isVersion(data.latest_version)) throw malformed('no data.latest_version');
     if (typeof data.keys !== 'object' || data.keys === null) throw malformed('no data.keys');
     for (const [version, entry] of Object.entries(data.keys as Record<string, unknown>)) {
       const pem = (entry as { public_key?: unknown } | null)?.public_key;
@@ -98,11 +98,16 @@ export function transitKeyFromResponse(response: unknown, target: TransitTarget)
   }
   return {
     type: data.type,
-    latestVersion: typeof data.latest_version === 'number' ? data.latest_version : 0,
-    minEncryptionVersion: typeof data.min_encryption_version === 'number' ? data.min_encryption_version : 0,
-    minDecryptionVersion: typeof data.min_decryption_version === 'number' ? data.min_decryption_version : 0,
+    latestVersion: isVersion(data.latest_version) ? data.latest_version : 0,
+    minEncryptionVersion: isVersion(data.min_encryption_version) ? data.min_encryption_version : 0,
+    minDecryptionVersion: isVersion(data.min_decryption_version) ? data.min_decryption_version : 0,
     publicKeys,
   };
+}
+
+/** A key version as Vault counts them: a whole number (1e308 or 1.5 is no version). */
+function isVersion(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 export function assertSupportedType(info: TransitKeyInfo, target: TransitTarget): void {

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_TRANSIT_KEY, DEFAULT_TRANSIT_PATH } from '../defaults.ts';
 import { InputError } from '../errors.ts';
+import { trimSlashes } from '../parse.ts';
 
 /** The transit key to sign with, as both front ends' configs carry it. */
 export interface TransitKeySelection {
@@ -18,7 +19,7 @@ export interface TransitKeySelection {
 
 /** A transit mount path ('' = the default); `name` is how the user spells the option. */
 export function parseTransitPath(name: string, value: string): string {
-  const path = (value || DEFAULT_TRANSIT_PATH).replace(/^\/+|\/+$/g, '');
+  const path = trimSlashes(value || DEFAULT_TRANSIT_PATH);
   if (!path || /\s|\/\//.test(path)) {
     throw new InputError(
       `${name}: '${value}' is not a mount path — e.g. ${optionSpelling(name, 'transit-path')} transit`,

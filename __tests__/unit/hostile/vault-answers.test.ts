@@ -119,7 +119,7 @@ describe('a transit batch answer', () => {
     [
       'results without references, in another order',
       (items) => items.reverse().map((item) => ({ signature: item.signature, key_version: item.key_version })),
-      /unexpected reference undefined/,
+      /unexpected reference of type undefined/,
     ],
     ['not an array', () => ({ 0: 'x' }) as unknown as unknown[], /no data\.batch_results/],
   ];

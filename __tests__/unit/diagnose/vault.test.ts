@@ -182,6 +182,11 @@ describe('the JSON limits: Vault 500, OpenBao 400', () => {
     }
   });
 
+  test("a standby's 307 during an election is retried (the active node is being elected)", () => {
+    assert.equal(isRetryableVaultFailure(answer({ status: 307, errors: [] })), true);
+    assert.equal(isRetryableVaultFailure(answer({ status: 301, errors: [] })), false);
+  });
+
   test('any other 500 is still retried, and is not a batch too large', () => {
     const other = answer({ status: 500, errors: ['internal error'] });
     assert.equal(isBatchTooLargeAnswer(other), false);

@@ -18,7 +18,7 @@ export interface VaultClientOptions {
   readonly tls?: VaultTlsOptions;
   readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
   readonly requestTimeoutMs?: number;
-  /** Retries of connection failures, 5xx (not sealed), 412 and 429. */
+  /** Retries of connection failures, 5xx (not sealed), 412, 429 and a standby's 307 during an election. */
   readonly retryPolicy?: RetryPolicy;
   readonly clock?: Clock;
   readonly logger?: Logger;

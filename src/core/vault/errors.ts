@@ -84,5 +84,7 @@ export function isRetryableVaultFailure(error: unknown): boolean {
   if (isTlsAnswer(error) || isSealedAnswer(error) || isBatchTooLargeAnswer(error)) return false;
   if (isMissingAliasNameAnswer(error)) return false;
   if (error.status === undefined) return true;
-  return error.status >= 500 || error.status === 412 || error.status === 429;
+  // 307: a standby sends requests it cannot serve to the active node; during an election there is
+  // none yet, and it answers 307 until one is elected (OpenBao 2.6, seen at a revocation).
+  return error.status >= 500 || error.status === 412 || error.status === 429 || error.status === 307;
 }

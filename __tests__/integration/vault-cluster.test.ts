@@ -47,7 +47,8 @@ async function publicKeyOf(index: number): Promise<KeyObject> {
 function workspace(files: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-sign-'));
   mkdirSync(join(dir, 'out'));
-  for (let i = 0; i < files; i++) writeFileSync(join(dir, 'out', `artifact-${i}.bin`), `artifact ${i} ${Math.random()}\n`);
+  for (let i = 0; i < files; i++)
+    writeFileSync(join(dir, 'out', `artifact-${i}.bin`), `artifact ${i} ${Math.random()}\n`);
   return dir;
 }
 
@@ -138,7 +139,13 @@ describe('the active node killed in the middle of a 2,000-file sign-blob run', (
     assert.match(r.stderr, /signed 2000 of 2000 file/);
     assertSignedOnce(dir, r.stdout, await publicKeyOf(standby), FAILOVER_FILES);
     assert.notEqual(await cluster.active(), killed);
-    console.log(r.stderr.split('\n').filter((l) => /revok/i.test(l)).map((l) => `# ${l}`).join('\n'));
+    console.log(
+      r.stderr
+        .split('\n')
+        .filter((l) => /revok/i.test(l))
+        .map((l) => `# ${l}`)
+        .join('\n'),
+    );
   });
 });
 

@@ -139,13 +139,9 @@ describe('the active node killed in the middle of a 2,000-file sign-blob run', (
     assert.match(r.stderr, /signed 2000 of 2000 file/);
     assertSignedOnce(dir, r.stdout, await publicKeyOf(standby), FAILOVER_FILES);
     assert.notEqual(await cluster.active(), killed);
-    console.log(
-      r.stderr
-        .split('\n')
-        .filter((l) => /revok/i.test(l))
-        .map((l) => `# ${l}`)
-        .join('\n'),
-    );
+    // The revocation at the end may meet the election: the standby's 307 is retried until a node
+    // is active, so the token is revoked, not left alive until its TTL.
+    assert.doesNotMatch(r.stderr, /could not revoke/, 'the token was not revoked');
   });
 });
 

@@ -7,21 +7,29 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { copyRole, deleteRole, liveTokensOfRole, spawnCli } from '../helpers/cli-run.ts';
+import { CLI, copyRole, deleteRole, liveTokensOfRole, spawnCli, waitFor } from '../helpers/cli-run.ts';
 import { cliEnv } from '../helpers/cli-run.ts';
+import { actionInputs } from '../helpers/action-inputs.ts';
+import { ActionsRunner } from '../helpers/actions-runner.ts';
+import { startLatencyRelay } from '../helpers/latency-relay.ts';
+import { blobWorkspace, checkOutputs } from '../helpers/signed-outputs.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { startRegistryFaultProxy, type FaultRule } from '../helpers/registry-fault-proxy.ts';
-import { describeRun, loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
+import { describeRun, loadStackEnv, repoRoot, type StackEnv } from '../helpers/stack-env.ts';
 import { transitPublicKeyPem } from '../helpers/vault-admin.ts';
 
 let stack: StackEnv;
 let role: string; // a copy of the stack's ci role: its tokens are this file's alone
 let pub: string;
+let pubPem: string;
+const MAIN = join(repoRoot, 'dist', 'main.js');
+const POST = join(repoRoot, 'dist', 'post.js');
 before(async () => {
   stack = loadStackEnv();
   role = await copyRole(stack, stack.STACK_ROLE);
   pub = join(mkdtempSync(join(tmpdir(), 'faults-pub-')), 'cosign.pub');
-  writeFileSync(pub, await transitPublicKeyPem(stack));
+  pubPem = await transitPublicKeyPem(stack);
+  writeFileSync(pub, pubPem);
 });
 after(() => deleteRole(stack, role));
 
@@ -125,4 +133,68 @@ describe('the registry misbehaves', () => {
     assert.match(r.stderr, /^spiffe-vault: error \[[A-Z_]+\]: .*(blob|manifest)/im);
     assert.doesNotMatch(r.stdout, /"images"/);
   });
+});
+
+describe('stopped in the middle of signing', () => {
+  for (const [signal, status] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    test(`${signal} to the action after the first batch: exit ${status}, no partial output, every token revoked or left to the post step`, async () => {
+      const dir = blobWorkspace(600);
+      const relay = await startLatencyRelay(stack.VAULT_ADDR, 300);
+      const runner = new ActionsRunner({ GITHUB_WORKSPACE: dir });
+      try {
+        const inputs = actionInputs(stack, {
+          role,
+          'vault-addr': relay.address,
+          'sign-blobs': 'out/*.bin',
+          timeout: '20s',
+        });
+        const main = await runner.runStep(MAIN, inputs, {}, (child) => {
+          let seen = '';
+          child.stdout?.on('data', (chunk: Buffer) => {
+            seen += chunk.toString();
+            if (/signed 200 of 600/.test(seen)) child.kill(signal);
+          });
+        });
+        assert.equal(main.status, status, main.stdout + main.stderr);
+        assert.match(main.stdout, new RegExp(`stopped by ${signal}`));
+        const outputs = checkOutputs(join(dir, 'out'), {
+          filesDir: join(dir, 'out'),
+          publicKeyPem: pubPem,
+          bundles: true,
+        });
+        assert.deepEqual(outputs.problems, []);
+        assert.ok(outputs.signatures >= 200 && outputs.signatures < 600, `${outputs.signatures} signed`);
+        // Whatever is still alive must be in the saved state: the post step revokes it.
+        const post = await runner.runStep(POST, inputs);
+        assert.equal(post.status, 0, post.stdout);
+        assert.deepEqual(await liveTokensOfRole(stack, role), []);
+      } finally {
+        await relay.close();
+      }
+    });
+  }
+});
+
+test('SIGTERM to `exec -- spiffe-vault sign-blob` after the first batch: forwarded, exit 143, no partial output, token revoked', async () => {
+  const dir = blobWorkspace(600);
+  const relay = await startLatencyRelay(stack.VAULT_ADDR, 300);
+  try {
+    const running = spawnCli(
+      ['exec', '--role', role, '--vault-addr', relay.address, '--', process.execPath, CLI, 'sign-blob', 'out/*.bin'],
+      { env: cliEnv(stack), cwd: dir },
+    );
+    await waitFor('the first batch', () => /signed 200 of 600/.test(running.stderr()), 30_000);
+    running.child.kill('SIGTERM');
+    const r = await running.done;
+    assert.equal(r.status, 143, describeRun('exec sign-blob', r));
+    const outputs = checkOutputs(join(dir, 'out'), { filesDir: join(dir, 'out'), publicKeyPem: pubPem, bundles: true });
+    assert.deepEqual(outputs.problems, []);
+    assert.ok(outputs.signatures >= 200 && outputs.signatures < 600, `${outputs.signatures} signed`);
+    assert.deepEqual(await liveTokensOfRole(stack, role), []);
+  } finally {
+    await relay.close();
+  }
 });

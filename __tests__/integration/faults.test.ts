@@ -13,6 +13,7 @@ import { actionInputs } from '../helpers/action-inputs.ts';
 import { ActionsRunner } from '../helpers/actions-runner.ts';
 import { startLatencyRelay } from '../helpers/latency-relay.ts';
 import { blobWorkspace, checkOutputs } from '../helpers/signed-outputs.ts';
+import { mountBlockedReason, mountTmpfs } from '../helpers/small-mount.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { startRegistryFaultProxy, type FaultRule } from '../helpers/registry-fault-proxy.ts';
 import { describeRun, loadStackEnv, repoRoot, type StackEnv } from '../helpers/stack-env.ts';
@@ -196,5 +197,39 @@ test('SIGTERM to `exec -- spiffe-vault sign-blob` after the first batch: forward
     assert.deepEqual(await liveTokensOfRole(stack, role), []);
   } finally {
     await relay.close();
+  }
+});
+
+describe('the signature directory cannot take the outputs', () => {
+  const blocked = mountBlockedReason();
+  for (const fault of ['full (ENOSPC)', 'read-only (EROFS)'] as const) {
+    test(
+      `${fault}: exit 1 with the cause, nothing half-written, only what is on disk counted as signed`,
+      { skip: blocked },
+      async () => {
+        const dir = blobWorkspace(200);
+        const mount = mountTmpfs({ sizeKiB: 64, readOnly: fault.startsWith('read-only') });
+        try {
+          const r = await spawnCli(['sign-blob', '--role', role, '--signature-dir', mount.path, 'out/*.bin'], {
+            env: cliEnv(stack),
+            cwd: dir,
+          }).done;
+          assert.equal(r.status, 1, describeRun('sign-blob', r));
+          const code = fault.startsWith('full') ? 'ENOSPC' : 'EROFS';
+          const error = /^spiffe-vault: error \[(\w+)\]: (.*)$/m.exec(r.stderr);
+          assert.ok(error, r.stderr);
+          assert.match(error[2] as string, new RegExp(`\\(${code}\\)`));
+          const outputs = checkOutputs(mount.path, { filesDir: join(dir, 'out'), publicKeyPem: pubPem, bundles: true });
+          assert.deepEqual(outputs.problems, []);
+          const claimed = /(\d+) of 200 files were signed/.exec(error[2] as string)?.[1] ?? '0';
+          assert.equal(outputs.signatures, Number(claimed), 'what is reported signed is what is on disk');
+          if (code === 'ENOSPC') assert.ok(outputs.signatures > 0 && outputs.signatures < 200, `${outputs.signatures}`);
+          assert.equal(r.stdout, '');
+          assert.deepEqual(await liveTokensOfRole(stack, role), []);
+        } finally {
+          mount.unmount();
+        }
+      },
+    );
   }
 });

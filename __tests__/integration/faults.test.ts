@@ -17,7 +17,7 @@ import { mountBlockedReason, mountTmpfs } from '../helpers/small-mount.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { startRegistryFaultProxy, type FaultRule } from '../helpers/registry-fault-proxy.ts';
 import { describeRun, loadStackEnv, repoRoot, type StackEnv } from '../helpers/stack-env.ts';
-import { transitPublicKeyPem } from '../helpers/vault-admin.ts';
+import { transitPublicKeyPem, vaultFetch } from '../helpers/vault-admin.ts';
 
 let stack: StackEnv;
 let role: string; // a copy of the stack's ci role: its tokens are this file's alone
@@ -231,5 +231,36 @@ describe('the signature directory cannot take the outputs', () => {
         }
       },
     );
+  }
+});
+
+test('Vault out of reach after the first batch and during revocation: exit 1, what was signed is complete, the revocation failure is said', async () => {
+  const dir = blobWorkspace(600);
+  const relay = await startLatencyRelay(stack.VAULT_ADDR, 300);
+  try {
+    const running = spawnCli(
+      ['sign-blob', '--role', role, '--timeout', '5s', '--vault-addr', relay.address, 'out/*.bin'],
+      {
+        env: cliEnv(stack),
+        cwd: dir,
+      },
+    );
+    await waitFor('the first batch', () => /signed 200 of 600/.test(running.stderr()), 30_000);
+    await relay.close(); // every connection to Vault cut, and none accepted from now on
+    const r = await running.done;
+    assert.equal(r.status, 1, describeRun('sign-blob', r));
+    assert.match(r.stderr, /^spiffe-vault: error \[TRANSIT_SIGN_FAILED\]: signing stopped .*Vault did not answer/m);
+    const claimed = Number(/(\d+) of 600 files were signed/.exec(r.stderr)?.[1]);
+    const outputs = checkOutputs(join(dir, 'out'), { filesDir: join(dir, 'out'), publicKeyPem: pubPem, bundles: true });
+    assert.deepEqual(outputs.problems, []);
+    assert.equal(outputs.signatures, claimed);
+    assert.match(r.stderr, /revoke/i);
+    // Not revoked (Vault was out of reach): the token lives out its 60 s TTL; say so, then clean up.
+    const alive = await liveTokensOfRole(stack, role);
+    assert.equal(alive.length, 1);
+    for (const accessor of alive)
+      await vaultFetch(stack, 'auth/token/revoke-accessor', { method: 'POST', body: { accessor } });
+  } finally {
+    await relay.close();
   }
 });

@@ -1,13 +1,15 @@
 // Runs a bundled action entry (dist/main.js, dist/post.js) the way the GitHub Actions runner
 // does: inputs as INPUT_* variables, the GITHUB_ENV/OUTPUT/STATE/STEP_SUMMARY files, workflow
 // commands read from stdout, and the saved state handed to the post step as STATE_* variables.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface StepResult {
   readonly status: number | null;
+  /** The signal that ended the step, when one did. */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;
@@ -34,6 +36,8 @@ export class ActionsRunner {
     script: string,
     inputs: Readonly<Record<string, string>>,
     extraEnv: Readonly<Record<string, string>> = {},
+    /** Gets the step's process as soon as it runs (to signal it mid-run). */
+    onStarted?: (child: ChildProcess) => void,
   ): Promise<StepResult> {
     const files = Object.fromEntries(
       ['GITHUB_ENV', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'].map((name) => {
@@ -53,7 +57,7 @@ export class ActionsRunner {
       ...extraEnv,
     };
     const started = Date.now();
-    const { status, stdout, stderr } = await spawnCollect(process.execPath, [script], env);
+    const { status, signal, stdout, stderr } = await spawnCollect(process.execPath, [script], env, onStarted);
     const durationMs = Date.now() - started;
     const read = (name: string) => readFileSync(files[name] as string, 'utf8');
     const state = parseFileCommands(read('GITHUB_STATE'));
@@ -61,6 +65,7 @@ export class ActionsRunner {
     const raw = [stdout, stderr, ...Object.keys(files).map(read)].join('\n');
     return {
       status,
+      signal,
       stdout,
       stderr,
       durationMs,
@@ -98,14 +103,16 @@ function spawnCollect(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  onStarted?: (child: ChildProcess) => void,
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    onStarted?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
 }

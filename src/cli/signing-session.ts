@@ -66,9 +66,16 @@ export async function withSigningTokens(
   const { cliLogin, cliVaultClient, cliRevoke } = await import('./vault.ts');
   if (!login) {
     ctx.logger.info('Using the Vault token in $VAULT_TOKEN (no --role given).');
-    const { FixedTokenProvider } = await import('../core/vault/session.ts');
-    const spiffeId = ctx.env[SPIFFE_ID_VARIABLE]?.trim() || undefined;
-    await sign(cliVaultClient(ctx, { connection: vault }), new FixedTokenProvider(envToken), { spiffeId });
+    // Nothing to revoke, but a stop signal must not end the process in the middle of a write.
+    const watch = new TerminationWatch();
+    watch.onSignal((signal) => exitAfterSignal(signal));
+    try {
+      const { FixedTokenProvider } = await import('../core/vault/session.ts');
+      const spiffeId = ctx.env[SPIFFE_ID_VARIABLE]?.trim() || undefined;
+      await sign(cliVaultClient(ctx, { connection: vault }), new FixedTokenProvider(envToken), { spiffeId });
+    } finally {
+      watch.dispose();
+    }
     return;
   }
   const identity = cliLogin(ctx, { connection: vault, login });

@@ -6,5 +6,16 @@ if (problem) {
   process.stdout.write(`::error::spiffe-vault-action [NODE_VERSION_UNSUPPORTED]: ${problem}\n`);
   process.exitCode = 1;
 } else {
+  // A cancelled job gets SIGINT, then SIGTERM. Handled here (between event-loop turns) rather
+  // than by the default, which can end the process in the middle of writing a file's outputs.
+  // Every token is in the saved state from the moment it is minted: the post step revokes them.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      process.stdout.write(
+        `::warning::spiffe-vault-action: stopped by ${signal}; the post step revokes the Vault token(s)\n`,
+      );
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    });
+  }
   void import('../action/main.ts').then(({ run }) => run());
 }

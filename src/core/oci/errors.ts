@@ -25,6 +25,8 @@ export const OCI_ERROR_CODES = [
   'REGISTRY_ANSWER_TOO_LARGE',
   /** The token realm is plain http on a host not allowed for it: credentials would travel in clear. */
   'REGISTRY_INSECURE_REALM',
+  /** A signature the registry accepted (2xx) is not there when read back. */
+  'SIGNATURE_NOT_STORED',
 ] as const;
 export type OciErrorCode = (typeof OCI_ERROR_CODES)[number];
 

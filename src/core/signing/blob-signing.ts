@@ -1,5 +1,6 @@
 /** Signing files: hashed while streaming, signed in Vault batches, `.sig` and bundle written atomically. */
-import { mkdir, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { describeError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
@@ -189,17 +190,21 @@ interface WriteOutputsInput extends WriteContext {
   readonly signature: Buffer;
 }
 
-/** Both outputs of one file, or neither: a `.sig` is removed again if its bundle fails. */
+/**
+ * Both outputs of one file, or neither: the bundle is assembled first, then both files are
+ * written with no await between them, so a stop signal (handled between event-loop turns) never
+ * finds a `.sig` without its bundle; a `.sig` is removed again if its bundle cannot be written.
+ */
 async function writeOutputs(input: WriteOutputsInput): Promise<SignedBlob> {
   const { file, digest, signature, builder } = input;
   const { signaturePath, bundlePath } = blobOutputPaths(file, input.signatureDir);
-  await writeOutput(signaturePath, signature.toString('base64'));
-  if (input.writeBundle) {
+  const bundle = input.writeBundle ? bundleJson(await builder.assemble(messageDigest(digest), signature)) : undefined;
+  writeOutput(signaturePath, signature.toString('base64'));
+  if (bundle !== undefined) {
     try {
-      const bundle = await builder.assemble(messageDigest(digest), signature);
-      await writeOutput(bundlePath, bundleJson(bundle));
+      writeOutput(bundlePath, bundle);
     } catch (error: unknown) {
-      await rm(signaturePath, { force: true }).catch(() => undefined);
+      rmSync(signaturePath, { force: true });
       throw error;
     }
   }
@@ -217,7 +222,7 @@ function messageDigest(file: FileDigest): BundleArtifact {
   return { kind: 'message-digest', digest: file.digest };
 }
 
-async function writeOutput(path: string, content: string): Promise<void> {
+function writeOutput(path: string, content: string): void {
   try {
     // Temp file + rename: a failed run never leaves half a file. No fsync: signatures can be
     // made again, and per-file fsyncs and thread-pool round trips would dominate the run.

@@ -12,6 +12,7 @@ import { ImageAttestationError } from '../attest/image-errors.ts';
 import { InputError } from '../errors.ts';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import {
+  confirmStored,
   cosignRepositoryName,
   getManifest,
   OCI_EMPTY,
@@ -197,6 +198,11 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
           artifactType: BUNDLE_MEDIA_TYPE,
         });
         referrerDigest = pushed.descriptor.digest;
+        await confirmStored(client, {
+          repo,
+          reference: referrerDigest,
+          what: `the bundle referrer ${referrerDigest} of ${repositoryName(repo)}@${digest}`,
+        });
         logger.debug(
           `pushed bundle referrer ${referrerDigest} for ${repositoryName(repo)}@${digest}${pushed.viaApi ? '' : ' (referrers tag)'}`,
         );
@@ -263,11 +269,13 @@ async function writeLegacy(
     uploadBlob(client, { repo, bytes: plan.payload, mediaType: SIMPLE_SIGNING_MEDIA_TYPE }),
     uploadBlob(client, { repo, bytes: next.config, mediaType: OCI_IMAGE_CONFIG }),
   ]);
-  await putManifest(client, {
+  const tag = signatureTag(target.descriptor.digest);
+  await putManifest(client, { repo, reference: tag, mediaType: next.mediaType, bytes: next.manifest });
+  await confirmStored(client, {
     repo,
-    reference: signatureTag(target.descriptor.digest),
-    mediaType: next.mediaType,
-    bytes: next.manifest,
+    reference: tag,
+    layerDigest: plan.payloadDigest,
+    what: `the signature tag ${tag} of ${repositoryName(repo)}`,
   });
 }
 

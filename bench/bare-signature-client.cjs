@@ -5,6 +5,7 @@
 // a time over keep-alive connections. The signature annotation is random bytes: what the floor
 // bounds is the registry traffic; the Vault side is measured apart (see images.ts).
 // Usage: node bare-signature-client.cjs HOST:PORT IN_FLIGHT REPO@DIGEST...
+const { Buffer } = require('node:buffer');
 const http = require('node:http');
 const { createHash, randomBytes } = require('node:crypto');
 

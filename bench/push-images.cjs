@@ -2,6 +2,7 @@
 // time (crane takes ~20 ms a push): each an OCI manifest whose config is unique (PREFIX and the
 // index), and no layers, which is all a signature needs of an image. Prints REPO@DIGEST lines.
 // Usage: node push-images.cjs HOST:PORT REPO PREFIX COUNT
+const { Buffer } = require('node:buffer');
 const http = require('node:http');
 const { createHash } = require('node:crypto');
 

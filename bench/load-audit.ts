@@ -18,6 +18,8 @@ export interface VaultTally {
   readonly requestsByPath: Readonly<Record<string, number>>;
   /** Answers that were errors (a denied or failed request, a 5xx, a 429, a standby's own try). */
   readonly errorAnswers: number;
+  /** The error answers that were not a standby's own try, by path and error text. */
+  readonly clientErrors: Readonly<Record<string, number>>;
   /** Successful logins with the role: tokens minted. */
   readonly minted: number;
   /** Successful revoke-self answers: tokens revoked. */
@@ -31,8 +33,10 @@ type Entry = AuditEntry & {
   readonly error?: string;
   readonly request?: { readonly remote_address?: string; readonly remote_port?: number };
 };
-/** A forwarded request follows the standby's failed try at once; a client's retry waits longer. */
-const FORWARD_GAP_MS = 50;
+/** A forwarded request follows the standby's failed try at once (within a second on a loaded machine). */
+const FORWARD_GAP_MS = 1_000;
+/** What a standby answers itself when it tries a write on its read-only copy. */
+const STANDBY_ERROR = /readonly storage|forward to the active node|^invalid request$/;
 
 /** Runs `work` with the audit device on and the accessors listed before and after. */
 export async function tallyVault<T>(
@@ -53,18 +57,18 @@ export async function tallyVault<T>(
   const after = await liveAccessors(admin);
   const requests = entries.filter((e) => e.type === 'request');
   const answers = entries.filter((e) => e.type === 'response');
-  const requestsByPath: Record<string, number> = {};
-  for (const e of requests) {
-    const path = e.request?.path ?? '?';
-    requestsByPath[path] = (requestsByPath[path] ?? 0) + 1;
-  }
+  const requestsByPath = countBy(requests.map((e) => e.request?.path ?? '?'));
+  const tries = standbyTries(entries);
   const ok = (e: Entry, path: string) => e.request?.path === path && !e.error;
   return {
     result,
     tally: {
       requests: requests.length,
-      standbyTries: countStandbyTries(entries),
+      standbyTries: tries.size,
       requestsByPath,
+      clientErrors: countBy(
+        answers.filter((e) => e.error && !tries.has(e)).map((e) => `${e.request?.path}: ${firstLine(e.error)}`),
+      ),
       errorAnswers: answers.filter((e) => e.error).length,
       minted: answers.filter((e) => ok(e, LOGIN) && e.auth?.metadata?.role === role).length,
       revoked: answers.filter((e) => ok(e, REVOKE)).length,
@@ -77,18 +81,33 @@ export async function tallyVault<T>(
  * Requests answered with an error and asked again by the same connection, for the same path,
  * within FORWARD_GAP_MS: the standby's try, then the active node's answer to the forwarded request.
  */
-function countStandbyTries(entries: readonly Entry[]): number {
+function standbyTries(entries: readonly Entry[]): Set<Entry> {
   const key = (e: Entry) =>
     `${e.request?.remote_address}:${e.request?.remote_port} ${e.request?.operation} ${e.request?.path}`;
-  const pending = new Map<string, number>();
-  let tries = 0;
+  const pending = new Map<string, Entry>();
+  const tries = new Set<Entry>();
   for (const e of entries) {
-    const at = Date.parse(e.time ?? '');
-    if (e.type === 'response' && e.error) pending.set(key(e), at);
+    if (e.type === 'response' && e.error && STANDBY_ERROR.test(firstLine(e.error))) pending.set(key(e), e);
     if (e.type !== 'request') continue;
-    const failedAt = pending.get(key(e));
-    if (failedAt !== undefined && at - failedAt <= FORWARD_GAP_MS) tries++;
+    const failed = pending.get(key(e));
+    if (failed && Date.parse(e.time ?? '') - Date.parse(failed.time ?? '') <= FORWARD_GAP_MS) tries.add(failed);
     pending.delete(key(e));
   }
   return tries;
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+function firstLine(text = ''): string {
+  return (
+    text
+      .replace(/^\d+ errors? occurred:\s*\*?\s*/, '')
+      .split('\n')[0]
+      ?.trim()
+      .slice(0, 200) ?? ''
+  );
 }

@@ -77,6 +77,8 @@ function postFailure(post: StepResult): string | undefined {
   if (failed) return failed;
   const warning = /^::warning[^:]*::(.*(?:could not revoke|stay valid until).*)$/m.exec(post.stdout)?.[1];
   if (warning) return `post: ${warning.slice(0, 300)}`;
+  if (/already expired/.test(post.stdout))
+    return 'post: the token expired before the post step (the job outlived its TTL)';
   if (!/Revoked the Vault token/.test(post.stdout)) return 'post: no token revoked';
   return undefined;
 }

@@ -1,4 +1,4 @@
-// Benchmarks: `npm run bench -- [attest|auth|blobs|images|proxy]`. Prints figures and ratios against a peer measured in
+// Benchmarks: `npm run bench -- [attest|auth|blobs|images|load|proxy]`. Prints figures and ratios against a peer measured in
 // the same run, and writes them to bench/results/<name>.json (git-ignored).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { benchAttest } from './attest.ts';
 import { benchAuth } from './auth.ts';
 import { benchBlobs } from './blobs.ts';
 import { benchImages } from './images.ts';
+import { benchLoad } from './load.ts';
 import { benchProxy } from './proxy.ts';
 
 type Result = Record<string, unknown>;
@@ -16,6 +17,7 @@ const BENCHES: Record<string, (runs: number) => Result | Promise<Result>> = {
   auth: (runs) => benchAuth(loadStackEnv(), runs),
   blobs: () => benchBlobs(loadStackEnv()),
   images: () => benchImages(loadStackEnv()),
+  load: () => benchLoad(loadStackEnv()),
   proxy: () => benchProxy(loadStackEnv()),
 };
 

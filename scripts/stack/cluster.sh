@@ -112,6 +112,8 @@ for i in "${NODES[@]}"; do
     echo "api_addr = \"$(addr "$i")\""
     echo "cluster_addr = \"https://127.0.0.1:${ports[$((i + 3))]}\""
     echo "log_level = \"info\""
+    # As on the dev server (up.sh): the load benchmark enables a file audit device for a while.
+    echo "unsafe_allow_api_audit_creation = true"
   } > "$D/node$i.hcl"
 done
 for i in "${NODES[@]}"; do start_node "$i"; done

@@ -5,7 +5,7 @@
  * check mints is revoked by the checks themselves: nothing is left for the post step.
  */
 import {
-  DEFAULT_DOCTOR_TIMEOUT_MS,
+  checkDeadlineMs,
   renderDoctorMarkdown,
   renderDoctorTable,
   runDoctor,
@@ -43,7 +43,7 @@ export function doctorPlan(runner: ActionRunner, config: ActionConfig): DoctorPl
     transit: signs || actionInput(runner.env, 'transit-key') !== '' ? config.transit : undefined,
     verify: false,
     images: config.images,
-    registry: registryClientOptions(runner, config, Math.min(config.connection.timeoutMs, DEFAULT_DOCTOR_TIMEOUT_MS)),
+    registry: registryClientOptions(runner, config, checkDeadlineMs(config.connection)),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   OciError,
   pushReferrer,
   putManifest,
+  readBack,
   OCI_IMAGE_CONFIG,
   repositoryName,
   sha256Digest,
@@ -306,15 +307,13 @@ async function pushTag(
     return putManifest(client, { repo, reference: tag, mediaType: next.mediaType, bytes: next.manifest });
   });
   // Read back: the tag must now be this manifest (or a later one still holding every new layer).
-  const back = await getManifest(client, { repo, reference: tag });
+  const back = await readBack(client, { repo, reference: tag, layerDigests: layers.map((l) => l.layer.digest) });
   const notStored = (why: string) =>
     new ImageAttestationError('ATTESTATION_NOT_STORED', `the attestation tag ${tag} of ${image}: ${why}`, { image });
-  if (!back) throw notStored('the registry accepted it but does not serve it (404)');
-  const held = new Set((back.json.layers ?? []).map((l) => l.digest));
-  const missing = layers.filter((l) => !held.has(l.layer.digest));
-  if (missing.length > 0) {
+  if (!back.served) throw notStored('the registry accepted it but does not serve it (404)');
+  if (back.missingLayers.length > 0) {
     throw notStored(
-      `${missing.length} of the ${layers.length} envelope(s) written are not in it (manifest ${back.descriptor.digest}, written ${put.descriptor.digest})`,
+      `${back.missingLayers.length} of the ${layers.length} envelope(s) written are not in it (manifest ${back.manifestDigest}, written ${put.descriptor.digest})`,
     );
   }
   for (const l of layers) {

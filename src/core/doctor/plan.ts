@@ -13,6 +13,11 @@ import type { JwtRoleFields } from './sections/login-role.ts';
 /** Requests of a check give up after this (a preflight must not wait out a run's deadline). */
 export const DEFAULT_DOCTOR_TIMEOUT_MS = 10_000;
 
+/** How long a check's Vault requests may retry: the run's own timeout, at most the doctor's. */
+export function checkDeadlineMs(connection: Pick<VaultConnection, 'timeoutMs'>): number {
+  return Math.min(connection.timeoutMs, DEFAULT_DOCTOR_TIMEOUT_MS);
+}
+
 export interface DoctorPlan {
   readonly connection: VaultConnection;
   readonly login: LoginOptions;

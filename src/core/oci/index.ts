@@ -38,7 +38,7 @@ export {
   type RepositoryRef,
 } from './manifests.ts';
 export { uploadBlob } from './blob-upload.ts';
-export { confirmStored } from './read-back.ts';
+export { confirmStored, readBack, type ReadBack } from './read-back.ts';
 export * from './media-types.ts';
 export { DOCKER_HUB, DOCKER_HUB_API_HOST, DOCKER_HUB_CANONICAL } from './docker-hub.ts';
 export {

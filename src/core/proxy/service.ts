@@ -8,6 +8,7 @@ import type { Logger } from '../logger.ts';
 import { REVOKE_DEADLINE_MS, revokeTokens, type RevokeReport } from '../login/revoke.ts';
 import type { VaultLogin } from '../login/types.ts';
 import type { VaultConnection } from '../options/config.ts';
+import { trimSlashes } from '../parse.ts';
 import type { VaultClient } from '../vault/client.ts';
 import { connectVault } from '../vault/connect.ts';
 import { VaultHttpError } from '../vault/errors.ts';
@@ -68,7 +69,7 @@ export async function startProxyService(options: ProxyServiceOptions): Promise<P
   const revokeAll = () => revokeMinted(connection, session, options);
   const proxy = new VaultProxy({
     upstream: {
-      address: connection.vaultAddr.replace(/\/+$/, ''),
+      address: trimSlashes(connection.vaultAddr, 'end'),
       namespace: connection.namespace,
       ...createVaultAgents({ ...connection.tls, proxyEnv: options.proxyEnv }),
     },

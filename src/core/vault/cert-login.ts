@@ -5,6 +5,7 @@
  */
 import { diagnoseCertLogin } from '../diagnose/cert-login.ts';
 import { loginAnswerWithoutToken, type LoginContext } from '../diagnose/vault.ts';
+import { trimSlashes } from '../parse.ts';
 import type { VaultClient } from './client.ts';
 import { vaultErrorFrom } from './errors.ts';
 import { tokenFromLogin, type LoginResponse, type VaultToken } from './token.ts';
@@ -20,7 +21,7 @@ export interface CertLoginOptions {
 }
 
 export async function loginWithCert(client: VaultClient, options: CertLoginOptions): Promise<VaultToken> {
-  const authPath = options.authPath.replace(/^\/+|\/+$/g, '');
+  const authPath = trimSlashes(options.authPath);
   const context: LoginContext = {
     address: client.address,
     role: options.role,

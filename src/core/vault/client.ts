@@ -5,6 +5,7 @@
 import nodeVault from 'node-vault';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { DEFAULT_RETRY_POLICY, retry, type Clock, type RetryPolicy } from '../retry.ts';
+import { trimSlashes } from '../parse.ts';
 import { isRetryableVaultFailure, VaultHttpError } from './errors.ts';
 import { createTransport, type VaultTlsOptions } from './transport.ts';
 
@@ -55,7 +56,7 @@ export class VaultClient {
   private readonly logger: Logger;
 
   constructor(options: VaultClientOptions) {
-    this.address = options.address.replace(/\/+$/, '');
+    this.address = trimSlashes(options.address, 'end');
     this.namespace = options.namespace ?? '';
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.clock = options.clock;

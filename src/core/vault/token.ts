@@ -10,6 +10,7 @@ import {
   type LoginContext,
 } from '../diagnose/vault.ts';
 import { isForbiddenAnswer } from '../diagnose/vault-answers.ts';
+import { trimSlashes } from '../parse.ts';
 import { VaultHttpError, vaultErrorFrom, type VaultError } from './errors.ts';
 import type { VaultClient } from './client.ts';
 
@@ -173,8 +174,4 @@ function requestFailure(
   const what = `failed to ${failure.action} at ${client.address}`;
   const code = failure.code ? { code: failure.code } : {};
   return vaultErrorFrom(diagnoseVaultRequest(failure.error, { what, ...code }), failure.error);
-}
-
-function trimSlashes(value: string): string {
-  return value.replace(/^\/+|\/+$/g, '');
 }

@@ -5,7 +5,7 @@ import { certificatesPem } from '../../spiffe/x509-svid.ts';
 import { loginWithCert } from '../../vault/cert-login.ts';
 import { connectVault } from '../../vault/connect.ts';
 import { fail, failFromFinding, ok, skip, type CheckResult } from '../check.ts';
-import { DEFAULT_DOCTOR_TIMEOUT_MS, type DoctorContext } from '../plan.ts';
+import { checkDeadlineMs, type DoctorContext } from '../plan.ts';
 
 const TITLE = 'login (X.509-SVID)';
 
@@ -21,7 +21,7 @@ export async function certLoginCheck(ctx: DoctorContext): Promise<CheckResult> {
       {
         logger: ctx.deps.logger,
         proxyEnv: ctx.deps.proxyEnv,
-        deadlineMs: Math.min(connection.timeoutMs, DEFAULT_DOCTOR_TIMEOUT_MS),
+        deadlineMs: checkDeadlineMs(connection),
       },
     );
     const token = await loginWithCert(client, { authPath: login.authPath, role: login.role, spiffeId: svid.spiffeId });

@@ -5,6 +5,7 @@
  * the exact command that fixes it. X.509-SVID (`method cert`): the cert login and its finding.
  */
 import type { LoginContext } from '../../diagnose/vault.ts';
+import { trimSlashes } from '../../parse.ts';
 import { fail, failFromFinding, ok, skip, type CheckResult } from '../check.ts';
 import type { DoctorContext, DoctorSection } from '../plan.ts';
 import { certLoginCheck } from './login-cert.ts';
@@ -70,7 +71,7 @@ async function jwtLoginChecks(ctx: DoctorContext): Promise<void> {
   const context: LoginContext = {
     address: connection.vaultAddr,
     role: login.role,
-    authPath: login.authPath.replace(/^\/+|\/+$/g, ''),
+    authPath: trimSlashes(login.authPath),
     namespace: connection.namespace,
     ...(facts ? { audience: facts.audiences[0] ?? '', spiffeId: facts.spiffeId, algorithm: facts.algorithm } : {}),
   };

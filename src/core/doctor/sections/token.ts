@@ -4,6 +4,7 @@
  * token without it falls back to what the login answered.
  */
 import { answerOf } from '../../diagnose/vault.ts';
+import { trimSlashes } from '../../parse.ts';
 import type { VaultClient } from '../../vault/client.ts';
 import { VaultHttpError } from '../../vault/errors.ts';
 import { skip } from '../check.ts';
@@ -45,7 +46,7 @@ export const tokenSection: DoctorSection = {
     const { login } = ctx.plan;
     const facts: TokenFacts = {
       method: login.method,
-      authPath: login.authPath.replace(/^\/+|\/+$/g, ''),
+      authPath: trimSlashes(login.authPath),
       role: login.role,
       policies: lookup?.policies ?? token.policies,
       identityPolicies: lookup?.identity_policies ?? [],

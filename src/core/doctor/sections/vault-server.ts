@@ -9,7 +9,7 @@ import { connectVault } from '../../vault/connect.ts';
 import type { VaultClient } from '../../vault/client.ts';
 import { HEALTH_IN_ANY_STATE_PATH } from '../../vault/namespace-support.ts';
 import { failFromFinding, ok, skip, warn, type CheckResult } from '../check.ts';
-import { DEFAULT_DOCTOR_TIMEOUT_MS, type DoctorContext, type DoctorSection, type ServerInfo } from '../plan.ts';
+import { checkDeadlineMs, type DoctorContext, type DoctorSection, type ServerInfo } from '../plan.ts';
 import { namespaceCheck, tlsCheck } from './vault-server-checks.ts';
 import {
   cliOf,
@@ -40,7 +40,7 @@ export const vaultServerSection: DoctorSection = {
     const vault = connectVault(connection, {
       logger: ctx.deps.logger,
       proxyEnv: ctx.deps.proxyEnv,
-      deadlineMs: Math.min(connection.timeoutMs, DEFAULT_DOCTOR_TIMEOUT_MS),
+      deadlineMs: checkDeadlineMs(connection),
     });
     let seal: SealStatusAnswer;
     try {

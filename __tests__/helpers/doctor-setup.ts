@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckResult, DoctorReport } from '../../src/core/doctor/check.ts';
 import { cli, cliEnv } from './cli-run.ts';
+import { cosign } from './oci-images.ts';
 import { describeRun, run, type RunResult, type StackEnv } from './stack-env.ts';
 import { startThrowawayServer, type ThrowawayServer } from './throwaway.ts';
 
@@ -144,18 +145,22 @@ function signingFlags(stack: StackEnv): string[] {
   return ['--role', DOCTOR_ROLE, '--audience', stack.STACK_AUDIENCE, '--transit-key', DOCTOR_KEY];
 }
 
-/** A real signing run against the server: sign-blob of a fresh file; its result. */
+/** A real signing run against the server: sign-blob of a fresh file (`--json`); its result and folder. */
 export function signBlobRun(
   stack: StackEnv,
   server: Pick<ConfiguredServer, 'env'>,
   args: readonly string[] = [],
-): RunResult {
+): RunResult & { readonly dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'doctor-sign-'));
   writeFileSync(join(dir, 'artifact.txt'), `built at ${Date.now()}\n`);
-  return cli(['sign-blob', ...signingFlags(stack), ...args, 'artifact.txt'], { env: server.env(), cwd: dir });
+  const r = cli(['sign-blob', '--json', ...signingFlags(stack), ...args, 'artifact.txt'], {
+    env: server.env(),
+    cwd: dir,
+  });
+  return { ...r, dir };
 }
 
-/** The same, asserting it passed. */
+/** The same, asserting it passed and that real cosign verifies its signature and its bundle. */
 export function assertSigningRunPasses(
   stack: StackEnv,
   server: Pick<ConfiguredServer, 'env'>,
@@ -163,14 +168,48 @@ export function assertSigningRunPasses(
 ): void {
   const r = signBlobRun(stack, server, args);
   assert.equal(r.status, 0, describeRun('sign-blob', r));
+  const result = JSON.parse(r.stdout) as {
+    publicKeyPath: string;
+    files: { path: string; signature: string; bundle?: string }[];
+  };
+  assert.equal(result.files.length, 1);
+  for (const file of result.files) {
+    for (const evidence of [
+      ['--signature', file.signature],
+      ['--bundle', file.bundle ?? ''],
+    ]) {
+      const verified = cosign(
+        stack,
+        'cosign',
+        ['verify-blob', '--key', result.publicKeyPath, ...evidence, '--insecure-ignore-tlog=true', file.path],
+        {},
+      );
+      assert.equal(verified.status, 0, describeRun(`cosign verify-blob ${evidence[0]}`, verified));
+    }
+  }
 }
 
-/** A real image signing run against the server: sign-image of `image`; asserts it passed. */
-export function assertImageSigningRunPasses(
+/** A real image signing run against the server: sign-image of `image`; asserts it passed and cosign verifies it. */
+export async function assertImageSigningRunPasses(
   stack: StackEnv,
-  server: Pick<ConfiguredServer, 'env'>,
+  server: Pick<ConfiguredServer, 'env' | 'address' | 'rootToken'>,
   run: { readonly image: string; readonly args?: readonly string[]; readonly env?: Record<string, string> },
-): void {
+): Promise<void> {
   const r = cli(['sign-image', ...signingFlags(stack), ...(run.args ?? []), run.image], { env: server.env(run.env) });
   assert.equal(r.status, 0, describeRun('sign-image', r));
+  const key = await fetch(`${server.address}/v1/transit/keys/${DOCTOR_KEY}`, {
+    headers: { 'X-Vault-Token': server.rootToken },
+  });
+  const { data } = (await key.json()) as {
+    data: { latest_version: number; keys: Record<string, { public_key: string }> };
+  };
+  const pub = join(mkdtempSync(join(tmpdir(), 'doctor-pub-')), 'cosign.pub');
+  writeFileSync(pub, data.keys[String(data.latest_version)]?.public_key ?? '');
+  const verified = cosign(
+    stack,
+    'cosign',
+    ['verify', '--key', pub, '--insecure-ignore-tlog=true', run.image],
+    run.env ?? {},
+  );
+  assert.equal(verified.status, 0, describeRun('cosign verify', verified));
 }

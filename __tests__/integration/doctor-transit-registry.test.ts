@@ -182,7 +182,7 @@ describe('transit', () => {
 
 describe('registries', () => {
   test('a registry that wants credentials and none configured: registry.credentials; logged in, doctor and sign-image pass', () =>
-    withServer((server) => {
+    withServer(async (server) => {
       const host = stack.STACK_REGISTRY_AUTH;
       const user = stack.STACK_REGISTRY_AUTH_USER;
       const password = stack.STACK_REGISTRY_AUTH_PASSWORD;
@@ -222,6 +222,6 @@ describe('registries', () => {
       assert.throws(() => crane(stack, ['ls', `${host}/${repo}`], env), /NAME_UNKNOWN|404/);
 
       pushImage(stack, images[0] as string, `doctor ${repo}`, { env });
-      assertImageSigningRunPasses(stack, server, { image: images[0] as string, env });
+      await assertImageSigningRunPasses(stack, server, { image: images[0] as string, env });
     }));
 });

@@ -82,7 +82,13 @@ const result = await build({
     post: 'src/entry/action-post.ts',
     cli: 'src/entry/cli.ts',
     proxy: 'src/entry/action-proxy.ts',
+    // What the entries above require() once the Node version is checked and the compile cache is on.
+    'action-run': 'src/action/main.ts',
+    'cli-run': 'src/cli/main.ts',
+    'proxy-run': 'src/action/proxy-daemon.ts',
   },
+  // The entries' require() of those bundles stays a require() at run time.
+  external: ['./action-run.js', './cli-run.js', './proxy-run.js'],
   outdir,
   bundle: true,
   platform: 'node',

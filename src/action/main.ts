@@ -59,6 +59,9 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
       connection: savedConnection(config.connection, clientKeyVariable(runner)),
       revoke: config.revoke,
     });
+    // The registry reads of sign-images need no token: started now, they overlap the login.
+    const imageReads =
+      config.images.length > 0 ? (await import('./sign-images.ts')).startActionImageReads(runner, config) : undefined;
     const first = await login.login();
     // Every token the session mints (the first, and any re-login during a long signing run) is
     // saved at once, so the post step revokes them all even if a later step of ours fails.
@@ -75,7 +78,15 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
     if (config.blobs.length > 0 || config.images.length > 0) {
       // Initialised only when there is something to sign: a login-only run does not pay for it.
       const { signStep } = await import('./signing.ts');
-      await signStep({ runner, config, session, vault: login.vault, workspace, spiffeId: first.spiffeId });
+      await signStep({
+        runner,
+        config,
+        session,
+        vault: login.vault,
+        workspace,
+        spiffeId: first.spiffeId,
+        ...(imageReads ? { imageReads } : {}),
+      });
       if (!config.proxy && session.current.token !== first.token) {
         exportVaultEnvironment({ runner, config, token: session.current.token });
       }

@@ -1,10 +1,21 @@
 /** sign-images: signs (and attests) the images in their registries, sets the outputs and the summary. */
 import type { ImageAttestation } from '../core/attest/image-attestations.ts';
-import { signImages, type SignedImage } from '../core/signing/images.ts';
+import { signImages, startImageReads, type ImageReads, type SignedImage } from '../core/signing/images.ts';
 import type { TransitSigner } from '../core/vault/transit.ts';
 import type { ActionConfig } from './config.ts';
 import { registryClientOptions } from './registry.ts';
 import type { ActionRunner } from './runner.ts';
+
+/** Starts the registry reads of sign-images; they need no token, so main starts them before the login. */
+export function startActionImageReads(runner: ActionRunner, config: ActionConfig): ImageReads {
+  return startImageReads({
+    references: config.images,
+    recursive: config.imageSigning.recursive,
+    legacy: config.imageSigning.format !== 'bundle',
+    registry: registryClientOptions(runner, config),
+    logger: runner,
+  });
+}
 
 /** Signs the images in their registries (and attests them when asked) and publishes outputs and a summary. */
 export async function signImageReferences(options: {
@@ -13,6 +24,8 @@ export async function signImageReferences(options: {
   readonly signer: TransitSigner;
   /** The SPIFFE ID of the login's token: the provenance's builder. */
   readonly spiffeId?: string;
+  /** The reads startActionImageReads began; started here when not given. */
+  readonly reads?: ImageReads;
 }): Promise<void> {
   const { runner, config, signer } = options;
   const signing = config.imageSigning;
@@ -28,6 +41,7 @@ export async function signImageReferences(options: {
     recursive: signing.recursive,
     registry: registryClientOptions(runner, config),
     logger: runner,
+    reads: options.reads ?? startActionImageReads(runner, config),
     ...(requests.length > 0
       ? { attestations: { requests, context: { builderId: options.spiffeId ?? '', env: runner.env } } }
       : {}),

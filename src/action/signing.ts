@@ -10,6 +10,7 @@ import type { ActionConfig } from './config.ts';
 import type { ActionRunner } from './runner.ts';
 import { resolveBlobFiles, signBlobFiles } from './sign-blobs.ts';
 import { signImageReferences } from './sign-images.ts';
+import type { ImageReads } from '../core/signing/images.ts';
 
 export async function signStep(options: {
   readonly runner: ActionRunner;
@@ -21,6 +22,8 @@ export async function signStep(options: {
   readonly workspace: string;
   /** The SPIFFE ID the token was issued for: the builder of the provenance. */
   readonly spiffeId: string;
+  /** sign-images' registry reads, started before the login. */
+  readonly imageReads?: ImageReads;
 }): Promise<void> {
   const { runner, config, session, vault, workspace } = options;
   const files = config.blobs.length > 0 ? await resolveBlobFiles({ runner, config, workspace }) : [];
@@ -40,5 +43,8 @@ export async function signStep(options: {
   // Only the CI variables provenance.ts names are read from the environment.
   const attestation: StatementContext = { builderId: options.spiffeId, env: runner.env };
   if (files.length > 0) await signBlobFiles({ runner, config, signer, files, workspace, attestation });
-  if (config.images.length > 0) await signImageReferences({ runner, config, signer, spiffeId: options.spiffeId });
+  if (config.images.length > 0) {
+    const { spiffeId, imageReads } = options;
+    await signImageReferences({ runner, config, signer, spiffeId, ...(imageReads ? { reads: imageReads } : {}) });
+  }
 }

@@ -1,4 +1,5 @@
 // dist/main.js: the action's main step (see src/action/main.ts).
+import { useCompileCache } from './compile-cache.ts';
 import { ACTION_NODE_FIX, nodeVersionProblem } from './node-version.ts';
 
 const problem = nodeVersionProblem(process.version, ACTION_NODE_FIX);
@@ -17,5 +18,7 @@ if (problem) {
       process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
     });
   }
-  void import('../action/main.ts').then(({ run }) => run());
+  useCompileCache();
+  // dist/action-run.js (src/action/main.ts): a bundle of its own, so the compile cache covers it.
+  void (require('./action-run.js') as typeof import('../action/main.ts')).run();
 }

@@ -63,11 +63,20 @@ export async function signImageReferences(
   const tokens = prepareSigningTokens(ctx, { values: flags.values, vault });
   checkBuilderIdentity(ctx, { requests, tokens });
 
+  const { signImages, startImageReads } = await import('../../core/signing/images.ts');
+  const registry = registryOptions(flags.values, { env: ctx.env, logger: ctx.logger, timeoutMs: vault.timeoutMs });
+  // The registry reads need no token: started now, they overlap the login.
+  const reads = startImageReads({
+    references: flags.positionals,
+    recursive,
+    legacy: mode.signatures && format !== 'bundle',
+    registry,
+    logger: ctx.logger,
+  });
   await withSigningTokens(ctx, {
     tokens,
     sign: async (client, provider, { spiffeId }) => {
       const { TransitSigner } = await import('../../core/vault/transit.ts');
-      const { signImages } = await import('../../core/signing/images.ts');
       const signer = await TransitSigner.open({
         client,
         tokens: provider,
@@ -82,7 +91,8 @@ export async function signImageReferences(
         format,
         annotations,
         recursive,
-        registry: registryOptions(flags.values, { env: ctx.env, logger: ctx.logger, timeoutMs: vault.timeoutMs }),
+        registry,
+        reads,
         logger: ctx.logger,
         signatures: mode.signatures,
         ...(requests.length > 0

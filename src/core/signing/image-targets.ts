@@ -12,7 +12,6 @@ import {
   type Platform,
   type RegistryClient,
 } from '../oci/index.ts';
-import { mapConcurrent } from './concurrency.ts';
 
 /** One manifest (or index) to sign, resolved once to its digest. */
 export interface ImageTarget {
@@ -29,40 +28,43 @@ export interface ImageTarget {
 const ATTESTATION_MANIFEST = 'attestation-manifest';
 const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
 
+/** A reference as given, parsed. */
+export interface ParsedReference {
+  readonly reference: string;
+  readonly ref: ImageReference;
+}
+
+/** Parses every reference (so a typo fails before any request). */
+export function parseReferences(references: readonly string[]): ParsedReference[] {
+  return references.map((reference) => ({ reference, ref: parseImageReference(reference) }));
+}
+
 /**
- * Parses every reference first (so a typo fails before any request), then resolves each one
- * once to the digest of the exact manifest bytes served. With `recursive`, an index is followed
- * by each of its platform manifests. The same repository@digest is signed once.
+ * Resolves one reference to the digest of the exact manifest bytes served. With `recursive`,
+ * an index is followed by each of its platform manifests.
  */
-export async function resolveTargets(
+export async function resolveReference(
   client: RegistryClient,
-  options: { readonly references: readonly string[]; readonly recursive: boolean; readonly concurrency: number },
+  { reference, ref }: ParsedReference,
+  recursive: boolean,
 ): Promise<ImageTarget[]> {
-  const parsed = options.references.map((reference) => ({ reference, ref: parseImageReference(reference) }));
-  const resolved = await mapConcurrent(parsed, {
-    limit: options.concurrency,
-    each: async ({ reference, ref }) => {
-      const manifest = await resolveImage(client, ref);
-      const own: ImageTarget = { reference, ref, descriptor: manifest.descriptor };
-      if (!options.recursive || !INDEX_MEDIA_TYPES.has(manifest.descriptor.mediaType)) return [own];
-      const children = (manifest.json.manifests ?? [])
-        .filter((child) => child.annotations?.[REFERENCE_TYPE_ANNOTATION] !== ATTESTATION_MANIFEST)
-        .map((child): ImageTarget => ({
-          reference: `${repositoryName(ref)}@${child.digest}`,
-          ref: { registry: ref.registry, repository: ref.repository, digest: child.digest },
-          descriptor: { mediaType: child.mediaType, digest: child.digest, size: child.size },
-          ...(child.platform ? { platform: formatPlatform(child.platform) } : {}),
-        }));
-      return [own, ...children];
-    },
-  });
-  const seen = new Set<string>();
-  return resolved.flat().filter((target) => {
-    const key = `${repositoryName(target.ref)}@${target.descriptor.digest}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const manifest = await resolveImage(client, ref);
+  const own: ImageTarget = { reference, ref, descriptor: manifest.descriptor };
+  if (!recursive || !INDEX_MEDIA_TYPES.has(manifest.descriptor.mediaType)) return [own];
+  const children = (manifest.json.manifests ?? [])
+    .filter((child) => child.annotations?.[REFERENCE_TYPE_ANNOTATION] !== ATTESTATION_MANIFEST)
+    .map((child): ImageTarget => ({
+      reference: `${repositoryName(ref)}@${child.digest}`,
+      ref: { registry: ref.registry, repository: ref.repository, digest: child.digest },
+      descriptor: { mediaType: child.mediaType, digest: child.digest, size: child.size },
+      ...(child.platform ? { platform: formatPlatform(child.platform) } : {}),
+    }));
+  return [own, ...children];
+}
+
+/** The key that makes two targets the same manifest: signed once. */
+export function targetKey(target: ImageTarget): string {
+  return `${repositoryName(target.ref)}@${target.descriptor.digest}`;
 }
 
 export function formatPlatform(platform: Platform): string {

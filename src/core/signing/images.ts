@@ -14,7 +14,6 @@ import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import {
   confirmStored,
   cosignRepositoryName,
-  getManifest,
   OCI_EMPTY,
   OCI_IMAGE_CONFIG,
   pushReferrer,
@@ -35,14 +34,14 @@ import {
 } from './image-bundle.ts';
 import { appendSignatureLayers, hasValidSignature, signatureTag, SIMPLE_SIGNING_MEDIA_TYPE } from './image-legacy.ts';
 import { simpleSigningPayload } from './image-payload.ts';
-import { resolveTargets, type ImageTarget } from './image-targets.ts';
+import type { ImageTarget } from './image-targets.ts';
+import { DEFAULT_REGISTRY_CONCURRENCY, startImageReads, type ImageRead, type ImageReads } from './image-reads.ts';
 import { mapConcurrent } from './concurrency.ts';
 import { IMAGE_SIGNATURE_FORMATS, type ImageSignatureFormat } from './image-format.ts';
 import type { DigestSigner } from './types.ts';
 
 export { DEFAULT_IMAGE_SIGNATURE_FORMAT, IMAGE_SIGNATURE_FORMATS, type ImageSignatureFormat } from './image-format.ts';
-/** Registry requests in flight at once (resolving, reading `.sig` tags, pushing). */
-export const DEFAULT_REGISTRY_CONCURRENCY = 8;
+export { DEFAULT_REGISTRY_CONCURRENCY, startImageReads, type ImageReads } from './image-reads.ts';
 
 export interface SignImagesOptions {
   /** Tag or digest references. */
@@ -62,6 +61,11 @@ export interface SignImagesOptions {
   readonly attestations?: ImageAttestationOptions;
   /** false: attestations only, no image signature (default true). */
   readonly signatures?: boolean;
+  /**
+   * The reads `startImageReads` began with these same references, `recursive`, `registry` and
+   * legacy choice (typically before the login): the run continues from them, on their client.
+   */
+  readonly reads?: ImageReads;
 }
 
 export interface SignedImage {
@@ -116,22 +120,26 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
   }
   const logger = options.logger ?? NOOP_LOGGER;
   const concurrency = options.concurrency ?? DEFAULT_REGISTRY_CONCURRENCY;
-  const client = new RegistryClient({ logger, ...options.registry });
-  const targets = await resolveTargets(client, {
-    references: options.references,
-    recursive: options.recursive ?? false,
-    concurrency,
-  });
-  if (targets.length === 0) return [];
   const formats = { legacy: format !== 'bundle', bundle: format !== 'legacy' };
   const wantLegacy = sign && formats.legacy;
   const wantBundle = sign && formats.bundle;
+  const reads =
+    checkReads(options, wantLegacy) ??
+    startImageReads({
+      references: options.references,
+      recursive: options.recursive ?? false,
+      legacy: wantLegacy,
+      registry: options.registry,
+      concurrency,
+      logger,
+    });
+  const { client } = reads;
+  const read = await reads.done;
+  const targets = read.map((r) => r.target);
+  if (targets.length === 0) return [];
 
   const legacy: (LegacyPlan | undefined)[] = wantLegacy
-    ? await mapConcurrent(targets, {
-        limit: concurrency,
-        each: (target) => planLegacy(client, { target, annotations, publicKeyPem: signer.publicKeyPem }),
-      })
+    ? read.map((r) => planLegacy({ read: r, annotations, publicKeyPem: signer.publicKeyPem }))
     : [];
   const attestPlans = attest
     ? await planImageAttestations(client, {
@@ -235,13 +243,28 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
   });
 }
 
-async function planLegacy(
-  client: RegistryClient,
-  input: { target: ImageTarget; annotations: Readonly<Record<string, string>>; publicKeyPem: string },
-): Promise<LegacyPlan> {
-  const { target, annotations, publicKeyPem } = input;
+/** Reads started for other references, or without the `.sig` tags this run needs, are a bug of the caller. */
+function checkReads(options: SignImagesOptions, legacy: boolean): ImageReads | undefined {
+  const { reads } = options;
+  if (!reads) return undefined;
+  const same =
+    reads.options.recursive === (options.recursive ?? false) &&
+    reads.options.legacy === legacy &&
+    reads.options.references.length === options.references.length &&
+    reads.options.references.every((reference, i) => reference === options.references[i]);
+  if (!same) throw new Error('signImages: the reads given were started for other references or options');
+  return reads;
+}
+
+function planLegacy(input: {
+  read: ImageRead;
+  annotations: Readonly<Record<string, string>>;
+  publicKeyPem: string;
+}): LegacyPlan {
+  const { read, annotations, publicKeyPem } = input;
+  const { target } = read;
+  const existing = read.signatures;
   const digest = target.descriptor.digest;
-  const existing = await getManifest(client, { repo: target.ref, reference: signatureTag(digest) });
   const payload = simpleSigningPayload({ dockerReference: cosignRepositoryName(target.ref), digest, annotations });
   const payloadSha256 = createHash('sha256').update(payload).digest();
   const payloadDigest = `sha256:${payloadSha256.toString('hex')}`;

@@ -7,15 +7,16 @@ if (problem) {
   process.exitCode = 1;
 } else {
   // A cancelled job gets SIGINT, then SIGTERM. Handled here (between event-loop turns) rather
-  // than by the default, which can end the process in the middle of writing a file's outputs.
-  // Every token is in the saved state from the moment it is minted: the post step revokes them.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      process.stdout.write(
-        `::warning::spiffe-vault-action: stopped by ${signal}; the post step revokes the Vault token(s)\n`,
-      );
-      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  // than by the default, which can end the process in the middle of writing a file's outputs,
+  // or while a login is minting a token that nobody would then save (see stop-signal.ts).
+  void import('../action/stop-signal.ts').then(({ StopOnSignal, STOP_SIGNALS }) => {
+    const stop = new StopOnSignal({
+      warning: (message) => process.stdout.write(`::warning::spiffe-vault-action: ${message}\n`),
+      exit: (code) => process.exit(code),
     });
-  }
-  void import('../action/main.ts').then(({ run }) => run());
+    for (const signal of STOP_SIGNALS) process.on(signal, () => void stop.stop(signal));
+    return import('../action/main.ts').then(({ run, defaultMainDependencies }) =>
+      run(stop.guarding(defaultMainDependencies())),
+    );
+  });
 }

@@ -83,7 +83,7 @@ const result = await build({
     cli: 'src/entry/cli.ts',
     proxy: 'src/entry/action-proxy.ts',
     // What the entries above require() once the Node version is checked and the compile cache is on.
-    'action-run': 'src/action/main.ts',
+    'action-run': 'src/action/main-step.ts',
     'cli-run': 'src/cli/main.ts',
     'proxy-run': 'src/action/proxy-daemon.ts',
   },

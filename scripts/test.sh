@@ -31,7 +31,7 @@ export STACK_ENV_FILE=$STACK_DIR/env
 VAULT_FACING=(stack attest-images server-differences transit action-login action-sign-blobs action-sign-images action-faults cli-auth cli-exec
   cli-sign-blob cli-sign-image cli-verify-image image-signing gitlab-component act-workflows diagnose cli-go-migration
   registry-credential-helper cli-namespace cert-login action-proxy proxy-upstream published-cli runners-guide
-  cli-proxy cli-proxy-audit cli-proxy-faults attest-blobs faults faults-registry
+  cli-proxy cli-proxy-audit cli-proxy-faults attest-blobs faults faults-registry faults-signal-login
   doctor-transit-registry troubleshooting-guide policy-setup action-doctor doctor-workload-vault doctor-login
   leak-matrix)
 

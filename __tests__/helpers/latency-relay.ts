@@ -7,8 +7,20 @@ export interface LatencyRelay {
   close(): Promise<void>;
 }
 
+export interface RelayOptions {
+  /** The delay towards the server (default: the same as back): 0 delivers requests at once. */
+  readonly requestDelayMs?: number;
+  /** Sees each chunk from a client as it arrives (e.g. to act while a request is in flight). */
+  readonly onRequestData?: (chunk: Buffer) => void;
+}
+
 /** `port`: listen there (e.g. the port of a relay closed before, to bring a route back). */
-export async function startLatencyRelay(target: string, delayMs: number, port = 0): Promise<LatencyRelay> {
+export async function startLatencyRelay(
+  target: string,
+  delayMs: number,
+  port = 0,
+  options: RelayOptions = {},
+): Promise<LatencyRelay> {
   const url = new URL(target);
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
@@ -22,12 +34,13 @@ export async function startLatencyRelay(target: string, delayMs: number, port = 
       });
     }
     // Equal delays fire in the order they were set, so the byte stream stays in order.
-    const delayed = (from: Socket, to: Socket) => {
-      from.on('data', (chunk: Buffer) => setTimeout(() => to.write(chunk), delayMs));
-      from.on('end', () => setTimeout(() => to.end(), delayMs));
+    const delayed = (from: Socket, to: Socket, ms: number) => {
+      from.on('data', (chunk: Buffer) => setTimeout(() => to.write(chunk), ms));
+      from.on('end', () => setTimeout(() => to.end(), ms));
     };
-    delayed(client, upstream);
-    delayed(upstream, client);
+    if (options.onRequestData) client.on('data', options.onRequestData);
+    delayed(client, upstream, options.requestDelayMs ?? delayMs);
+    delayed(upstream, client, delayMs);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

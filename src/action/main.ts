@@ -64,7 +64,8 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
       config.images.length > 0 ? (await import('./sign-images.ts')).startActionImageReads(runner, config) : undefined;
     const first = await login.login();
     // Every token the session mints (the first, and any re-login during a long signing run) is
-    // saved at once, so the post step revokes them all even if a later step of ours fails.
+    // saved at once, so the post step revokes them all even if a later step of ours fails. In the
+    // same turn as its login returns: a stop signal waits only for that (stop-signal.ts).
     const session = VaultSession.from(
       {
         login: () => (login as VaultLogin).login(),

@@ -4,8 +4,7 @@
  */
 import { constants } from 'node:os';
 
-/** A stop signal during a login: how long to wait for a token that may be on its way, to revoke it. */
-export const LOGIN_ABORT_GRACE_MS = 3_000;
+export { LOGIN_ABORT_GRACE_MS } from '../core/login/revoke.ts';
 
 /** The signals that ask a CI job (or a user at a terminal) to stop. */
 export const TERMINATION_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

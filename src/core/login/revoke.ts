@@ -11,6 +11,12 @@ import { revokeSelf } from '../vault/token.ts';
 /** Revocation gets its own, short budget: it also runs while a CI runner is stopping the job. */
 export const REVOKE_DEADLINE_MS = 15_000;
 
+/**
+ * A stop signal during a login: how long to wait for the token that may be on its way, so it is
+ * revoked (or saved for the action's post step) instead of living until its TTL ends.
+ */
+export const LOGIN_ABORT_GRACE_MS = 3_000;
+
 export interface RevokeReport {
   readonly revoked: number;
   readonly alreadyGone: number;

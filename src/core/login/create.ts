@@ -1,11 +1,11 @@
 /** Builds the configured login method (JWT-SVID or X.509-SVID) from the parsed options. */
 import type { Logger } from '../logger.ts';
 import type { LoginOptions, VaultConnection } from '../options/config.ts';
-import { WorkloadApiClient } from '../spiffe/client.ts';
 import { connectVault } from '../vault/connect.ts';
 import { ignoredNamespaceWarning } from '../vault/namespace-support.ts';
 import { checkDefaultSocket, withAudienceHint } from './go-cli-defaults.ts';
 import { JwtSvidLogin } from './jwt-svid-login.ts';
+import { lazyWorkloadApiClient } from './lazy-svid-source.ts';
 import type { VaultLogin } from './types.ts';
 import { X509SvidLogin } from './x509-svid-login.ts';
 
@@ -21,7 +21,7 @@ export interface CreateLoginOptions {
 export function createLogin(options: CreateLoginOptions): VaultLogin {
   const { connection, login, logger } = options;
   checkDefaultSocket(login);
-  const svids = new WorkloadApiClient({ address: login.socketAddress, logger, timeoutMs: connection.timeoutMs });
+  const svids = lazyWorkloadApiClient({ address: login.socketAddress, logger, timeoutMs: connection.timeoutMs });
   const connect = (tls: VaultConnection['tls']) =>
     connectVault({ ...connection, tls }, { logger, proxyEnv: options.proxyEnv });
   const common = {

@@ -72,9 +72,15 @@ export class RaftCluster {
     return this.script('kill', index);
   }
 
-  /** Starts node `index` again from its data and unseals it. */
-  restart(index: number): Promise<void> {
-    return this.script('restart', index);
+  /**
+   * Starts node `index` again from its data and unseals it; with `sealedMs`, it serves sealed for
+   * that long first (as a restarted server does until an operator, or its auto-unseal, unseals it).
+   */
+  async restart(index: number, options: { sealedMs?: number } = {}): Promise<void> {
+    if (!options.sealedMs) return this.script('restart', index);
+    await this.script('boot', index);
+    await new Promise((resolve) => setTimeout(resolve, options.sealedMs));
+    await this.script('unseal', index);
   }
 
   /** Seals node `index` (a Vault standby, which cannot seal, is restarted and left sealed). */

@@ -9,6 +9,8 @@
 #   cluster.sh stop [DIR]         stop the nodes, remove DIR
 #   cluster.sh kill IDX [DIR]     SIGKILL node IDX, keeping its data
 #   cluster.sh restart IDX [DIR]  start node IDX again from its data and unseal it
+#   cluster.sh boot IDX [DIR]     start node IDX again from its data, left sealed
+#   cluster.sh unseal IDX [DIR]   unseal node IDX and wait until it serves
 #   cluster.sh seal IDX [DIR]     seal node IDX (sys/seal through that node; a Vault standby,
 #                                 which cannot seal, is restarted and left sealed)
 # DIR/env: CLUSTER_NODE<i>_ADDR, CLUSTER_PID_NODE<i>, CLUSTER_ROOT_TOKEN_FILE, CLUSTER_DIR,
@@ -19,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 t0=$(date +%s%N)
 
-usage() { log "usage: cluster.sh start [--nodes 1|3] [DIR] | stop [DIR] | kill|restart|seal IDX [DIR]"; exit 2; }
+usage() { log "usage: cluster.sh start [--nodes 1|3] [DIR] | stop [DIR] | kill|restart|boot|unseal|seal IDX [DIR]"; exit 2; }
 cmd=${1:-}; shift || true
 count=3
 case "$cmd" in
@@ -28,7 +30,7 @@ case "$cmd" in
     [[ "$count" =~ ^[13]$ ]] || usage
     idx='' ;;
   stop) idx='' ;;
-  kill | restart | seal) idx=${1:-}; shift || true; [[ "$idx" =~ ^[0-2]$ ]] || usage ;;
+  kill | restart | boot | unseal | seal) idx=${1:-}; shift || true; [[ "$idx" =~ ^[0-2]$ ]] || usage ;;
   *) usage ;;
 esac
 stack_env=${STACK_ENV_FILE:-$ENV_FILE}
@@ -102,12 +104,15 @@ case "$cmd" in
   kill)
     kill_node "$idx"
     exit 0 ;;
-  restart)
-    ! ours "$(pid_of "$idx")" "$D" || { log "node $idx is running"; exit 1; }
-    start_node "$idx"
+  restart | boot | unseal)
+    if [ "$cmd" != unseal ]; then
+      ! ours "$(pid_of "$idx")" "$D" || { log "node $idx is running"; exit 1; }
+      start_node "$idx"
+      [ "$cmd" = restart ] || exit 0
+    fi
     unseal "$idx"
     wait_until 20 "$(pid_of "$idx")" "$D/node$idx.log" "node $idx unsealed" ready "$idx"
-    log "node $idx restarted in $(elapsed)"
+    log "node $idx serves again ($cmd) in $(elapsed)"
     exit 0 ;;
   seal)
     if [ "$server" = hashicorp ] && ! health_is "$idx" 200; then

@@ -19,7 +19,7 @@ const FILES = 1_000;
 const RELAY_DELAY_MS = 200;
 /** --timeout of the runs whose server stays dead, and what a process may take beyond it. */
 const TIMEOUT_S = 3;
-const SLACK_MS = 2_000;
+const SLACK_MS = 3_000;
 /** How long the restarted server answers "sealed" before it is unsealed. */
 const SEALED_MS = 1_500;
 

@@ -61,13 +61,15 @@ mapfile -t NODES < <(seq 0 $((count - 1)))
 while read -r var; do unset "$var"; done < <(compgen -e | grep -E '^(VAULT|BAO)_' || true)
 
 addr() { kv_get "$STATE_FILE" "CLUSTER_NODE$1_ADDR"; }
-root_token() { cat "$(kv_get "$STATE_FILE" CLUSTER_ROOT_TOKEN_FILE)"; }
 # on IDX CMD...: CMD with the node's address (and the root token, once there is one) in the
-# variables of the server's CLI; the token never goes on a command line.
+# variables of the server's CLI; exported by the shell, so the token never goes on a command line.
 on() {
-  local node=$1 token=''; shift
-  [ ! -f "$D/root-token" ] || token=$(cat "$D/root-token")
-  env "${P}ADDR=$(addr "$node")" ${token:+"${P}TOKEN=$token"} "$@"
+  local node=$1; shift
+  (
+    export "${P}ADDR=$(addr "$node")"
+    if [ -f "$D/root-token" ]; then export "${P}TOKEN=$(cat "$D/root-token")"; fi
+    "$@"
+  )
 }
 http_code() { curl -sS --noproxy '*' -m 2 -o /dev/null -w '%{http_code}' "$@" || true; }
 # sys/health: 200 active, 429 standby, 503 sealed, 501 not initialized.

@@ -33,7 +33,7 @@ VAULT_FACING=(stack attest-images server-differences transit action-login action
   registry-credential-helper cli-namespace cert-login action-proxy proxy-upstream published-cli runners-guide
   cli-proxy cli-proxy-audit cli-proxy-faults attest-blobs faults faults-registry faults-signal-login
   doctor-transit-registry troubleshooting-guide policy-setup action-doctor doctor-workload-vault doctor-login
-  leak-matrix)
+  leak-matrix vault-cluster faults-vault-killed)
 
 seconds() { local ms=$((($(date +%s%N) - $1) / 1000000)); echo "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"; }
 

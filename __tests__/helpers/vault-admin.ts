@@ -27,6 +27,7 @@ export async function lookupSelfStatus(stack: StackEnv, token: string): Promise<
 
 export async function transitPublicKeyPem(stack: StackEnv, version = 1): Promise<string> {
   const r = await vaultFetch(stack, `transit/keys/${stack.STACK_TRANSIT_KEY}`);
+  if (r.status !== 200) throw new Error(`reading the transit key answered ${r.status}: ${JSON.stringify(r.body)}`);
   const keys = (r.body.data as { keys: Record<string, { public_key: string }> }).keys;
   const key = keys[String(version)];
   if (!key) throw new Error(`transit key has no version ${version}`);

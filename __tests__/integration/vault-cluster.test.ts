@@ -1,8 +1,8 @@
-// Vault as a distributed system: an OpenBao 3-node Raft HA cluster (scripts/stack/cluster.sh)
-// next to the stack. Standbys forward requests; a failover in the middle of a signing run costs
-// the run nothing; a node restarted from its data keeps the transit key; a sealed node fails at
-// once. HashiCorp Vault's integrated storage behaves the same, but the suite runs the cluster on
-// OpenBao only to stay inside CI's time limit (this file is not in VAULT_FACING).
+// Vault as a distributed system: a 3-node Raft HA cluster (scripts/stack/cluster.sh) of the server
+// the suite runs against, OpenBao or HashiCorp Vault, next to the stack. Standbys forward requests;
+// a failover in the middle of a signing run costs the run nothing (during the election a standby
+// answers 307, or Vault's 500 "active cluster node not found": both retried); a node restarted from
+// its data keeps the transit key; a sealed node fails at once.
 import assert from 'node:assert/strict';
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -153,9 +153,10 @@ describe('a node restarted from its data', () => {
     const keyBefore = await publicKeyOf(await cluster.active());
     // The node killed in the failover above, or else a standby killed now.
     const node = killedNode ?? ((await cluster.standbys())[0] as number);
-    cluster.kill(node);
-    cluster.restart(node);
-    // Standbys serve reads from their own copy of the data: this is the restarted node's key.
+    await cluster.kill(node);
+    await cluster.restart(node);
+    // Read through the restarted node: OpenBao's standbys serve reads from their own copy of the
+    // data; Vault's forward them to the active node.
     const keyAfter = await publicKeyOf(node);
     assert.ok(keyAfter.equals(keyBefore), 'the restarted node has the same public key');
     const afterRestart = workspace(1);
@@ -169,7 +170,7 @@ describe('a node restarted from its data', () => {
 describe('a sealed node', () => {
   test('gives VAULT_SEALED at once, without a retry', async () => {
     const sealed = (await cluster.standbys())[0] as number;
-    cluster.seal(sealed);
+    await cluster.seal(sealed);
     const r = signBlob(sealed, workspace(1), { SPIFFE_VAULT_DEBUG: '1' });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /VAULT_SEALED/);

@@ -44,13 +44,18 @@ export function cliLogin(ctx: Ctx, config: { connection: VaultConnection; login:
   });
 }
 
-/** Revokes tokens we minted, never throwing; whether every token is gone. */
+/**
+ * Revokes tokens we minted, never throwing; whether every token is gone. Its retries stop at
+ * --timeout too (at most REVOKE_DEADLINE_MS): a run told to give Vault 5 s does not wait 15 s more
+ * for a Vault that is gone.
+ */
 export async function cliRevoke(
   ctx: Ctx,
   { connection, tokens }: { readonly connection: VaultConnection; readonly tokens: readonly string[] },
 ): Promise<boolean> {
   if (tokens.length === 0) return true;
-  const report: RevokeReport = await revokeTokens(cliVaultClient(ctx, { connection, deadlineMs: REVOKE_DEADLINE_MS }), {
+  const deadlineMs = Math.min(REVOKE_DEADLINE_MS, connection.timeoutMs);
+  const report: RevokeReport = await revokeTokens(cliVaultClient(ctx, { connection, deadlineMs }), {
     tokens,
     logger: ctx.logger,
   });

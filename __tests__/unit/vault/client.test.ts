@@ -64,6 +64,29 @@ describe('VaultClient retries', () => {
     assert.equal(fake.requests.length, 1);
   });
 
+  test('a Vault that went away and comes back sealed (a restart) is retried until it is unsealed', async () => {
+    const sealed = { status: 503, body: { errors: ['Vault is sealed'] } };
+    fake = await startFakeVault(['reset', sealed, sealed, LOGIN_OK]);
+    const token = await login(client(fake.address));
+    assert.equal(token.token, 's.secret-token');
+    assert.equal(fake.requests.length, 4);
+  });
+
+  test('a Vault that went away and stays sealed gives VAULT_SEALED at the deadline', async () => {
+    fake = await startFakeVault(['reset', { status: 503, body: { errors: ['Vault is sealed'] } }]);
+    const c = client(fake.address, { retryPolicy: { initialDelayMs: 1, maxDelayMs: 2, deadlineMs: 50 } });
+    await rejectsWithCode(login(c), 'VAULT_SEALED');
+    assert.ok(fake.requests.length > 2, `${fake.requests.length} requests`);
+  });
+
+  test('sealed after Vault has answered again is not retried', async () => {
+    fake = await startFakeVault(['reset', LOGIN_OK, { status: 503, body: { errors: ['Vault is sealed'] } }]);
+    const c = client(fake.address);
+    await login(c);
+    await rejectsWithCode(login(c), 'VAULT_SEALED');
+    assert.equal(fake.requests.length, 3);
+  });
+
   test('5xx until the deadline gives up with the last answer', async () => {
     fake = await startFakeVault([{ status: 500, body: { errors: ['internal error'] } }]);
     const c = client(fake.address, { retryPolicy: { initialDelayMs: 1, maxDelayMs: 2, deadlineMs: 50 } });

@@ -6,6 +6,7 @@ import nodeVault from 'node-vault';
 import { NOOP_LOGGER, type Logger } from '../logger.ts';
 import { DEFAULT_RETRY_POLICY, retry, type Clock, type RetryPolicy } from '../retry.ts';
 import { trimSlashes } from '../parse.ts';
+import { isSealedAnswer, isTlsAnswer } from '../diagnose/vault-answers.ts';
 import { isRetryableVaultFailure, VaultHttpError } from './errors.ts';
 import { createTransport, type VaultTlsOptions } from './transport.ts';
 
@@ -19,7 +20,10 @@ export interface VaultClientOptions {
   readonly tls?: VaultTlsOptions;
   readonly proxyEnv?: Readonly<Record<string, string | undefined>>;
   readonly requestTimeoutMs?: number;
-  /** Retries of connection failures, 5xx (not sealed), 412, 429 and a standby's 307 during an election. */
+  /**
+   * Retries of connection failures, 5xx (not sealed, unless Vault went away first: a restart), 412,
+   * 429 and a standby's 307 during an election.
+   */
   readonly retryPolicy?: RetryPolicy;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -54,6 +58,12 @@ export class VaultClient {
   private readonly retryPolicy: RetryPolicy;
   private readonly clock: Clock | undefined;
   private readonly logger: Logger;
+  /**
+   * Vault stopped answering (a connection failure) and has not answered since but "sealed": it is
+   * restarting, and a restarted server is sealed until an operator or its auto-unseal unseals it,
+   * so that answer is retried until the deadline. Sealed from its first answer, Vault fails at once.
+   */
+  private restarting = false;
 
   constructor(options: VaultClientOptions) {
     this.address = trimSlashes(options.address, 'end');
@@ -89,7 +99,7 @@ export class VaultClient {
     return retry({
       policy: this.retryPolicy,
       ...(this.clock ? { clock: this.clock } : {}),
-      isRetryable: isRetryableVaultFailure,
+      isRetryable: (error) => isRetryableVaultFailure(error) || (this.restarting && isSealedFailure(error)),
       onRetry: (error, { attempt, delayMs }) => {
         this.logger.debug(
           `Vault ${request.method} ${request.path} failed (${summarize(error)}); retry ${attempt} in ${Math.round(delayMs)} ms`,
@@ -105,16 +115,30 @@ export class VaultClient {
     const namespace = request.namespace ?? this.namespace;
     if (namespace) headers['X-Vault-Namespace'] = namespace;
     try {
-      return (await this.vault.request({
+      const answer = (await this.vault.request({
         path: request.path,
         method: request.method,
         headers,
         ...(request.body ? { json: request.body } : {}),
       })) as T;
+      this.restarting = false;
+      return answer;
     } catch (error: unknown) {
-      throw toHttpError(error);
+      const failure = toHttpError(error);
+      if (isConnectionFailure(failure)) this.restarting = true;
+      else if (!isSealedAnswer(failure)) this.restarting = false;
+      throw failure;
     }
   }
+}
+
+/** No answer came: refused, reset, timed out (not a TLS failure: that is not a restart). */
+function isConnectionFailure(error: VaultHttpError): boolean {
+  return error.status === undefined && error.invalidAnswer === undefined && !isTlsAnswer(error);
+}
+
+function isSealedFailure(error: unknown): boolean {
+  return error instanceof VaultHttpError && isSealedAnswer(error);
 }
 
 /** node-vault rejects non-2xx answers with `{ message, response: { statusCode, body } }`. */

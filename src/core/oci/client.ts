@@ -78,6 +78,8 @@ export class RegistryClient {
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;
   private readonly credentials: RegistryCredentialStore;
+  /** baseUrl per registry: asked for on every request. */
+  private readonly baseUrls = new Map<string, string>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.logger = options.logger ?? NOOP_LOGGER;
@@ -154,8 +156,13 @@ export class RegistryClient {
 
   /** `http://host` for loopback and insecure hosts, `https://host` otherwise. */
   baseUrl(registry: string): string {
-    const host = apiHost(registry);
-    return `${this.plainHttpAllowed(host) ? 'http' : 'https'}://${host}`;
+    let base = this.baseUrls.get(registry);
+    if (base === undefined) {
+      const host = apiHost(registry);
+      base = `${this.plainHttpAllowed(host) ? 'http' : 'https'}://${host}`;
+      this.baseUrls.set(registry, base);
+    }
+    return base;
   }
 
   /** Loopback hosts, and hosts (host or host:port) listed as insecure. */

@@ -1,7 +1,8 @@
 // The images benchmark's request floor: a fresh Node process that sends, with node:http and
 // nothing else, the registry requests a legacy (`.sig` tag) signature of each image needs, as
 // our run sends them: read the image manifest, read its `.sig` tag (404), upload the payload and
-// the config blob (one POST each), put the `.sig` manifest, and read it back. IN_FLIGHT images at
+// the config blob (one POST each), put the `.sig` manifest, and check it back (HEAD: the digest
+// served is the one put). IN_FLIGHT images at
 // a time over keep-alive connections. The signature annotation is random bytes: what the floor
 // bounds is the registry traffic; the Vault side is measured apart (see images.ts).
 // Usage: node bare-signature-client.cjs HOST:PORT IN_FLIGHT REPO@DIGEST...
@@ -63,7 +64,7 @@ async function sign(image) {
     }),
   );
   await send('PUT', `${base}/manifests/${tag}`, [201], manifest, OCI_MANIFEST);
-  await send('GET', `${base}/manifests/${tag}`, [200]);
+  await send('HEAD', `${base}/manifests/${tag}`, [200]);
 }
 
 let next = 0;

@@ -4,7 +4,7 @@
 // - ours: the action bundle, median of 3 runs (login, one transit batch, the registry work).
 // - the request floor: a fresh Node process sending, with node:http alone, the registry requests
 //   a signature needs, as ours sends them (bare-signature-client.cjs), the read-back of the
-//   `.sig` tag included: it is part of what a correct signer must do. Median of 3, interleaved
+//   `.sig` tag included (a HEAD, as ours): it is part of what a correct signer must do. Median of 3, interleaved
 //   with ours so that a change in the machine's load falls on both.
 // - the GET-only floor (the one earlier figures used): as many manifest GETs as our run sent.
 // - cosign: a loop of `cosign sign` over a sample of 50 images; at 500 its time is the sample's
@@ -115,7 +115,7 @@ function benchSize(bench: Bench, input: { size: number; cosignPerImageMs: number
     ours_ms_all: ours.map((ms) => round(ms)),
     ours_registry_requests: requests,
     floor: {
-      what: `a fresh Node process sending the registry requests of ${size} legacy signatures with node:http (${DEFAULT_REGISTRY_CONCURRENCY} images in flight, keep-alive), the read-back included`,
+      what: `a fresh Node process sending the registry requests of ${size} legacy signatures with node:http (${DEFAULT_REGISTRY_CONCURRENCY} images in flight, keep-alive), the read-back (HEAD) included`,
       ms: round(floorMs),
       ms_all: floor.map((ms) => round(ms)),
       registry_requests: median(floorRequests),

@@ -6,6 +6,8 @@
 import { OciError } from './errors.ts';
 import { getManifest, type RepositoryRef } from './manifests.ts';
 import type { RegistryClient } from './client.ts';
+import { MANIFEST_ACCEPT } from './media-types.ts';
+import { header } from './transport.ts';
 
 /** What reading a manifest back found. */
 export type ReadBack =
@@ -34,8 +36,31 @@ export async function readBack(
 }
 
 /**
+ * The digest a HEAD of the manifest under `reference` names (`Docker-Content-Digest`): null when
+ * there is none (404), undefined when the registry does not say.
+ */
+async function servedDigest(
+  client: RegistryClient,
+  manifest: { readonly repo: RepositoryRef; readonly reference: string },
+): Promise<string | null | undefined> {
+  const { repo, reference } = manifest;
+  const response = await client.request({
+    ...repo,
+    method: 'HEAD',
+    path: `manifests/${reference}`,
+    headers: { accept: MANIFEST_ACCEPT },
+    accept: [200, 404],
+    access: 'pull',
+    what: `check manifest ${repo.registry}/${repo.repository}:${reference}`,
+  });
+  return response.status === 404 ? null : header(response, 'docker-content-digest');
+}
+
+/**
  * Reads a signature's manifest back; throws SIGNATURE_NOT_STORED when it is not served, or when
- * it does not hold `layerDigest`.
+ * it does not hold `layerDigest`. Given the digest of the manifest just written, a HEAD that
+ * names that digest is enough (that manifest holds the layer); any other answer is looked at
+ * in full.
  */
 export async function confirmStored(
   client: RegistryClient,
@@ -44,20 +69,30 @@ export async function confirmStored(
     readonly reference: string;
     /** A layer the manifest must hold. */
     readonly layerDigest?: string;
+    /** The digest of the manifest written under `reference`. */
+    readonly manifestDigest?: string;
     /** What was written, for the message: "the signature tag sha256-….sig of registry/repo". */
     readonly what: string;
   },
 ): Promise<void> {
-  const { repo, reference, layerDigest, what } = written;
+  const { repo, reference, layerDigest, manifestDigest } = written;
+  if (manifestDigest) {
+    const served = await servedDigest(client, { repo, reference });
+    if (served === manifestDigest) return;
+    if (served === null) throw notStoredError(written, 'reading it back answers 404');
+  }
   const back = await readBack(client, { repo, reference, ...(layerDigest ? { layerDigests: [layerDigest] } : {}) });
-  const notStored = (why: string) =>
-    new OciError(
-      'SIGNATURE_NOT_STORED',
-      `${what}: the registry accepted the write, but ${why} — check the registry's storage (or a cache in front of it) and run again`,
-      { host: repo.registry },
-    );
+  const notStored = (why: string) => notStoredError(written, why);
   if (!back.served) throw notStored('reading it back answers 404');
   if (back.missingLayers.length > 0) {
     throw notStored(`the manifest read back (${back.manifestDigest}) does not hold the new layer ${layerDigest}`);
   }
+}
+
+function notStoredError(written: { readonly repo: RepositoryRef; readonly what: string }, why: string): OciError {
+  return new OciError(
+    'SIGNATURE_NOT_STORED',
+    `${written.what}: the registry accepted the write, but ${why} — check the registry's storage (or a cache in front of it) and run again`,
+    { host: written.repo.registry },
+  );
 }

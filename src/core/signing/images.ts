@@ -209,6 +209,7 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
         await confirmStored(client, {
           repo,
           reference: referrerDigest,
+          manifestDigest: referrerDigest,
           what: `the bundle referrer ${referrerDigest} of ${repositoryName(repo)}@${digest}`,
         });
         logger.debug(
@@ -293,11 +294,12 @@ async function writeLegacy(
     uploadBlob(client, { repo, bytes: next.config, mediaType: OCI_IMAGE_CONFIG }),
   ]);
   const tag = signatureTag(target.descriptor.digest);
-  await putManifest(client, { repo, reference: tag, mediaType: next.mediaType, bytes: next.manifest });
+  const put = await putManifest(client, { repo, reference: tag, mediaType: next.mediaType, bytes: next.manifest });
   await confirmStored(client, {
     repo,
     reference: tag,
     layerDigest: plan.payloadDigest,
+    manifestDigest: put.descriptor.digest,
     what: `the signature tag ${tag} of ${repositoryName(repo)}`,
   });
 }

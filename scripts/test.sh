@@ -10,12 +10,14 @@ t0=$(date +%s%N)
 
 STACK_DIR=$(mktemp -d /tmp/svs-test.XXXXXX)
 export STACK_DIR
+# The tests' TMPDIR: every temp folder the tests and the runs they start make, removed at the end.
+TEST_TMP=$(mktemp -d /tmp/svs-tmp.XXXXXX)
 node_pid=
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
   if [ -n "$node_pid" ]; then kill -TERM "$node_pid" 2>/dev/null || true; fi
   bash "$root/scripts/stack/down.sh" || true
-  rm -rf "$STACK_DIR"
+  rm -rf "$STACK_DIR" "$TEST_TMP"
 }
 trap cleanup EXIT
 # Signals: clean up (via the EXIT trap) and exit with the conventional status.
@@ -46,7 +48,7 @@ run_pass() {
   start=$(date +%s%N)
   echo "[test] --- with STACK_VAULT=$server: $*" >&2
   pass_status=0
-  STACK_VAULT=$server node --test --test-reporter=spec --test-concurrency=1 "$@" &
+  TMPDIR=$TEST_TMP STACK_VAULT=$server node --test --test-reporter=spec --test-concurrency=1 "$@" &
   node_pid=$!
   wait "$node_pid" || pass_status=$?
   node_pid=

@@ -129,6 +129,27 @@ describe('the signature directory cannot take the outputs', () => {
   }
 });
 
+test("the action: Vault gone before the post step, which stops retrying at the step's timeout (3 s), not 15 s", async () => {
+  const relay = await startLatencyRelay(stack.VAULT_ADDR, 0);
+  const runner = new ActionsRunner({});
+  try {
+    const inputs = actionInputs(stack, { role, 'vault-addr': relay.address, timeout: '3s' });
+    const main = await runner.runStep(MAIN, inputs);
+    assert.equal(main.status, 0, main.stdout + main.stderr);
+    await relay.close(); // Vault out of reach from now on
+    const started = Date.now();
+    const post = await runner.runStep(POST, inputs);
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(post.status, 0, post.stdout);
+    assert.match(post.stdout, /stay valid until their TTL ends/);
+    assert.ok(seconds < 9, `the post step took ${seconds} s`);
+  } finally {
+    await relay.close();
+    for (const accessor of await liveTokensOfRole(stack, role))
+      await vaultFetch(stack, 'auth/token/revoke-accessor', { method: 'POST', body: { accessor } });
+  }
+});
+
 test('Vault out of reach after the first batch and during revocation: exit 1, what was signed is complete, the revocation failure is said', async () => {
   const dir = blobWorkspace(600);
   const relay = await startLatencyRelay(stack.VAULT_ADDR, 300);

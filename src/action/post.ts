@@ -4,7 +4,7 @@
  * fails the job: problems are warnings.
  */
 import { describeError } from '../core/errors.ts';
-import { REVOKE_DEADLINE_MS, revokeTokens, type RevokeReport } from '../core/login/revoke.ts';
+import { revokeDeadlineMs, revokeTokens, type RevokeReport } from '../core/login/revoke.ts';
 import { connectVault } from '../core/vault/connect.ts';
 import { readPem } from '../core/parse.ts';
 import type { VaultConnection } from '../core/options/config.ts';
@@ -21,10 +21,13 @@ export function defaultPostDependencies(): PostDependencies {
   return {
     runner,
     revoke: (connection, tokens) =>
-      revokeTokens(connectVault(connection, { logger: runner, proxyEnv: runner.env, deadlineMs: REVOKE_DEADLINE_MS }), {
-        tokens,
-        logger: runner,
-      }),
+      revokeTokens(
+        connectVault(connection, { logger: runner, proxyEnv: runner.env, deadlineMs: connection.timeoutMs }),
+        {
+          tokens,
+          logger: runner,
+        },
+      ),
   };
 }
 
@@ -73,6 +76,6 @@ function connectionFrom(runner: ActionRunner, saved: SavedConnection): VaultConn
       skipVerify: saved.skipVerify,
     },
     tlsFiles: {},
-    timeoutMs: REVOKE_DEADLINE_MS,
+    timeoutMs: revokeDeadlineMs(saved.timeoutMs),
   };
 }

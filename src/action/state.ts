@@ -18,6 +18,8 @@ export interface SavedConnection {
   /** A file path, or the name of the input/variable that holds the PEM text. */
   readonly clientKeyFrom?: { readonly file: string } | { readonly variable: string };
   readonly skipVerify: boolean;
+  /** The step's `timeout`: the post step's revocation stops there too (at most 15 s). */
+  readonly timeoutMs?: number;
 }
 
 /** The job-local proxy the main step started: the post step stops it (it revokes its own tokens). */
@@ -75,6 +77,7 @@ export function savedConnection(connection: VaultConnection, clientKeyVariable: 
         ? { clientKeyFrom: { variable: clientKeyVariable } }
         : {}),
     skipVerify: tls.skipVerify ?? false,
+    timeoutMs: connection.timeoutMs,
   };
 }
 

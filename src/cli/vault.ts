@@ -1,7 +1,7 @@
 // The CLI's Vault access, loaded only by the commands that talk to Vault (help, version and
 // verify-blob do not pay for it). Thin: the client, the login method and revocation are the core's.
 import { createLogin } from '../core/login/create.ts';
-import { REVOKE_DEADLINE_MS, revokeTokens, type RevokeReport } from '../core/login/revoke.ts';
+import { revokeDeadlineMs, revokeTokens, type RevokeReport } from '../core/login/revoke.ts';
 import type { VaultLogin } from '../core/login/types.ts';
 import type { LoginOptions, VaultConnection } from '../core/options/config.ts';
 import type { VaultClient } from '../core/vault/client.ts';
@@ -46,15 +46,14 @@ export function cliLogin(ctx: Ctx, config: { connection: VaultConnection; login:
 
 /**
  * Revokes tokens we minted, never throwing; whether every token is gone. Its retries stop at
- * --timeout too (at most REVOKE_DEADLINE_MS): a run told to give Vault 5 s does not wait 15 s more
- * for a Vault that is gone.
+ * --timeout too (revokeDeadlineMs).
  */
 export async function cliRevoke(
   ctx: Ctx,
   { connection, tokens }: { readonly connection: VaultConnection; readonly tokens: readonly string[] },
 ): Promise<boolean> {
   if (tokens.length === 0) return true;
-  const deadlineMs = Math.min(REVOKE_DEADLINE_MS, connection.timeoutMs);
+  const deadlineMs = revokeDeadlineMs(connection.timeoutMs);
   const report: RevokeReport = await revokeTokens(cliVaultClient(ctx, { connection, deadlineMs }), {
     tokens,
     logger: ctx.logger,

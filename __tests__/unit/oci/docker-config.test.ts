@@ -71,6 +71,24 @@ test('a missing file means anonymous; a broken one is an error naming it', () =>
   );
 });
 
+test('a broken config is named, never quoted (the text around the fault can hold credentials)', () => {
+  // V8 quotes the text near the fault ("…"{"auths": c2VjcmV0On"… is not valid JSON").
+  const secret = b64('builder:hunter2-registry-password');
+  const dir = configDir(`{"auths": ${secret}}`);
+  const broken = configDir(`{"auths": {"r": {"auth": "${secret}"}}`);
+  assert.throws(() => readDockerConfig(broken), /config\.json' is not JSON \((line \d+ column \d+|it ends too soon)\)/);
+  assert.throws(
+    () => readDockerConfig(dir),
+    (e: unknown) => {
+      const error = e as Error;
+      assert.match(error.message, /config\.json' is not JSON — fix or remove it/);
+      assert.equal(error.cause, undefined);
+      for (const piece of [secret, secret.slice(0, 10)]) assert.ok(!error.message.includes(piece), error.message);
+      return true;
+    },
+  );
+});
+
 test('normalizes config keys and finds the config dir like the docker CLI', () => {
   assert.equal(normalizeConfigHost('https://index.docker.io/v1/'), 'docker.io');
   assert.equal(normalizeConfigHost('registry-1.docker.io'), 'docker.io');

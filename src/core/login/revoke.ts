@@ -12,6 +12,14 @@ import { revokeSelf } from '../vault/token.ts';
 export const REVOKE_DEADLINE_MS = 15_000;
 
 /**
+ * The revocation budget of a run given `timeoutMs` for Vault: that, at most REVOKE_DEADLINE_MS. A
+ * run told to give Vault 5 s does not wait 15 s more for a Vault that is gone.
+ */
+export function revokeDeadlineMs(timeoutMs: number | undefined): number {
+  return timeoutMs === undefined || !(timeoutMs > 0) ? REVOKE_DEADLINE_MS : Math.min(REVOKE_DEADLINE_MS, timeoutMs);
+}
+
+/**
  * A stop signal during a login: how long to wait for the token that may be on its way, so it is
  * revoked (or saved for the action's post step) instead of living until its TTL ends.
  */

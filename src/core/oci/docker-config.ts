@@ -65,7 +65,8 @@ export function parseDockerConfig(text: string, path: string): DockerConfigCrede
   try {
     parsed = JSON.parse(text);
   } catch (error: unknown) {
-    throw new InputError(`the Docker config '${path}' is not JSON — fix or remove it`, { cause: error });
+    // Only where it broke: the parser's message (and so a cause) can quote the file, credentials included.
+    throw new InputError(`the Docker config '${path}' is not JSON${whereJsonBroke(error)} — fix or remove it`);
   }
   // The docker CLI refuses these shapes too (null counts as absent, as it does for the CLI).
   const notAnObject = (what: string) =>
@@ -138,4 +139,14 @@ export function credentialSourceFor(config: DockerConfigCredentials, registry: s
   if (helper) return { kind: 'helper', helper, setting: 'credHelpers' };
   if (config.credsStore) return { kind: 'helper', helper: config.credsStore, setting: 'credsStore' };
   return { kind: 'auths' };
+}
+
+/** " (line L column C)" or " (at position N)" from a JSON.parse error, never its quote of the text. */
+function whereJsonBroke(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const line = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (line) return ` (line ${line[1]} column ${line[2]})`;
+  const position = /at position (\d+)/.exec(message);
+  if (position) return ` (at position ${position[1]})`;
+  return /end of JSON input/.test(message) ? ' (it ends too soon)' : '';
 }

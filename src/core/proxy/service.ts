@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import type { Logger } from '../logger.ts';
-import { REVOKE_DEADLINE_MS, revokeTokens, type RevokeReport } from '../login/revoke.ts';
+import { revokeDeadlineMs, revokeTokens, type RevokeReport } from '../login/revoke.ts';
 import type { VaultLogin } from '../login/types.ts';
 import type { VaultConnection } from '../options/config.ts';
 import { trimSlashes } from '../parse.ts';
@@ -121,7 +121,7 @@ function revokeMinted(
   const vault = connectVault(connection, {
     logger: options.logger,
     proxyEnv: options.proxyEnv,
-    deadlineMs: REVOKE_DEADLINE_MS,
+    deadlineMs: revokeDeadlineMs(connection.timeoutMs),
   });
   return revokeTokens(vault, { tokens: session.tokens.map((t) => t.token), logger: options.logger });
 }

@@ -1,10 +1,11 @@
-// `npm run bench -- load`: N action jobs started at once against a 3-node OpenBao Raft cluster
-// (scripts/stack/cluster.sh, started and stopped here), each logging in, signing 100 files and
-// revoking in its post step; N = 50, then 200 (`--jobs=50,200` or LOAD_JOBS). Reports jobs/s,
-// p50/p95/p99 job time, Vault requests per job, failures, and tokens minted against revoked
-// (the cluster's audit log, and its token accessors listed with the root token). The peer: the
-// same jobs one after another (LOAD_SEQUENTIAL, default the first N), for the speed-up of running
-// them at once. Any failure, or a token minted and not revoked, makes the bench exit non-zero.
+// `npm run bench -- load`: N action jobs started at once against a 3-node Raft cluster of the
+// stack's server (scripts/stack/cluster.sh, started and stopped here), each logging in, signing
+// 100 files and revoking in its post step; N = 50, then 200 (`--jobs=50,200` or LOAD_JOBS).
+// Reports jobs/s, p50/p95/p99 job time, Vault requests per job, failures, and tokens minted
+// against revoked (the cluster's audit log, and its token accessors listed with the root token).
+// The peer: the same jobs one after another (LOAD_SEQUENTIAL, default the first N), for the
+// speed-up of running them at once. Any failure, or a token minted and not revoked, makes the
+// bench exit non-zero.
 import { cpus } from 'node:os';
 import { RaftCluster } from '../__tests__/helpers/raft-cluster.ts';
 import type { StackEnv } from '../__tests__/helpers/stack-env.ts';

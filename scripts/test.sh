@@ -10,19 +10,21 @@ t0=$(date +%s%N)
 
 STACK_DIR=$(mktemp -d /tmp/svs-test.XXXXXX)
 export STACK_DIR
-# The tests' TMPDIR: every temp folder the tests and the runs they start make, removed at the end.
-TEST_TMP=$(mktemp -d /tmp/svs-tmp.XXXXXX)
+TEST_TMP=
 node_pid=
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
   if [ -n "$node_pid" ]; then kill -TERM "$node_pid" 2>/dev/null || true; fi
   bash "$root/scripts/stack/down.sh" || true
-  rm -rf "$STACK_DIR" "$TEST_TMP"
+  rm -rf "$STACK_DIR"
+  if [ -n "$TEST_TMP" ]; then rm -rf "$TEST_TMP"; fi
 }
 trap cleanup EXIT
 # Signals: clean up (via the EXIT trap) and exit with the conventional status.
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# The tests' TMPDIR: every temp folder the tests and the runs they start make, removed at the end.
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/svs-tmp.XXXXXX")
 
 # The integration tests run dist/ as the runner does: build it from the sources first.
 node "$root/scripts/build.ts" >/dev/null

@@ -1,6 +1,6 @@
 // Runs the bundled `spiffe-vault` command line (dist/cli.js) as users do, against the real stack.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot, run, type RunOptions, type RunResult, type StackEnv } from './stack-env.ts';
@@ -117,12 +117,4 @@ export function leaks(text: string, secrets: readonly string[] = []): string[] {
   const found = secrets.filter((secret) => secret && text.includes(secret)).map(() => 'a secret');
   if (JWT.test(text)) found.push('a JWT');
   return found;
-}
-
-/**
- * What runs left in a TMPDIR, Node's compile cache apart: the entries keep it there on purpose
- * (src/entry/compile-cache.ts), for every run after the first.
- */
-export function leftInTmp(dir: string): string[] {
-  return readdirSync(dir).filter((name) => name !== 'node-compile-cache');
 }

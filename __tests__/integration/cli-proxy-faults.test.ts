@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cli, cliEnv, copyRole, deleteRole, leftInTmp, liveTokensOfRole, spawnCli } from '../helpers/cli-run.ts';
+import { cli, cliEnv, copyRole, deleteRole, liveTokensOfRole, spawnCli } from '../helpers/cli-run.ts';
 import { startLatencyRelay } from '../helpers/latency-relay.ts';
 import {
   isAlive,
@@ -199,7 +199,7 @@ describe('stopped while it starts', () => {
       assert.equal(r.status, 143, describeRun('proxy', r));
       assert.ok(Date.now() - signalled < 10_000, `stopped ${Date.now() - signalled} ms after SIGTERM`);
       assert.match(r.stderr, /stopped by SIGTERM before the proxy served/);
-      assert.deepEqual(leftInTmp(dir), [], 'the command did not run; no socket folder left');
+      assert.deepEqual(readdirSync(dir), [], 'the command did not run; no socket folder left');
     } finally {
       stackCtl(stack, 'start', 'spire-agent');
     }
@@ -223,7 +223,7 @@ describe('--background when the proxy cannot start', () => {
       /^spiffe-vault: error \[PROXY_START_FAILED\]: the proxy stopped before it served \(exit 1; its log is above and in .*proxy\.log\)$/m,
     );
     assert.deepEqual(processesMentioning(unknown), [], 'no proxy process left behind');
-    const [logDir, ...others] = leftInTmp(dir);
+    const [logDir, ...others] = readdirSync(dir);
     assert.deepEqual(others, [], 'no socket folder left behind');
     assert.deepEqual(readdirSync(join(dir, logDir ?? '')), ['proxy.log'], 'only the log stays');
     assert.equal(existsSync(join(dir, logDir ?? '', 'ready.json')), false);

@@ -2,13 +2,13 @@
 // through the proxy's socket with no token of their own, long after the proxy's first 5 s token
 // expired; when the proxy stops, every token it minted is revoked and its files are gone.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cosignSignBlobArgs, cosignSignImageArgs } from '../helpers/action-inputs.ts';
-import { cli, cliEnv, copyRole, deleteRole, leftInTmp, liveTokensOfRole } from '../helpers/cli-run.ts';
+import { cli, cliEnv, copyRole, deleteRole, liveTokensOfRole } from '../helpers/cli-run.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { isAlive, proxyRequest, secretsIn, socketFolder, startBackgroundProxy } from '../helpers/proxy.ts';
 import { describeRun, loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
@@ -214,7 +214,7 @@ describe('stopping the proxy', () => {
       assert.equal(existsSync(socketFolder(proxy)), false, 'the socket folder is removed');
       assert.equal(existsSync(readyFile), false, 'the ready file is removed');
       // Under TMPDIR only the log's folder stays, for the log to be read after the stop.
-      assert.deepEqual(leftInTmp(dir), [basename(dirname(proxy.logFile))]);
+      assert.deepEqual(readdirSync(dir), [basename(dirname(proxy.logFile))]);
 
       const everything = [proxy.started.stdout, proxy.started.stderr, proxy.log(), ready].join('\n');
       assert.deepEqual(secretsIn(everything, [stack.STACK_ADMIN_TOKEN]), []);
@@ -235,7 +235,7 @@ describe('stopping the proxy', () => {
     const [vaultAddr = '', ...rest] = r.stdout.trim().split('\n');
     assert.deepEqual(rest, ['ready', 'ecdsa-p256']);
     assert.match(vaultAddr, new RegExp(`^unix://${dir}/spiffe-vault-proxy-\\w+/vault\\.sock$`));
-    assert.deepEqual(leftInTmp(dir), [], 'the socket folder is removed');
+    assert.deepEqual(readdirSync(dir), [], 'the socket folder is removed');
     assert.equal(existsSync(readyFile), false, 'the ready file is removed');
     assert.deepEqual(await liveTokensOfRole(stack, role), []);
     assert.match(r.stderr, /1 login\(s\); 1 token\(s\) revoked, 0 already gone, 0 not revoked/);

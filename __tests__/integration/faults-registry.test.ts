@@ -5,8 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { cliEnv, copyRole, deleteRole, liveTokensOfRole, spawnCli } from '../helpers/cli-run.ts';
+import { actionInputs } from '../helpers/action-inputs.ts';
+import { ActionsRunner } from '../helpers/actions-runner.ts';
+import { repoRoot } from '../helpers/stack-env.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { startRegistryFaultProxy, type FaultRule } from '../helpers/registry-fault-proxy.ts';
 import { describeRun, loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
@@ -125,4 +130,41 @@ describe('the registry misbehaves', () => {
     assert.match(r.stderr, /^spiffe-vault: error \[[A-Z_]+\]: .*(blob|manifest)/im);
     assert.doesNotMatch(r.stdout, /"images"/);
   });
+});
+
+test('a registry that never answers and a login Vault refuses: the action and the CLI report the login at once, not after the registry reads', async () => {
+  // The reads start before the login; a run that fails first stops them instead of waiting.
+  const silent = createServer(() => undefined); // takes connections, never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const image = `127.0.0.1:${(silent.address() as AddressInfo).port}/app:1.0`;
+  try {
+    let started = Date.now();
+    const r = await spawnCli(['sign-image', '--role', 'no-such-role', '--timeout', '20s', image], {
+      env: cliEnv(stack),
+    }).done;
+    const cliSeconds = (Date.now() - started) / 1000;
+    assert.equal(r.status, 1, describeRun('sign-image', r));
+    assert.match(r.stderr, /^spiffe-vault: error \[VAULT_[A-Z_]+\]: /m);
+    assert.ok(cliSeconds < 8, `the CLI took ${cliSeconds} s`);
+
+    // For the action, a registry port nobody listens on: the checks it runs after a failure find
+    // that at once (a silent registry would hold them up to 10 s), the reads would retry it for
+    // the whole timeout.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedImage = `127.0.0.1:${(closed.address() as AddressInfo).port}/app:1.0`;
+    await new Promise((resolve) => closed.close(resolve));
+    const runner = new ActionsRunner({});
+    started = Date.now();
+    const main = await runner.runStep(
+      join(repoRoot, 'dist', 'main.js'),
+      actionInputs(stack, { role: 'no-such-role', 'sign-images': closedImage, timeout: '20s' }),
+    );
+    const actionSeconds = (Date.now() - started) / 1000;
+    assert.equal(main.status, 1, main.stdout);
+    assert.match(main.stdout, /::error::spiffe-vault-action \[VAULT_[A-Z_]+\]/);
+    assert.ok(actionSeconds < 8, `the action took ${actionSeconds} s`);
+  } finally {
+    silent.close();
+  }
 });

@@ -16,6 +16,7 @@ import type { VaultClient } from '../core/vault/client.ts';
 import { VaultSession } from '../core/vault/session.ts';
 import { actionOptionSource, parseActionConfig, type ActionConfig } from './config.ts';
 import type { DoctorRunner } from './doctor.ts';
+import type { ImageReads } from '../core/signing/images.ts';
 import { exportVaultEnvironment, proxyStepEnvironment } from './environment.ts';
 import { githubRunner, maskSecret, type ActionRunner } from './runner.ts';
 import { savedConnection, StateKeeper } from './state.ts';
@@ -38,6 +39,7 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
   const { runner } = deps;
   let login: VaultLogin | undefined;
   let config: ActionConfig | undefined;
+  let imageReads: ImageReads | undefined;
   try {
     const workspace = runner.env.GITHUB_WORKSPACE || process.cwd();
     config = parseActionConfig(runner.env, workspace);
@@ -59,9 +61,12 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
       connection: savedConnection(config.connection, clientKeyVariable(runner)),
       revoke: config.revoke,
     });
-    // The registry reads of sign-images need no token: started now, they overlap the login.
-    const imageReads =
-      config.images.length > 0 ? (await import('./sign-images.ts')).startActionImageReads(runner, config) : undefined;
+    // The registry reads of sign-images need no token: started now, they overlap the login. Only
+    // when images are all there is to sign: after blob signing, the `.sig` tags they read could
+    // have been added to by another job meanwhile.
+    if (config.images.length > 0 && config.blobs.length === 0) {
+      imageReads = (await import('./sign-images.ts')).startActionImageReads(runner, config);
+    }
     const first = await login.login();
     // Every token the session mints (the first, and any re-login during a long signing run) is
     // saved at once, so the post step revokes them all even if a later step of ours fails. In the
@@ -132,6 +137,7 @@ export async function run(deps: MainDependencies = defaultMainDependencies()): P
       await explainFailure({ runner, config, error, check: deps.runDoctor });
     }
   } finally {
+    imageReads?.abort();
     login?.close();
   }
 }

@@ -1,20 +1,30 @@
-// The entries turn on Node's compile cache before they load their bundle: the bundle's code is
-// then cached (dist/cli.js here; dist/main.js and dist/proxy.js use the same entry code).
+// The entries turn on Node's compile cache before they load their bundle, in a folder of the
+// user's own (dist/cli.js here; dist/main.js and dist/proxy.js use the same entry code).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'dist', 'cli.js');
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+const made: string[] = [];
+after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function filesUnder(dir: string): string[] {
+function home(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+  made.push(dir);
+  return dir;
+}
+
+/** Each cached file under `dir` with its modification time. */
+function cached(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => entry.name);
+    .map((entry) => `${entry.name} ${statSync(join(entry.parentPath, entry.name)).mtimeMs}`)
+    .sort();
 }
 
 function runCli(env: NodeJS.ProcessEnv): void {
@@ -26,19 +36,34 @@ function runCli(env: NodeJS.ProcessEnv): void {
   assert.equal(r.stdout.trim(), version);
 }
 
-test('a run of the CLI leaves the code cache of its bundle in TMPDIR, and the next run starts from it', () => {
+test('the CLI caches its bundle in ~/.cache/spiffe-vault-action (mode 0700), and the next run uses it as it is', () => {
   // No NODE_COMPILE_CACHE: only the entry's own call turns the cache on.
-  const tmp = mkdtempSync(join(tmpdir(), 'compile-cache-'));
-  const cache = join(tmp, 'node-compile-cache');
-  runCli({ TMPDIR: tmp });
-  const cached = filesUnder(cache);
-  assert.ok(cached.length > 0, 'nothing was cached');
-  runCli({ TMPDIR: tmp });
-  assert.deepEqual(filesUnder(cache).sort(), cached.sort(), 'the second run used the cache as it was');
+  const dir = home();
+  const tmp = home();
+  runCli({ HOME: dir, TMPDIR: tmp });
+  const cache = join(dir, '.cache', 'spiffe-vault-action', 'node-compile-cache');
+  assert.equal(statSync(cache).mode & 0o777, 0o700);
+  const first = cached(cache);
+  assert.ok(first.length > 0, 'nothing was cached');
+  runCli({ HOME: dir, TMPDIR: tmp });
+  assert.deepEqual(cached(cache), first, 'the second run rewrote the cache instead of using it');
+  assert.deepEqual(readdirSync(tmp), [], 'nothing in the shared temp dir');
 });
 
-test('NODE_DISABLE_COMPILE_CACHE=1 turns it off', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'compile-cache-off-'));
-  runCli({ TMPDIR: tmp, NODE_DISABLE_COMPILE_CACHE: '1' });
-  assert.deepEqual(readdirSync(tmp), []);
+test('a cache folder others can write to is not used', () => {
+  const dir = home();
+  const cache = join(dir, '.cache', 'spiffe-vault-action', 'node-compile-cache');
+  mkdirSync(cache, { recursive: true });
+  chmodSync(cache, 0o777);
+  runCli({ HOME: dir, TMPDIR: home() });
+  assert.deepEqual(cached(cache), []);
+});
+
+test('XDG_CACHE_HOME is where it goes when set; NODE_DISABLE_COMPILE_CACHE=1 turns it off', () => {
+  const xdg = home();
+  runCli({ HOME: home(), XDG_CACHE_HOME: xdg });
+  assert.ok(cached(join(xdg, 'spiffe-vault-action', 'node-compile-cache')).length > 0);
+  const off = home();
+  runCli({ HOME: off, NODE_DISABLE_COMPILE_CACHE: '1' });
+  assert.deepEqual(cached(off), []);
 });

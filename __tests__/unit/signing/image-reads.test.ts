@@ -37,7 +37,7 @@ before(async () => {
 });
 after(() => server.close());
 
-test('each reference is resolved and its .sig tag read; a manifest named twice is read for and kept once', async () => {
+test('each reference is resolved; a manifest named twice has its .sig tag read once and is kept once', async () => {
   requests.length = 0;
   const reads = startImageReads({
     references: [`${registry}/team/app@${DIGEST}`, `${registry}/team/app@${DIGEST}`],
@@ -57,7 +57,6 @@ test('each reference is resolved and its .sig tag read; a manifest named twice i
     [
       `GET /v2/team/app/manifests/${DIGEST}`,
       `GET /v2/team/app/manifests/${DIGEST}`,
-      `GET /v2/team/app/manifests/${sigTag}`,
       `GET /v2/team/app/manifests/${sigTag}`,
     ].sort(),
   );
@@ -90,6 +89,38 @@ test('a failed read waits for whoever awaits it: no unhandled rejection meanwhil
     await assert.rejects(reads.done, (error: Error & { code?: string }) => error.code === 'IMAGE_NOT_FOUND');
   } finally {
     process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('a reference that does not parse throws at once, before any request', () => {
+  requests.length = 0;
+  assert.throws(
+    () => startImageReads({ references: [`${registry}/Team/App:1.0`], recursive: false, legacy: true, registry: {} }),
+    (error: Error & { code?: string }) =>
+      typeof error.code === 'string' && /uppercase|lowercase|invalid/i.test(error.message),
+  );
+  assert.deepEqual(requests, []);
+});
+
+test('abort() ends the reads under way: nothing retried, nothing keeps the process waiting', async () => {
+  const silent = createServer(() => undefined); // takes the connection, never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const address = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const reads = startImageReads({
+      references: [`${address}/team/app:1.0`],
+      recursive: false,
+      legacy: true,
+      registry: { retryDeadlineMs: 60_000 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    reads.abort();
+    await assert.rejects(reads.done);
+    assert.ok(Date.now() - started < 1_000, `the reads took ${Date.now() - started} ms to stop`);
+  } finally {
+    silent.closeAllConnections();
+    silent.close();
   }
 });
 

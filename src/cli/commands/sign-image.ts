@@ -73,47 +73,51 @@ export async function signImageReferences(
     registry,
     logger: ctx.logger,
   });
-  await withSigningTokens(ctx, {
-    tokens,
-    sign: async (client, provider, { spiffeId }) => {
-      const { TransitSigner } = await import('../../core/vault/transit.ts');
-      const signer = await TransitSigner.open({
-        client,
-        tokens: provider,
-        transitPath,
-        transitKey,
-        ...(keyVersion !== undefined ? { keyVersion } : {}),
-        logger: ctx.logger,
-      });
-      const signed = await signImages({
-        references: flags.positionals,
-        signer,
-        format,
-        annotations,
-        recursive,
-        registry,
-        reads,
-        logger: ctx.logger,
-        signatures: mode.signatures,
-        ...(requests.length > 0
-          ? { attestations: { requests, context: { builderId: spiffeId ?? '', env: ctx.env } } }
-          : {}),
-      });
-      for (const image of signed) {
-        const what = image.attestations?.map((a) => a.predicateType).join(', ');
-        ctx.logger.info(
-          `${mode.signatures ? 'Signed' : 'Attested'} ${image.repository}@${image.digest}${image.platform ? ` (${image.platform})` : ''}${what ? ` — attestations: ${what}` : ''}`,
-        );
-      }
-      if (flags.values.json === true) {
-        printJson(ctx, {
+  try {
+    await withSigningTokens(ctx, {
+      tokens,
+      sign: async (client, provider, { spiffeId }) => {
+        const { TransitSigner } = await import('../../core/vault/transit.ts');
+        const signer = await TransitSigner.open({
+          client,
+          tokens: provider,
           transitPath,
           transitKey,
-          keyVersion: signer.keyVersion,
-          publicKey: signer.publicKeyPem,
-          images: signed.map((image) => ({ ...image, image: `${image.repository}@${image.digest}` })),
+          ...(keyVersion !== undefined ? { keyVersion } : {}),
+          logger: ctx.logger,
         });
-      }
-    },
-  });
+        const signed = await signImages({
+          references: flags.positionals,
+          signer,
+          format,
+          annotations,
+          recursive,
+          registry,
+          reads,
+          logger: ctx.logger,
+          signatures: mode.signatures,
+          ...(requests.length > 0
+            ? { attestations: { requests, context: { builderId: spiffeId ?? '', env: ctx.env } } }
+            : {}),
+        });
+        for (const image of signed) {
+          const what = image.attestations?.map((a) => a.predicateType).join(', ');
+          ctx.logger.info(
+            `${mode.signatures ? 'Signed' : 'Attested'} ${image.repository}@${image.digest}${image.platform ? ` (${image.platform})` : ''}${what ? ` — attestations: ${what}` : ''}`,
+          );
+        }
+        if (flags.values.json === true) {
+          printJson(ctx, {
+            transitPath,
+            transitKey,
+            keyVersion: signer.keyVersion,
+            publicKey: signer.publicKeyPem,
+            images: signed.map((image) => ({ ...image, image: `${image.repository}@${image.digest}` })),
+          });
+        }
+      },
+    });
+  } finally {
+    reads.abort(); // a run that failed before it used the reads does not wait for them
+  }
 }

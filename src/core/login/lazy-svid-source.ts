@@ -9,15 +9,23 @@ import type { X509SvidSource } from './x509-svid-login.ts';
 
 export function lazyWorkloadApiClient(options: WorkloadApiClientOptions): JwtSvidSource & X509SvidSource {
   let client: Promise<WorkloadApiClient> | undefined;
+  let closed = false;
   const loaded = () =>
-    (client ??= import('../spiffe/client.ts').then(({ WorkloadApiClient }) => new WorkloadApiClient(options)));
+    (client ??= import('../spiffe/client.ts').then(({ WorkloadApiClient }) => {
+      const made = new WorkloadApiClient(options);
+      // Closed before it was made: closed at once too, as a made client would have been.
+      if (closed) made.close();
+      return made;
+    }));
   return {
     fetchJwtSvid: async (request) => (await loaded()).fetchJwtSvid(request),
     fetchX509Svid: async (request) => (await loaded()).fetchX509Svid(request),
-    close: () =>
+    close: () => {
+      closed = true;
       void client?.then(
-        (loadedClient) => loadedClient.close(),
+        (made) => made.close(),
         () => undefined,
-      ),
+      );
+    },
   };
 }

@@ -39,6 +39,11 @@ export interface RegistryClientOptions {
   readonly logger?: Logger;
   /** Replaces the HTTP transport (tests). */
   readonly send?: HttpSend;
+  /**
+   * Stops the client: requests under way end, none is retried or started (a run that failed
+   * before it needed what the client was reading does not wait for it).
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** One request to a repository's API. `path` starts after `/v2/<repository>/`. */
@@ -78,12 +83,14 @@ export class RegistryClient {
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;
   private readonly credentials: RegistryCredentialStore;
+  private readonly signal: AbortSignal | undefined;
   /** baseUrl per registry: asked for on every request. */
   private readonly baseUrls = new Map<string, string>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.logger = options.logger ?? NOOP_LOGGER;
-    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.signal = options.signal;
+    this.clock = abortableClock(options.clock ?? SYSTEM_CLOCK, options.signal);
     const policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.policy = options.retryDeadlineMs === undefined ? policy : { ...policy, deadlineMs: options.retryDeadlineMs };
     this.send =
@@ -184,6 +191,7 @@ export class RegistryClient {
     const attemptOnce = async (): Promise<HttpResponse> => {
       let answered = false;
       for (;;) {
+        this.signal?.throwIfAborted();
         // Credentials go only to the registry itself, never to another host a Location names.
         const foreign = url.origin !== base;
         const authorization = foreign ? undefined : this.auth.authorization(target);
@@ -193,6 +201,7 @@ export class RegistryClient {
           headers: { 'user-agent': 'spiffe-vault-action', ...req.headers, ...(authorization ? { authorization } : {}) },
           ...(req.body !== undefined ? { body: req.body } : {}),
           ...(req.maxResponseBytes !== undefined ? { maxResponseBytes: req.maxResponseBytes } : {}),
+          ...(this.signal ? { signal: this.signal } : {}),
         });
         if (response.status === 401 && foreign) {
           // Answering its challenge would hand the registry's credentials to a host it named.
@@ -215,7 +224,7 @@ export class RegistryClient {
       return await retry({
         policy: this.policy,
         clock: this.clock,
-        isRetryable: isRetryableRegistryError,
+        isRetryable: (error) => !this.signal?.aborted && isRetryableRegistryError(error),
         retryAfterMs: (error) => this.retryAfterMs(error),
         onRetry: (error, { attempt, delayMs }) =>
           this.logger.debug(
@@ -256,4 +265,24 @@ export class RegistryClient {
 /** `sha256:<hex>` of bytes. */
 export function sha256Digest(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** `clock` whose waits end early when `signal` is aborted (no timer left to hold the process). */
+function abortableClock(clock: Clock, signal: AbortSignal | undefined): Clock {
+  if (!signal) return clock;
+  return {
+    now: () => clock.now(),
+    sleep: (ms) =>
+      signal.aborted
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer);
+              signal.removeEventListener('abort', done);
+              resolve();
+            };
+            const timer = setTimeout(done, ms);
+            signal.addEventListener('abort', done, { once: true });
+          }),
+  };
 }

@@ -35,9 +35,12 @@ export async function readBack(
   };
 }
 
+/** Answers to a HEAD that mean "ask with a GET" (a registry without HEAD on manifests). */
+const HEAD_UNSUPPORTED = [400, 405, 501];
+
 /**
  * The digest a HEAD of the manifest under `reference` names (`Docker-Content-Digest`): null when
- * there is none (404), undefined when the registry does not say.
+ * there is none (404), undefined when the registry does not say (or does not take a HEAD).
  */
 async function servedDigest(
   client: RegistryClient,
@@ -49,11 +52,12 @@ async function servedDigest(
     method: 'HEAD',
     path: `manifests/${reference}`,
     headers: { accept: MANIFEST_ACCEPT },
-    accept: [200, 404],
+    accept: [200, 404, ...HEAD_UNSUPPORTED],
     access: 'pull',
     what: `check manifest ${repo.registry}/${repo.repository}:${reference}`,
   });
-  return response.status === 404 ? null : header(response, 'docker-content-digest');
+  if (response.status === 404) return null;
+  return response.status === 200 ? header(response, 'docker-content-digest') : undefined;
 }
 
 /**
@@ -69,7 +73,10 @@ export async function confirmStored(
     readonly reference: string;
     /** A layer the manifest must hold. */
     readonly layerDigest?: string;
-    /** The digest of the manifest written under `reference`. */
+    /**
+     * The digest of the manifest written under the tag `reference`: a HEAD naming it is enough.
+     * (Not for a digest reference: a server could echo it; that manifest is read and hashed.)
+     */
     readonly manifestDigest?: string;
     /** What was written, for the message: "the signature tag sha256-….sig of registry/repo". */
     readonly what: string;

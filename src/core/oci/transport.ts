@@ -12,6 +12,8 @@ export interface HttpRequest {
   readonly body?: Buffer;
   /** The most this answer may hold (default MAX_RESPONSE_BYTES); reading stops there. */
   readonly maxResponseBytes?: number;
+  /** Ends the request (status 0, socket code ABORT_ERR) when aborted. */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -61,6 +63,7 @@ export function createHttpSend(options: TransportOptions): HttpSend {
         headers,
         agent: isHttps ? httpsAgent : httpAgent,
         timeout: options.requestTimeoutMs,
+        ...(request.signal ? { signal: request.signal } : {}),
       });
       const fail = (error: NodeJS.ErrnoException) =>
         reject(new RegistryHttpError({ status: 0, socketCode: error.code ?? 'ECONNFAILED', message: error.message }));

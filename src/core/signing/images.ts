@@ -166,7 +166,7 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
   });
   toSign.push(...statements);
   toSign.push(...attestationArtifacts(attestPlans, formats));
-  const signatures = await signConcurrently(builder, toSign);
+  const signatures = await builder.sign(toSign);
   let next = 0;
   const legacySignatures = legacy.map((plan) => (plan && !plan.alreadySigned ? signatures[next++] : undefined));
   const bundleSignatures = statements.map(() => signatures[next++] as Buffer);
@@ -209,7 +209,6 @@ export async function signImages(options: SignImagesOptions): Promise<SignedImag
         await confirmStored(client, {
           repo,
           reference: referrerDigest,
-          manifestDigest: referrerDigest,
           what: `the bundle referrer ${referrerDigest} of ${repositoryName(repo)}@${digest}`,
         });
         logger.debug(
@@ -311,20 +310,4 @@ function checkAnnotations(annotations: Readonly<Record<string, string>>): Readon
     }
   }
   return annotations;
-}
-
-/** Digests per transit request when an image run signs in parallel requests. */
-const PARALLEL_SIGN_CHUNK = 100;
-const PARALLEL_SIGN_REQUESTS = 3;
-
-/**
- * The run's digests in up to three transit requests at once rather than one after the other:
- * Vault signs them on more than one core while this process waits. Every signature is in before
- * any write (a failed request fails the run with nothing written).
- */
-async function signConcurrently(builder: BundleBuilder, artifacts: readonly BundleArtifact[]): Promise<Buffer[]> {
-  const size = Math.max(PARALLEL_SIGN_CHUNK, Math.ceil(artifacts.length / PARALLEL_SIGN_REQUESTS));
-  const chunks: BundleArtifact[][] = [];
-  for (let i = 0; i < artifacts.length; i += size) chunks.push(artifacts.slice(i, i + size));
-  return (await Promise.all(chunks.map((chunk) => builder.sign(chunk)))).flat();
 }

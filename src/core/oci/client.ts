@@ -99,6 +99,7 @@ export class RegistryClient {
         requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REGISTRY_REQUEST_TIMEOUT_MS,
         ...(options.proxyEnv ? { proxyEnv: options.proxyEnv } : {}),
         ...(options.caCert ? { caCert: options.caCert } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     this.insecure = new Set((options.insecureHosts ?? []).map((h) => h.trim().toLowerCase()).filter(Boolean));
     const config = options.dockerConfigDir ? readDockerConfig(options.dockerConfigDir) : undefined;
@@ -201,7 +202,6 @@ export class RegistryClient {
           headers: { 'user-agent': 'spiffe-vault-action', ...req.headers, ...(authorization ? { authorization } : {}) },
           ...(req.body !== undefined ? { body: req.body } : {}),
           ...(req.maxResponseBytes !== undefined ? { maxResponseBytes: req.maxResponseBytes } : {}),
-          ...(this.signal ? { signal: this.signal } : {}),
         });
         if (response.status === 401 && foreign) {
           // Answering its challenge would hand the registry's credentials to a host it named.

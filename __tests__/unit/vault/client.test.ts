@@ -79,6 +79,20 @@ describe('VaultClient retries', () => {
     assert.ok(fake.requests.length > 2, `${fake.requests.length} requests`);
   });
 
+  test('a request that lost its connection retries a sealed answer though another request succeeded meanwhile', async () => {
+    // B loses its connection; A, sent meanwhile, is answered (a healthy node behind a balancer);
+    // B's retry then meets the restarted node, sealed: still a restart for B.
+    const sealed = { status: 503, body: { errors: ['Vault is sealed'] } };
+    fake = await startFakeVault(['reset', LOGIN_OK, sealed, LOGIN_OK]);
+    const c = client(fake.address, { retryPolicy: { initialDelayMs: 400, maxDelayMs: 400, deadlineMs: 5_000 } });
+    const b = login(c);
+    while (fake.requests.length < 1) await new Promise((resolve) => setTimeout(resolve, 1));
+    const a = await login(c);
+    assert.equal(a.token, 's.secret-token');
+    assert.equal((await b).token, 's.secret-token');
+    assert.equal(fake.requests.length, 4);
+  });
+
   test('sealed after Vault has answered again is not retried', async () => {
     fake = await startFakeVault(['reset', LOGIN_OK, { status: 503, body: { errors: ['Vault is sealed'] } }]);
     const c = client(fake.address);

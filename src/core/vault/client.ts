@@ -96,16 +96,24 @@ export class VaultClient {
 
   /** Sends one request, retrying what is retryable until the policy's deadline. */
   async request<T>(request: VaultRequest): Promise<T> {
+    // This request lost its connection: a sealed answer after that is a restart, whatever other
+    // requests under way meanwhile saw (the client-wide flag is for requests that start later).
+    let wentAway = false;
     return retry({
       policy: this.retryPolicy,
       ...(this.clock ? { clock: this.clock } : {}),
-      isRetryable: (error) => isRetryableVaultFailure(error) || (this.restarting && isSealedFailure(error)),
+      isRetryable: (error) =>
+        isRetryableVaultFailure(error) || ((this.restarting || wentAway) && isSealedFailure(error)),
       onRetry: (error, { attempt, delayMs }) => {
         this.logger.debug(
           `Vault ${request.method} ${request.path} failed (${summarize(error)}); retry ${attempt} in ${Math.round(delayMs)} ms`,
         );
       },
-      attempt: () => this.send<T>(request),
+      attempt: () =>
+        this.send<T>(request).catch((failure: unknown) => {
+          if (failure instanceof VaultHttpError && isConnectionFailure(failure)) wentAway = true;
+          throw failure;
+        }),
     });
   }
 

@@ -1,6 +1,6 @@
 // Checks against the real Vault server of the stack (OpenBao or HashiCorp Vault, as STACK_VAULT
 // chooses), with the admin token or a given one.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StackEnv } from './stack-env.ts';
@@ -32,6 +32,14 @@ export async function transitPublicKeyPem(stack: StackEnv, version = 1): Promise
   const key = keys[String(version)];
   if (!key) throw new Error(`transit key has no version ${version}`);
   return key.public_key;
+}
+
+/** The transit key's public key (version 1), as PEM and in a `cosign.pub` for cosign's `--key`. */
+export async function writeTransitPublicKey(stack: StackEnv): Promise<{ readonly path: string; readonly pem: string }> {
+  const pem = await transitPublicKeyPem(stack);
+  const path = join(mkdtempSync(join(tmpdir(), 'transit-pub-')), 'cosign.pub');
+  writeFileSync(path, pem);
+  return { path, pem };
 }
 
 /** The accessors of every live token (root only: auth/token/accessors needs sudo). */

@@ -1,20 +1,16 @@
 // `spiffe-vault sign-image` on the real stack: images signed in the registry verify with cosign.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { CLI, cli, cliEnv, leaks } from '../helpers/cli-run.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
-import { transitPublicKeyPem } from '../helpers/vault-admin.ts';
+import { writeTransitPublicKey } from '../helpers/vault-admin.ts';
 
 let stack: StackEnv;
 let pub: string;
 before(async () => {
   stack = loadStackEnv();
-  pub = join(mkdtempSync(join(tmpdir(), 'pub-')), 'cosign.pub');
-  writeFileSync(pub, await transitPublicKeyPem(stack));
+  ({ path: pub } = await writeTransitPublicKey(stack));
 });
 
 test('sign-image inside exec signs by digest; cosign verifies; nothing secret is printed', () => {

@@ -2,8 +2,6 @@
 // real registry answers 500, 429 with Retry-After, resets a blob upload, or acknowledges (201)
 // what it never stored.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -11,22 +9,18 @@ import { after, before, describe, test } from 'node:test';
 import { cliEnv, copyRole, deleteRole, liveTokensOfRole, spawnCli } from '../helpers/cli-run.ts';
 import { actionInputs } from '../helpers/action-inputs.ts';
 import { ActionsRunner } from '../helpers/actions-runner.ts';
-import { repoRoot } from '../helpers/stack-env.ts';
 import { cosign, pushImage } from '../helpers/oci-images.ts';
 import { startRegistryFaultProxy, type FaultRule } from '../helpers/registry-fault-proxy.ts';
-import { describeRun, loadStackEnv, type StackEnv } from '../helpers/stack-env.ts';
-import { transitPublicKeyPem } from '../helpers/vault-admin.ts';
+import { describeRun, loadStackEnv, repoRoot, type StackEnv } from '../helpers/stack-env.ts';
+import { writeTransitPublicKey } from '../helpers/vault-admin.ts';
 
 let stack: StackEnv;
 let role: string; // a copy of the stack's ci role: its tokens are this file's alone
 let pub: string;
-let pubPem: string;
 before(async () => {
   stack = loadStackEnv();
   role = await copyRole(stack, stack.STACK_ROLE);
-  pub = join(mkdtempSync(join(tmpdir(), 'faults-pub-')), 'cosign.pub');
-  pubPem = await transitPublicKeyPem(stack);
-  writeFileSync(pub, pubPem);
+  ({ path: pub } = await writeTransitPublicKey(stack));
 });
 after(() => deleteRole(stack, role));
 

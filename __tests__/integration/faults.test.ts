@@ -2,12 +2,9 @@
 // signals to the action and to exec mid-signing, and a signature directory that is full or
 // read-only (the registry's faults: faults-registry.test.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CLI, copyRole, deleteRole, liveTokensOfRole, spawnCli, waitFor } from '../helpers/cli-run.ts';
-import { cliEnv } from '../helpers/cli-run.ts';
+import { CLI, cliEnv, copyRole, deleteRole, liveTokensOfRole, spawnCli, waitFor } from '../helpers/cli-run.ts';
 import { actionInputs } from '../helpers/action-inputs.ts';
 import { ActionsRunner } from '../helpers/actions-runner.ts';
 import { startLatencyRelay } from '../helpers/latency-relay.ts';
@@ -18,16 +15,13 @@ import { transitPublicKeyPem, vaultFetch } from '../helpers/vault-admin.ts';
 
 let stack: StackEnv;
 let role: string; // a copy of the stack's ci role: its tokens are this file's alone
-let pub: string;
 let pubPem: string;
 const MAIN = join(repoRoot, 'dist', 'main.js');
 const POST = join(repoRoot, 'dist', 'post.js');
 before(async () => {
   stack = loadStackEnv();
   role = await copyRole(stack, stack.STACK_ROLE);
-  pub = join(mkdtempSync(join(tmpdir(), 'faults-pub-')), 'cosign.pub');
   pubPem = await transitPublicKeyPem(stack);
-  writeFileSync(pub, pubPem);
 });
 after(() => deleteRole(stack, role));
 

@@ -35,17 +35,13 @@ export interface Outcome<T> {
  */
 export function expectParsedOrCoded<T>(parse: () => T, outcome: Outcome<T>): 'parsed' | 'refused' {
   const started = performance.now();
-  let value: T;
+  let result: { readonly value: T } | { readonly error: unknown };
   try {
-    value = parse();
+    result = { value: parse() };
   } catch (error: unknown) {
-    checkElapsed(started);
-    checkRefusal(error, outcome.codes);
-    return 'refused';
+    result = { error };
   }
-  checkElapsed(started);
-  outcome.valid?.(value);
-  return value === undefined ? 'refused' : 'parsed';
+  return judged(started, outcome, result);
 }
 
 /** The same for a parser that returns a promise. */
@@ -54,17 +50,28 @@ export async function expectParsedOrCodedAsync<T>(
   outcome: Outcome<T>,
 ): Promise<'parsed' | 'refused'> {
   const started = performance.now();
-  let value: T;
+  let result: { readonly value: T } | { readonly error: unknown };
   try {
-    value = await parse();
+    result = { value: await parse() };
   } catch (error: unknown) {
-    checkElapsed(started);
-    checkRefusal(error, outcome.codes);
+    result = { error };
+  }
+  return judged(started, outcome, result);
+}
+
+/** One parse's result against the property: quick, and a valid value or a coded refusal. */
+function judged<T>(
+  started: number,
+  outcome: Outcome<T>,
+  result: { readonly value: T } | { readonly error: unknown },
+): 'parsed' | 'refused' {
+  checkElapsed(started);
+  if ('error' in result) {
+    checkRefusal(result.error, outcome.codes);
     return 'refused';
   }
-  checkElapsed(started);
-  outcome.valid?.(value);
-  return value === undefined ? 'refused' : 'parsed';
+  outcome.valid?.(result.value);
+  return result.value === undefined ? 'refused' : 'parsed';
 }
 
 function checkRefusal(error: unknown, codes: readonly string[]): void {

@@ -1,6 +1,7 @@
 /** HTTP for the registry client: one request, one buffered answer, proxies, and answers turned into errors. */
 import http from 'node:http';
 import https from 'node:https';
+import { readBoundedBody } from '../bounded-body.ts';
 import { RegistryHttpError } from './errors.ts';
 import { MAX_RESPONSE_BYTES } from './limits.ts';
 import { pickProxyEnv } from '../proxy-env.ts';
@@ -84,31 +85,22 @@ export function createHttpSend(options: TransportOptions): HttpSend {
       req.on('error', fail);
       req.on('response', (res) => {
         const limit = request.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-        const tooLarge = () => {
-          // Stop reading (and drop the connection) at the limit: nothing past it is buffered.
-          res.destroy();
-          req.destroy();
-          reject(
-            new RegistryHttpError({
-              status: res.statusCode ?? 0,
-              message: `the answer of ${request.url.origin}${request.url.pathname} is larger than ${limit} bytes`,
-              limitBytes: limit,
-              headers: res.headers,
-            }),
-          );
-        };
-        // A HEAD answer's Content-Length is the size of what a GET would send (a blob's).
-        if (request.method !== 'HEAD' && Number(res.headers['content-length']) > limit) return tooLarge();
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > limit) return tooLarge();
-          chunks.push(chunk);
-        });
-        res.on('error', fail);
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        readBoundedBody(
+          { req, res },
+          { limit, trustLength: request.method !== 'HEAD' },
+          {
+            body: (body) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }),
+            failed: fail,
+            tooLarge: () =>
+              reject(
+                new RegistryHttpError({
+                  status: res.statusCode ?? 0,
+                  message: `the answer of ${request.url.origin}${request.url.pathname} is larger than ${limit} bytes`,
+                  limitBytes: limit,
+                  headers: res.headers,
+                }),
+              ),
+          },
         );
       });
       req.end(request.body);

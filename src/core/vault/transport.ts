@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { readBoundedBody } from '../bounded-body.ts';
 import { VaultHttpError } from './errors.ts';
 import { pickProxyEnv } from '../proxy-env.ts';
 
@@ -70,48 +71,41 @@ export function createTransport(options: TransportOptions): { defaults: () => Re
       });
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
-        const tooLarge = () => {
-          res.destroy();
-          req.destroy();
-          reject(
-            new VaultHttpError({
-              status,
-              invalidAnswer: 'too-large',
-              message: `the answer (${status}) to ${request.method} ${url.pathname} is larger than ${MAX_VAULT_RESPONSE_BYTES} bytes`,
-            }),
-          );
-        };
-        if (Number(res.headers['content-length']) > MAX_VAULT_RESPONSE_BYTES) return tooLarge();
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_VAULT_RESPONSE_BYTES) return tooLarge();
-          chunks.push(chunk);
-        });
-        res.on('error', (error: NodeJS.ErrnoException) =>
-          reject(new VaultHttpError({ socketCode: error.code ?? 'ECONNRESET', message: error.message })),
+        readBoundedBody(
+          { req, res },
+          { limit: MAX_VAULT_RESPONSE_BYTES, trustLength: true },
+          {
+            tooLarge: () =>
+              reject(
+                new VaultHttpError({
+                  status,
+                  invalidAnswer: 'too-large',
+                  message: `the answer (${status}) to ${request.method} ${url.pathname} is larger than ${MAX_VAULT_RESPONSE_BYTES} bytes`,
+                }),
+              ),
+            failed: (error) =>
+              reject(new VaultHttpError({ socketCode: error.code ?? 'ECONNRESET', message: error.message })),
+            body: (raw) => {
+              const parsed = parseBody(raw);
+              if (parsed === NOT_JSON && status >= 200 && status < 300) {
+                // Never quoted: a cut-off login answer holds the token it minted.
+                const type = res.headers['content-type'] ?? 'none';
+                return reject(
+                  new VaultHttpError({
+                    status,
+                    invalidAnswer: 'not-json',
+                    message: `the answer (${status}, ${raw.length} bytes, content type ${type}) to ${request.method} ${url.pathname} is not JSON`,
+                  }),
+                );
+              }
+              resolve({
+                statusCode: status,
+                body: parsed === NOT_JSON ? { errors: [`non-JSON response: ${raw.toString('utf8', 0, 200)}`] } : parsed,
+                request: { path: url.pathname },
+              });
+            },
+          },
         );
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          const body = parseBody(raw);
-          if (body === NOT_JSON && status >= 200 && status < 300) {
-            // Never quoted: a cut-off login answer holds the token it minted.
-            const type = res.headers['content-type'] ?? 'none';
-            return reject(
-              new VaultHttpError({
-                status,
-                invalidAnswer: 'not-json',
-                message: `the answer (${status}, ${raw.length} bytes, content type ${type}) to ${request.method} ${url.pathname} is not JSON`,
-              }),
-            );
-          }
-          resolve({
-            statusCode: status,
-            body: body === NOT_JSON ? { errors: [`non-JSON response: ${raw.toString('utf8', 0, 200)}`] } : body,
-            request: { path: url.pathname },
-          });
-        });
       });
       req.end(body);
     });

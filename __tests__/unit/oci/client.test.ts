@@ -59,7 +59,8 @@ test('503, 429 and a reset connection are retried; then the answer is used', asy
   const got = await resolveImage(client({ clock }), ref());
   assert.equal(got.descriptor.digest, digest);
   assert.equal(fake.seen.length, 4);
-  assert.equal(clock.slept.length, 3);
+  // The reset came on a kept-alive connection before any answer: sent again at once, on a new one.
+  assert.equal(clock.slept.length, 2);
 });
 
 test('Retry-After on a 429 or 503 (seconds or a date) is waited out before the next try', async () => {

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readBoundedBody } from '../bounded-body.ts';
 import { RegistryHttpError } from './errors.ts';
+import { createHttp1Send } from './http1-transport.ts';
 import { MAX_RESPONSE_BYTES } from './limits.ts';
 import { pickProxyEnv } from '../proxy-env.ts';
 
@@ -43,12 +44,26 @@ export interface TransportOptions {
 }
 
 /**
+ * The registry's HTTP: the client's own HTTP/1.1 (http1-transport.ts) when no proxy is set,
+ * node:http's agents when one is.
+ */
+export function createHttpSend(options: TransportOptions): HttpSend {
+  const proxyEnv = options.proxyEnv ? pickProxyEnv(options.proxyEnv) : {};
+  const proxied = Object.keys(proxyEnv).some((name) => /^https?_proxy$/i.test(name));
+  if (proxied) return createNodeHttpSend(options, proxyEnv);
+  return createHttp1Send({
+    requestTimeoutMs: options.requestTimeoutMs,
+    ...(options.caCert ? { caCert: options.caCert } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/**
  * Node's http(s) with keep-alive agents. Node's agents tunnel https through an http proxy
  * (`proxyEnv`), which fetch() in Node 24 only does behind a process-wide flag.
  */
-export function createHttpSend(options: TransportOptions): HttpSend {
-  const proxyEnv = options.proxyEnv ? pickProxyEnv(options.proxyEnv) : undefined;
-  const agentOptions = { keepAlive: true, ...(proxyEnv ? { proxyEnv } : {}) };
+function createNodeHttpSend(options: TransportOptions, proxyEnv: Record<string, string>): HttpSend {
+  const agentOptions = { keepAlive: true, proxyEnv };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent({ ...agentOptions, ...(options.caCert ? { ca: options.caCert } : {}) });
   options.signal?.addEventListener(

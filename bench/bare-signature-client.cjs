@@ -2,21 +2,32 @@
 // nothing else, the registry requests a legacy (`.sig` tag) signature of each image needs, as
 // our run sends them: read the image manifest, read its `.sig` tag (404), upload the payload and
 // the config blob (one POST each), put the `.sig` manifest, and check it back (HEAD: the digest
-// served is the one put). IN_FLIGHT images at
-// a time over keep-alive connections. The signature annotation is random bytes: what the floor
-// bounds is the registry traffic; the Vault side is measured apart (see images.ts).
-// Usage: node bare-signature-client.cjs HOST:PORT IN_FLIGHT REPO@DIGEST...
+// served is the one put). IN_FLIGHT images at a time over keep-alive connections. The signature
+// annotation is random bytes: what the floor bounds is the registry traffic; the Vault side is
+// measured apart (see images.ts).
+// With --sockets, the same requests go over bare keep-alive sockets instead of node:http (the
+// least any Node client can spend: a request written in one piece, an answer framed by its
+// Content-Length, nothing else checked).
+// Usage: node bare-signature-client.cjs [--sockets] HOST:PORT IN_FLIGHT REPO@DIGEST...
 const { Buffer } = require('node:buffer');
 const http = require('node:http');
+const net = require('node:net');
 const { createHash, randomBytes } = require('node:crypto');
 
-const [address, inFlightArg, ...images] = process.argv.slice(2);
+const sockets = process.argv[2] === '--sockets';
+const [address, inFlightArg, ...images] = process.argv.slice(sockets ? 3 : 2);
 const [host, port] = address.split(':');
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(inFlightArg) });
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const sha256 = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 function send(method, path, ok, body, type) {
+  return (sockets ? sendOnSocket : sendWithNodeHttp)(method, path, body, type).then(({ status, body: answer }) =>
+    ok.includes(status) ? answer : Promise.reject(new Error(`${method} ${path}: ${status}`)),
+  );
+}
+
+function sendWithNodeHttp(method, path, body, type) {
   return new Promise((resolve, reject) => {
     const headers = { accept: OCI_MANIFEST };
     if (body) Object.assign(headers, { 'content-type': type, 'content-length': body.length });
@@ -25,13 +36,33 @@ function send(method, path, ok, body, type) {
     req.on('response', (res) => {
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () =>
-        ok.includes(res.statusCode)
-          ? resolve(Buffer.concat(chunks))
-          : reject(new Error(`${method} ${path}: ${res.statusCode}`)),
-      );
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
     });
     req.end(body);
+  });
+}
+
+const idle = [];
+function sendOnSocket(method, path, body, type) {
+  const socket = idle.pop() ?? net.connect({ host, port, noDelay: true }).on('error', () => undefined);
+  let head = `${method} ${path} HTTP/1.1\r\nHost: ${address}\r\naccept: ${OCI_MANIFEST}\r\n`;
+  if (body) head += `content-type: ${type}\r\ncontent-length: ${body.length}\r\n`;
+  head += '\r\n';
+  socket.write(body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head);
+  return new Promise((resolve, reject) => {
+    let bytes = Buffer.alloc(0);
+    const onData = (chunk) => {
+      bytes = Buffer.concat([bytes, chunk]);
+      const end = bytes.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = bytes.toString('latin1', 0, end);
+      const length = method === 'HEAD' ? 0 : Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (bytes.length < end + 4 + length) return;
+      socket.off('data', onData).off('error', reject);
+      idle.push(socket);
+      resolve({ status: Number(head.slice(9, 12)), body: bytes.subarray(end + 4, end + 4 + length) });
+    };
+    socket.on('data', onData).on('error', reject);
   });
 }
 
@@ -73,7 +104,10 @@ async function worker() {
 }
 
 Promise.all(Array.from({ length: Number(inFlightArg) }, worker)).then(
-  () => agent.destroy(),
+  () => {
+    agent.destroy();
+    for (const socket of idle) socket.destroy();
+  },
   (error) => {
     console.error(String(error));
     process.exit(1);

@@ -6,6 +6,9 @@
 //   a signature needs, as ours sends them (bare-signature-client.cjs), the read-back of the
 //   `.sig` tag included (a HEAD, as ours): it is part of what a correct signer must do. Median of 3, interleaved
 //   with ours so that a change in the machine's load falls on both.
+// - the socket floor: the same requests over bare keep-alive sockets (`--sockets`), the least any
+//   Node client can spend on them. Ours uses a client of its own, not node:http (no proxy set),
+//   so it can come under the request floor; this one says how far it is from the bottom.
 // - the GET-only floor (the one earlier figures used): as many manifest GETs as our run sent.
 // - cosign: a loop of `cosign sign` over a sample of 50 images; at 500 its time is the sample's
 //   per-image time × 500 (the loop is one process per image, so it grows linearly; the output
@@ -63,6 +66,7 @@ export function benchImages(stack: StackEnv): Record<string, unknown> {
     return {
       benchmark: 'images',
       registry: 'the stack registry (crane)',
+      ours: 'the action bundle; its registry client speaks HTTP/1.1 itself (no proxy set)',
       concurrency: DEFAULT_REGISTRY_CONCURRENCY,
       node_start_ms: round(nodeStartMs()),
       ours_one_image_ms: round(oneImage),
@@ -86,22 +90,16 @@ function benchSize(bench: Bench, input: { size: number; cosignPerImageMs: number
   const oursRequests: number[] = [];
   const floor: number[] = [];
   const floorRequests: number[] = [];
+  const socketFloor: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const mine = runOurs(bench, bench.fresh(`ours${size}-${run}`, size));
     ours.push(mine.ms);
     oursRequests.push(mine.requests);
 
-    const floorImages = bench.fresh(`floor${size}-${run}`, size).map(withoutRegistry(stack));
     const mark = log.mark();
-    floor.push(
-      timed(process.execPath, [
-        join(import.meta.dirname, 'bare-signature-client.cjs'),
-        stack.STACK_REGISTRY,
-        String(DEFAULT_REGISTRY_CONCURRENCY),
-        ...floorImages,
-      ]),
-    );
+    floor.push(bareSignatures(bench, bench.fresh(`floor${size}-${run}`, size), []));
     floorRequests.push(log.countSince(mark, repository));
+    socketFloor.push(bareSignatures(bench, bench.fresh(`sockets${size}-${run}`, size), ['--sockets']));
   }
   const requests = median(oursRequests);
   const getOnlyMs = bareRequestsMs(stack, requests, bench.fresh(`get${size}`, size).map(withoutRegistry(stack)));
@@ -122,6 +120,12 @@ function benchSize(bench: Bench, input: { size: number; cosignPerImageMs: number
     },
     ratio_to_floor: round(oursMs / floorMs, 2),
     ...(target ? { target_ratio_to_floor: target, target_met: oursMs / floorMs <= target } : {}),
+    socket_floor: {
+      what: 'the same requests from a fresh Node process over bare keep-alive sockets (no node:http)',
+      ms: round(median(socketFloor)),
+      ms_all: socketFloor.map((ms) => round(ms)),
+      ratio: round(oursMs / median(socketFloor), 2),
+    },
     get_only_floor: {
       what: `a fresh Node process sending ${requests} keep-alive manifest GETs (${DEFAULT_REGISTRY_CONCURRENCY} in flight)`,
       ms: round(getOnlyMs),
@@ -131,6 +135,18 @@ function benchSize(bench: Bench, input: { size: number; cosignPerImageMs: number
     cosign_measured: size === COSIGN_SAMPLE ? 'yes' : `scaled from the ${COSIGN_SAMPLE}-image sample`,
     speedup_vs_cosign: round(cosignMs / oursMs, 1),
   };
+}
+
+/** One run of the request floor (bare-signature-client.cjs) over `images`: its wall time. */
+function bareSignatures(bench: Bench, images: readonly string[], flags: readonly string[]): number {
+  const { stack } = bench;
+  return timed(process.execPath, [
+    join(import.meta.dirname, 'bare-signature-client.cjs'),
+    ...flags,
+    stack.STACK_REGISTRY,
+    String(DEFAULT_REGISTRY_CONCURRENCY),
+    ...images.map(withoutRegistry(stack)),
+  ]);
 }
 
 /** One run of ours (the action bundle) over `images`: its wall time and registry requests. */

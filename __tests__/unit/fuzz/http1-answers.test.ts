@@ -23,6 +23,7 @@ const CODES = [
   'HPE_INVALID_TRANSFER_ENCODING',
   'HPE_INVALID_CHUNK_SIZE',
   'HPE_STRICT',
+  'HPE_CR_EXPECTED',
 ];
 
 /** Pushes `bytes` cut at `cuts`, then closes when the answer still wants more. */

@@ -128,11 +128,36 @@ test('malformed answers are protocol errors named by what broke', () => {
   refused(['HTTP/1.1 200 OK\r\n folded: x\r\n\r\n'], 'HPE_INVALID_HEADER_TOKEN');
   refused(['HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n'], 'HPE_UNEXPECTED_CONTENT_LENGTH');
   refused(['HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'], 'HPE_INVALID_CONTENT_LENGTH');
-  refused(['HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n'], 'HPE_INVALID_TRANSFER_ENCODING');
+  refused(
+    ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 40\r\n\r\n'],
+    'HPE_UNEXPECTED_CONTENT_LENGTH',
+  );
   refused(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'], 'HPE_INVALID_CHUNK_SIZE');
   refused(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc'], 'HPE_STRICT');
   refused(['HTTP/1.1 101 Switching Protocols\r\n\r\n'], 'HPE_INVALID_STATUS');
   refused([`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(MAX_HEAD_BYTES)}`], 'HPE_HEADER_OVERFLOW');
+});
+
+test('what cannot become an answer fails at its first bytes, not at the timeout', () => {
+  const refused = (pieces: string[], code: string) =>
+    assert.throws(
+      () => feed(pieces),
+      (error: unknown) => error instanceof Http1ProtocolError && error.code === code,
+    );
+  refused(['SSH-2.0-OpenSSH_9.6\r\n'], 'HPE_INVALID_CONSTANT');
+  refused(['\u0015\u0003\u0003\u0000\u0002\u0002'], 'HPE_INVALID_CONSTANT'); // a TLS alert
+  refused(['HT', 'TX'], 'HPE_INVALID_CONSTANT');
+  refused(['HTTP/1.1 200 OK\n'], 'HPE_CR_EXPECTED');
+  refused(['HTTP/1.1 200 OK\r\nA: b\n'], 'HPE_CR_EXPECTED');
+  assert.equal(feed(['HT', 'TP/1.1 2']).step.kind, 'more');
+});
+
+test('a transfer coding other than chunked runs to the close, as RFC 9112 says', () => {
+  const { parser, step } = feed(['HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nbytes']);
+  assert.equal(step.kind, 'more');
+  const response = parser.close();
+  assert.equal(response.body.toString(), 'bytes');
+  assert.equal(response.reusable, false);
 });
 
 test('a connection that ends before the answer does is a reset, saying how far the answer got', () => {

@@ -157,6 +157,34 @@ test('a silent registry fails the request after the timeout; an abort ends it at
   }
 });
 
+test('an abort in the middle of an answer that runs to the close is a failure, not a short answer', async () => {
+  const server = await rawServer({
+    answer: () => 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"schemaVersion":2,',
+  });
+  try {
+    const controller = new AbortController();
+    const pending = send({ signal: controller.signal })(get(server.url('/v2/a/manifests/v1')));
+    setTimeout(() => controller.abort(), 100);
+    await assert.rejects(pending, { status: 0, socketCode: 'ECONNRESET' });
+  } finally {
+    await server.close();
+  }
+});
+
+test('a server that does not speak HTTP fails the request at its first bytes', async () => {
+  const server = await rawServer({ answer: () => 'SSH-2.0-OpenSSH_9.6\r\n' });
+  try {
+    const started = Date.now();
+    await assert.rejects(send({ requestTimeoutMs: 10_000 })(get(server.url('/v2/'))), {
+      status: 0,
+      socketCode: 'HPE_INVALID_CONSTANT',
+    });
+    assert.ok(Date.now() - started < 5_000, 'it waited for the timeout');
+  } finally {
+    await server.close();
+  }
+});
+
 test('an answer over the limit is refused with the limit named; a malformed one is a protocol failure', async () => {
   const server = await rawServer({
     answer: (request) =>

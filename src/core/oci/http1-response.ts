@@ -56,6 +56,7 @@ const SINGLE_VALUED = new Set([
 ]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+const HTTP_PREFIX = Buffer.from('HTTP/');
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [^\r\n]*)?$/;
 
 type Framing =
@@ -107,6 +108,7 @@ export class Http1ResponseParser {
       if (end < 0) {
         if (data.length > MAX_HEAD_BYTES)
           throw new Http1ProtocolError('HPE_HEADER_OVERFLOW', "the answer's headers are too large");
+        checkPartialHead(data);
         this.pending = data;
         return MORE;
       }
@@ -156,12 +158,19 @@ export class Http1ResponseParser {
   private framingOf(status: number, headers: ResponseHeaders): Framing {
     if (this.bounds.head || status === 204 || status === 304) return { kind: 'none' };
     const coding = headers['transfer-encoding'];
-    if (coding !== undefined) {
-      if (!/(^|,)\s*chunked\s*$/i.test(String(coding)))
-        throw new Http1ProtocolError('HPE_INVALID_TRANSFER_ENCODING', "the answer's transfer coding is not chunked");
-      return { kind: 'chunked', state: 'size', remaining: 0 };
-    }
     const length = headers['content-length'];
+    if (coding !== undefined) {
+      // Both framings at once is how answers are smuggled (RFC 9112 6.3): refused, as Node does.
+      if (length !== undefined)
+        throw new Http1ProtocolError(
+          'HPE_UNEXPECTED_CONTENT_LENGTH',
+          'the answer has both Content-Length and Transfer-Encoding',
+        );
+      if (/(^|,)\s*chunked\s*$/i.test(String(coding))) return { kind: 'chunked', state: 'size', remaining: 0 };
+      // Any other final coding: the body runs to the close (RFC 9112 6.3).
+      this.keepAlive = false;
+      return { kind: 'close' };
+    }
     if (length === undefined) {
       this.keepAlive = false;
       return { kind: 'close' };
@@ -246,6 +255,19 @@ export class Http1ResponseParser {
   private response(reusable: boolean): Http1Response {
     const body = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
     return { status: this.status, headers: this.headers, body, reusable };
+  }
+}
+
+/**
+ * Fails an incomplete head at once when what came so far cannot become one (another protocol, or
+ * lines ended by a bare LF), rather than waiting for the request's timeout.
+ */
+function checkPartialHead(data: Buffer): void {
+  const prefix = Math.min(data.length, HTTP_PREFIX.length);
+  if (data.compare(HTTP_PREFIX, 0, prefix, 0, prefix) !== 0)
+    throw new Http1ProtocolError('HPE_INVALID_CONSTANT', 'the answer does not start with an HTTP/1.x status line');
+  for (let at = data.indexOf(0x0a); at >= 0; at = data.indexOf(0x0a, at + 1)) {
+    if (data[at - 1] !== 0x0d) throw new Http1ProtocolError('HPE_CR_EXPECTED', 'a line of the answer ends without CR');
   }
 }
 

@@ -174,8 +174,9 @@ class Connection {
     this.pool = pool;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('timeout', () => this.onTimeout());
-    socket.on('error', (error: NodeJS.ErrnoException) => this.onEnd(error));
-    socket.on('close', () => this.onEnd(undefined));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', (error: NodeJS.ErrnoException) => this.onLost(error));
+    socket.on('close', () => this.onLost(undefined));
   }
 
   start(exchange: Exchange): void {
@@ -232,20 +233,32 @@ class Connection {
     this.fail(Object.assign(error, { code: 'ETIMEDOUT' }));
   }
 
-  private onEnd(error: NodeJS.ErrnoException | undefined): void {
+  /** The registry finished sending: the end of an answer that runs to the close, or a failure. */
+  private onEnd(): void {
     this.pool.forget(this);
     const exchange = this.exchange;
     if (exchange === undefined) return;
     this.exchange = undefined;
-    if (error === undefined) {
-      try {
-        const response = exchange.parser.close();
-        exchange.resolve({ status: response.status, headers: response.headers, body: response.body });
-        return;
-      } catch (closed) {
-        error = closed as Http1ProtocolError;
-      }
+    try {
+      const response = exchange.parser.close();
+      exchange.resolve({ status: response.status, headers: response.headers, body: response.body });
+    } catch (error) {
+      this.lose(exchange, error as Http1ProtocolError);
     }
+  }
+
+  /** The connection failed or closed (ours closed too: an abort) with a request under way. */
+  private onLost(error: NodeJS.ErrnoException | undefined): void {
+    this.pool.forget(this);
+    const exchange = this.exchange;
+    if (exchange === undefined) return;
+    this.exchange = undefined;
+    const started = exchange.parser.started;
+    const closed = new Error(started ? 'the connection closed in the middle of the answer' : 'socket hang up');
+    this.lose(exchange, error ?? Object.assign(closed, { code: 'ECONNRESET' }));
+  }
+
+  private lose(exchange: Exchange, error: NodeJS.ErrnoException): void {
     if (this.reused && !exchange.resent && !exchange.parser.started && !this.pool.options.signal?.aborted) {
       // A kept-alive connection the registry closed as we wrote: once more on a new one.
       exchange.resent = true;

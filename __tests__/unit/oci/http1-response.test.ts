@@ -27,6 +27,14 @@ function done(step: ParseStep): { response: Http1Response; rest: string | undefi
   return { response, rest: rest?.toString('latin1') };
 }
 
+/** Feeding `pieces` fails with a protocol error of `code`. */
+function refused(pieces: readonly string[], code: string): void {
+  assert.throws(
+    () => feed(pieces),
+    (error: unknown) => error instanceof Http1ProtocolError && error.code === code,
+  );
+}
+
 /** Every way of cutting `text` in two, and byte by byte: the same answer each time. */
 function everySplit(text: string, options: { head?: boolean } = {}): Http1Response {
   const whole = done(feed([text], options).step);
@@ -116,11 +124,6 @@ test('a body over the limit is refused before it is read: by its length, its chu
 });
 
 test('malformed answers are protocol errors named by what broke', () => {
-  const refused = (pieces: string[], code: string) =>
-    assert.throws(
-      () => feed(pieces),
-      (error: unknown) => error instanceof Http1ProtocolError && error.code === code,
-    );
   refused(['SSH-2.0-OpenSSH\r\n\r\n'], 'HPE_INVALID_CONSTANT');
   refused(['HTTP/2 200\r\n\r\n'], 'HPE_INVALID_CONSTANT');
   refused(['HTTP/1.1 200 OK\r\nno colon here\r\n\r\n'], 'HPE_INVALID_HEADER_TOKEN');
@@ -139,11 +142,6 @@ test('malformed answers are protocol errors named by what broke', () => {
 });
 
 test('what cannot become an answer fails at its first bytes, not at the timeout', () => {
-  const refused = (pieces: string[], code: string) =>
-    assert.throws(
-      () => feed(pieces),
-      (error: unknown) => error instanceof Http1ProtocolError && error.code === code,
-    );
   refused(['SSH-2.0-OpenSSH_9.6\r\n'], 'HPE_INVALID_CONSTANT');
   refused(['\u0015\u0003\u0003\u0000\u0002\u0002'], 'HPE_INVALID_CONSTANT'); // a TLS alert
   refused(['HT', 'TX'], 'HPE_INVALID_CONSTANT');

@@ -63,13 +63,26 @@ async function rawServer(script: Script, secure?: { key: Buffer; cert: Buffer })
   };
 }
 
+/** Runs `body` against a raw server answering by `script`, closed after it whatever happens. */
+async function withRawServer(
+  script: Script,
+  body: (server: Awaited<ReturnType<typeof rawServer>>) => Promise<void>,
+  secure?: { key: Buffer; cert: Buffer },
+): Promise<void> {
+  const server = await rawServer(script, secure);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
+}
+
 const get = (url: URL, extra: Partial<HttpRequest> = {}): HttpRequest => ({ method: 'GET', url, ...extra });
 const send = (options: Partial<Parameters<typeof createHttp1Send>[0]> = {}) =>
   createHttp1Send({ requestTimeoutMs: 5_000, ...options });
 
 test('the request on the wire: one line, the Host with its port, the headers, the body with its length', async () => {
-  const server = await rawServer({ answer: () => OK });
-  try {
+  await withRawServer({ answer: () => OK }, async (server) => {
     const http = send();
     const got = await http({
       method: 'PUT',
@@ -87,29 +100,23 @@ test('the request on the wire: one line, the Host with its port, the headers, th
         'authorization: Bearer t\r\ncontent-length: 9\r\nconnection: keep-alive\r\n\r\n{"k":"v"}',
     );
     assert.match(post as string, /\r\ncontent-length: 0\r\n/);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('requests one after another share one kept-alive connection; concurrent ones get their own', async () => {
-  const server = await rawServer({ answer: () => OK });
-  try {
+  await withRawServer({ answer: () => OK }, async (server) => {
     const http = send();
     for (let i = 0; i < 20; i++) await http(get(server.url(`/v2/a/manifests/${i}`)));
     assert.equal(server.connections, 1);
     await Promise.all(Array.from({ length: 4 }, (_, i) => http(get(server.url(`/v2/b/${i}`)))));
     assert.equal(server.connections, 4);
     assert.equal(server.requests.length, 24);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a kept-alive connection closed before answering: the request goes again, once, on a new one', async () => {
   // The second request on any connection is never answered: the connection is dropped instead.
-  const server = await rawServer({ answer: (_, __, index) => (index === 0 ? OK : undefined) });
-  try {
+  await withRawServer({ answer: (_, __, index) => (index === 0 ? OK : undefined) }, async (server) => {
     const http = send();
     await http(get(server.url('/first')));
     const second = await http(get(server.url('/second')));
@@ -119,27 +126,21 @@ test('a kept-alive connection closed before answering: the request goes again, o
       server.requests.map((r) => r.split(' ')[1]),
       ['/first', '/second', '/second'],
     );
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a new connection closed before answering is a failure (status 0), not sent again', async () => {
-  const server = await rawServer({ answer: () => undefined });
-  try {
+  await withRawServer({ answer: () => undefined }, async (server) => {
     await assert.rejects(
       send()(get(server.url('/x'))),
       (error: unknown) => error instanceof RegistryHttpError && error.status === 0 && error.socketCode === 'ECONNRESET',
     );
     assert.equal(server.requests.length, 1);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a silent registry fails the request after the timeout; an abort ends it at once', async () => {
-  const server = await rawServer({ answer: () => 'silence' });
-  try {
+  await withRawServer({ answer: () => 'silence' }, async (server) => {
     const started = Date.now();
     await assert.rejects(send({ requestTimeoutMs: 200 })(get(server.url('/x'))), {
       status: 0,
@@ -152,62 +153,56 @@ test('a silent registry fails the request after the timeout; an abort ends it at
     setTimeout(() => controller.abort(), 50);
     await assert.rejects(pending, { status: 0 });
     assert.equal(server.requests.length, 2, 'an aborted request is not sent again');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('an abort in the middle of an answer that runs to the close is a failure, not a short answer', async () => {
-  const server = await rawServer({
-    answer: () => 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"schemaVersion":2,',
-  });
-  try {
-    const controller = new AbortController();
-    const pending = send({ signal: controller.signal })(get(server.url('/v2/a/manifests/v1')));
-    setTimeout(() => controller.abort(), 100);
-    await assert.rejects(pending, { status: 0, socketCode: 'ECONNRESET' });
-  } finally {
-    await server.close();
-  }
+  await withRawServer(
+    {
+      answer: () => 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"schemaVersion":2,',
+    },
+    async (server) => {
+      const controller = new AbortController();
+      const pending = send({ signal: controller.signal })(get(server.url('/v2/a/manifests/v1')));
+      setTimeout(() => controller.abort(), 100);
+      await assert.rejects(pending, { status: 0, socketCode: 'ECONNRESET' });
+    },
+  );
 });
 
 test('a server that does not speak HTTP fails the request at its first bytes', async () => {
-  const server = await rawServer({ answer: () => 'SSH-2.0-OpenSSH_9.6\r\n' });
-  try {
+  await withRawServer({ answer: () => 'SSH-2.0-OpenSSH_9.6\r\n' }, async (server) => {
     const started = Date.now();
     await assert.rejects(send({ requestTimeoutMs: 10_000 })(get(server.url('/v2/'))), {
       status: 0,
       socketCode: 'HPE_INVALID_CONSTANT',
     });
     assert.ok(Date.now() - started < 5_000, 'it waited for the timeout');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('an answer over the limit is refused with the limit named; a malformed one is a protocol failure', async () => {
-  const server = await rawServer({
-    answer: (request) =>
-      request.startsWith('GET /big')
-        ? 'HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n'
-        : 'HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n',
-  });
-  try {
-    const http = send();
-    await assert.rejects(http(get(server.url('/big'), { maxResponseBytes: 1024 })), {
-      status: 200,
-      limitBytes: 1024,
-      message: /larger than 1024 bytes/,
-    });
-    await assert.rejects(http(get(server.url('/bad'))), { status: 0, socketCode: 'HPE_INVALID_CONTENT_LENGTH' });
-  } finally {
-    await server.close();
-  }
+  await withRawServer(
+    {
+      answer: (request) =>
+        request.startsWith('GET /big')
+          ? 'HTTP/1.1 200 OK\r\nContent-Length: 4096\r\n\r\n'
+          : 'HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n',
+    },
+    async (server) => {
+      const http = send();
+      await assert.rejects(http(get(server.url('/big'), { maxResponseBytes: 1024 })), {
+        status: 200,
+        limitBytes: 1024,
+        message: /larger than 1024 bytes/,
+      });
+      await assert.rejects(http(get(server.url('/bad'))), { status: 0, socketCode: 'HPE_INVALID_CONTENT_LENGTH' });
+    },
+  );
 });
 
 test('a header or path that would split the request is refused before anything is sent', async () => {
-  const server = await rawServer({ answer: () => OK });
-  try {
+  await withRawServer({ answer: () => OK }, async (server) => {
     const http = send();
     await assert.rejects(http(get(server.url('/x'), { headers: { authorization: 'Bearer a\r\nX-Evil: 1' } })), {
       status: 0,
@@ -218,9 +213,7 @@ test('a header or path that would split the request is refused before anything i
       socketCode: 'ERR_INVALID_HTTP_TOKEN',
     });
     assert.equal(server.connections, 0);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 const certs = mkdtempSync(join(tmpdir(), 'http1-tls-'));
@@ -236,17 +229,19 @@ test('https: trusted through the CA given, refused without it', async () => {
     { stdio: 'ignore' },
   );
   const cert = readFileSync(join(certs, 'cert.pem'));
-  const server = await rawServer({ answer: () => OK }, { key: readFileSync(join(certs, 'key.pem')), cert });
-  try {
-    const trusted = send({ caCert: cert.toString() });
-    await Promise.all([trusted(get(server.url('/a'))), trusted(get(server.url('/b')))]);
-    assert.equal((await trusted(get(server.url('/c')))).body.toString(), 'ok');
-    await assert.rejects(
-      send()(get(server.url('/d'))),
-      (error: unknown) =>
-        error instanceof RegistryHttpError && error.status === 0 && /CERT/.test(error.socketCode ?? ''),
-    );
-  } finally {
-    await server.close();
-  }
+  const secure = { key: readFileSync(join(certs, 'key.pem')), cert };
+  await withRawServer(
+    { answer: () => OK },
+    async (server) => {
+      const trusted = send({ caCert: cert.toString() });
+      await Promise.all([trusted(get(server.url('/a'))), trusted(get(server.url('/b')))]);
+      assert.equal((await trusted(get(server.url('/c')))).body.toString(), 'ok');
+      await assert.rejects(
+        send()(get(server.url('/d'))),
+        (error: unknown) =>
+          error instanceof RegistryHttpError && error.status === 0 && /CERT/.test(error.socketCode ?? ''),
+      );
+    },
+    secure,
+  );
 });

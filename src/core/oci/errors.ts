@@ -85,6 +85,24 @@ export class RegistryHttpError extends Error {
   }
 }
 
+/** No answer: the connection failed, closed or stayed silent (status 0, Node's socket code). */
+export function noAnswerError(error: NodeJS.ErrnoException, fallbackCode: string): RegistryHttpError {
+  return new RegistryHttpError({ status: 0, socketCode: error.code ?? fallbackCode, message: error.message });
+}
+
+/** An answer whose body passed `limit`: refused, not read past it. */
+export function answerTooLargeError(
+  url: URL,
+  answer: { readonly limit: number; readonly status: number; readonly headers: RegistryHttpError['headers'] },
+): RegistryHttpError {
+  return new RegistryHttpError({
+    status: answer.status,
+    message: `the answer of ${url.origin}${url.pathname} is larger than ${answer.limit} bytes`,
+    limitBytes: answer.limit,
+    headers: answer.headers,
+  });
+}
+
 /** 5xx, 429, 408 and connection failures are worth another try; 401/403/404 and the rest are not. */
 export function isRetryableRegistryError(error: unknown): boolean {
   if (!(error instanceof RegistryHttpError)) return false;

@@ -54,8 +54,10 @@ const SINGLE_VALUED = new Set([
   'age',
   'expires',
 ]);
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const INVALID_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+/** A header name (RFC 9110 token), for the answer's headers and the request's alike. */
+export const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What a header value may not hold: controls other than tab, and anything past latin-1. */
+export const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const HTTP_PREFIX = Buffer.from('HTTP/');
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: [^\r\n]*)?$/;
 
@@ -124,10 +126,15 @@ export class Http1ResponseParser {
     return this.readBody(data);
   }
 
-  /** The connection ended: the answer if its body runs to the close, else the error it is. */
+  /** The registry ended the connection: the answer if its body runs to the close, else the error it is. */
   close(): Http1Response {
     if (this.framing?.kind === 'close') return this.response(false);
-    throw new Http1ProtocolError(
+    throw this.cutOff();
+  }
+
+  /** The error for a connection that ended before the answer did (ECONNRESET, as Node says). */
+  cutOff(): Http1ProtocolError {
+    return new Http1ProtocolError(
       'ECONNRESET',
       this.started ? 'the connection closed in the middle of the answer' : 'socket hang up',
     );
@@ -274,10 +281,10 @@ function checkPartialHead(data: Buffer): void {
 function addHeader(headers: ResponseHeaders, line: string): void {
   const colon = line.indexOf(':');
   const name = colon > 0 ? line.slice(0, colon) : '';
-  if (!TOKEN.test(name))
+  if (!HTTP_TOKEN.test(name))
     throw new Http1ProtocolError('HPE_INVALID_HEADER_TOKEN', 'the answer has a malformed header line');
   const value = line.slice(colon + 1).trim();
-  if (INVALID_VALUE_CHAR.test(value))
+  if (INVALID_HEADER_VALUE.test(value))
     throw new Http1ProtocolError('HPE_INVALID_HEADER_TOKEN', 'a header of the answer holds a control character');
   const key = name.toLowerCase();
   const seen = headers[key];

@@ -6,9 +6,16 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { RegistryHttpError } from './errors.ts';
-import { Http1ProtocolError, Http1ResponseParser, type ParseStep } from './http1-response.ts';
+import { answerTooLargeError, noAnswerError, RegistryHttpError } from './errors.ts';
+import {
+  HTTP_TOKEN,
+  Http1ProtocolError,
+  Http1ResponseParser,
+  INVALID_HEADER_VALUE,
+  type ParseStep,
+} from './http1-response.ts';
 import { MAX_RESPONSE_BYTES } from './limits.ts';
+import { hostName } from './reference.ts';
 import type { HttpRequest, HttpResponse, HttpSend } from './transport.ts';
 
 export interface Http1Options {
@@ -20,8 +27,6 @@ export interface Http1Options {
   readonly signal?: AbortSignal;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 const INVALID_PATH = /[^\x21-\x7e\x80-\xff]/;
 
 interface Origin {
@@ -71,9 +76,9 @@ function requestBytes(request: HttpRequest): Buffer | string {
   let head = `${method} ${path} HTTP/1.1\r\nHost: ${url.host}\r\n`;
   for (const name in request.headers) {
     const value = request.headers[name] as string;
-    if (!HEADER_NAME.test(name) || INVALID_HEADER_VALUE.test(value))
+    if (!HTTP_TOKEN.test(name) || INVALID_HEADER_VALUE.test(value))
       throw invalidRequest(
-        `the request header ${HEADER_NAME.test(name) ? name : '(malformed name)'} has characters HTTP does not allow`,
+        `the request header ${HTTP_TOKEN.test(name) ? name : '(malformed name)'} has characters HTTP does not allow`,
       );
     head += `${name}: ${value}\r\n`;
   }
@@ -131,8 +136,7 @@ class ConnectionPool {
     let origin = this.origins.get(key);
     if (origin === undefined) {
       const secure = url.protocol === 'https:';
-      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      origin = { secure, host, port: Number(url.port) || (secure ? 443 : 80), idle: [] };
+      origin = { secure, host: hostName(url.host), port: Number(url.port) || (secure ? 443 : 80), idle: [] };
       this.origins.set(key, origin);
     }
     return origin;
@@ -203,12 +207,10 @@ class Connection {
     this.exchange = undefined;
     if (step.kind === 'too-large') {
       this.socket.destroy();
-      const { url } = exchange.request;
       exchange.reject(
-        new RegistryHttpError({
+        answerTooLargeError(exchange.request.url, {
+          limit: exchange.limit,
           status: step.status,
-          message: `the answer of ${url.origin}${url.pathname} is larger than ${exchange.limit} bytes`,
-          limitBytes: exchange.limit,
           headers: step.headers,
         }),
       );
@@ -253,9 +255,7 @@ class Connection {
     const exchange = this.exchange;
     if (exchange === undefined) return;
     this.exchange = undefined;
-    const started = exchange.parser.started;
-    const closed = new Error(started ? 'the connection closed in the middle of the answer' : 'socket hang up');
-    this.lose(exchange, error ?? Object.assign(closed, { code: 'ECONNRESET' }));
+    this.lose(exchange, error ?? exchange.parser.cutOff());
   }
 
   private lose(exchange: Exchange, error: NodeJS.ErrnoException): void {
@@ -265,17 +265,13 @@ class Connection {
       this.pool.dispatch(exchange, true);
       return;
     }
-    exchange.reject(
-      new RegistryHttpError({ status: 0, socketCode: error.code ?? 'ECONNRESET', message: error.message }),
-    );
+    exchange.reject(noAnswerError(error, 'ECONNRESET'));
   }
 
   private fail(error: NodeJS.ErrnoException): void {
     const exchange = this.exchange;
     this.exchange = undefined;
     this.socket.destroy();
-    exchange?.reject(
-      new RegistryHttpError({ status: 0, socketCode: error.code ?? 'ECONNFAILED', message: error.message }),
-    );
+    exchange?.reject(noAnswerError(error, 'ECONNFAILED'));
   }
 }

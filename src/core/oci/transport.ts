@@ -2,9 +2,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readBoundedBody } from '../bounded-body.ts';
-import { RegistryHttpError } from './errors.ts';
+import { answerTooLargeError, noAnswerError, RegistryHttpError } from './errors.ts';
 import { createHttp1Send } from './http1-transport.ts';
 import { MAX_RESPONSE_BYTES } from './limits.ts';
+import { hostName } from './reference.ts';
 import { pickProxyEnv } from '../proxy-env.ts';
 
 export interface HttpRequest {
@@ -84,7 +85,7 @@ function createNodeHttpSend(options: TransportOptions, proxyEnv: Record<string, 
       // of a request's cost when an image run sends thousands.
       const req = (isHttps ? https : http).request({
         protocol: url.protocol,
-        hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+        hostname: hostName(url.host),
         port: url.port,
         path: `${url.pathname}${url.search}`,
         method: request.method,
@@ -92,8 +93,7 @@ function createNodeHttpSend(options: TransportOptions, proxyEnv: Record<string, 
         agent: isHttps ? httpsAgent : httpAgent,
         timeout: options.requestTimeoutMs,
       });
-      const fail = (error: NodeJS.ErrnoException) =>
-        reject(new RegistryHttpError({ status: 0, socketCode: error.code ?? 'ECONNFAILED', message: error.message }));
+      const fail = (error: NodeJS.ErrnoException) => reject(noAnswerError(error, 'ECONNFAILED'));
       req.on('timeout', () =>
         req.destroy(Object.assign(new Error(`no answer within ${options.requestTimeoutMs} ms`), { code: 'ETIMEDOUT' })),
       );
@@ -107,14 +107,7 @@ function createNodeHttpSend(options: TransportOptions, proxyEnv: Record<string, 
             body: (body) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }),
             failed: fail,
             tooLarge: () =>
-              reject(
-                new RegistryHttpError({
-                  status: res.statusCode ?? 0,
-                  message: `the answer of ${request.url.origin}${request.url.pathname} is larger than ${limit} bytes`,
-                  limitBytes: limit,
-                  headers: res.headers,
-                }),
-              ),
+              reject(answerTooLargeError(request.url, { limit, status: res.statusCode ?? 0, headers: res.headers })),
           },
         );
       });
